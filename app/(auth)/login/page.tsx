@@ -1,0 +1,19 @@
+import type { Metadata } from "next";
+import { LoginForm } from "@/components/auth/login-form";
+
+export const metadata: Metadata = { title: "Sign in" };
+
+export default async function LoginPage({ searchParams }: { searchParams: Promise<{ expired?: string }> }) {
+  const { expired } = await searchParams;
+  return (
+    <main className="flex min-h-full items-center justify-center p-6">
+      <div className="w-full max-w-sm">
+        <div className="mb-6 text-center">
+          <p className="text-xl font-semibold tracking-tight">Fleetward</p>
+          <p className="text-muted">Sign in to manage your broker fleet</p>
+        </div>
+        <LoginForm expired={expired === "1"} />
+      </div>
+    </main>
+  );
+}

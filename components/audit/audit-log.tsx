@@ -1,0 +1,89 @@
+"use client";
+import { useInfiniteQuery, useMutation } from "@tanstack/react-query";
+import { ShieldAlert, ShieldCheck } from "lucide-react";
+import { useState, type FormEvent } from "react";
+import { Button } from "@/components/ui/button";
+import { Card, CardHeader } from "@/components/ui/card";
+import { Field, Input } from "@/components/ui/field";
+import { api, ApiError, qs } from "@/lib/client/api";
+import type { TAuditEvent } from "@/lib/schemas/audit";
+import { AuditTable } from "./audit-table";
+
+type TFilters = { actor: string; action: string; target: string; from: string; to: string };
+const EMPTY: TFilters = { actor: "", action: "", target: "", from: "", to: "" };
+type TPage = { items: TAuditEvent[]; nextCursor: string | null };
+type TVerify = { ok: boolean; checked: number; firstBroken: string | null };
+
+const toIso = (local: string) => (local ? new Date(local).toISOString() : undefined);
+
+export function AuditLog() {
+  const [filters, setFilters] = useState<TFilters>(EMPTY);
+  const query = useInfiniteQuery({
+    queryKey: ["audit", filters],
+    initialPageParam: undefined as string | undefined,
+    queryFn: ({ pageParam }) =>
+      api<TPage>("GET", `/api/v1/audit${qs({ ...filters, from: toIso(filters.from), to: toIso(filters.to), cursor: pageParam, limit: 50 })}`),
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+  const verify = useMutation({ mutationFn: () => api<TVerify>("GET", "/api/v1/audit/verify") });
+  const fields = query.error instanceof ApiError ? query.error.fields : {};
+
+  function onSubmit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const f = new FormData(e.currentTarget);
+    setFilters(Object.fromEntries(Object.keys(EMPTY).map((k) => [k, String(f.get(k) ?? "").trim()])) as TFilters);
+  }
+
+  return (
+    <div className="space-y-4">
+      <Card>
+        <CardHeader
+          title="Chain integrity"
+          description="Recomputes every hash from the first event and names the first one that does not match."
+          actions={
+            <Button variant="secondary" size="sm" onClick={() => verify.mutate()} disabled={verify.isPending}>
+              {verify.isPending ? "Verifying…" : "Verify chain"}
+            </Button>
+          }
+        />
+        {verify.data ? (
+          <p data-testid="verify-result" className={`flex items-center gap-2 px-4 py-3 ${verify.data.ok ? "text-ok" : "text-danger"}`}>
+            {verify.data.ok ? <ShieldCheck className="size-4" /> : <ShieldAlert className="size-4" />}
+            {verify.data.ok
+              ? `Intact: ${verify.data.checked.toLocaleString()} events checked.`
+              : `Broken at event #${verify.data.firstBroken} (after ${verify.data.checked - 1} intact events).`}
+          </p>
+        ) : verify.error ? (
+          <p className="px-4 py-3 text-danger">{verify.error.message}</p>
+        ) : null}
+      </Card>
+      <Card>
+        <form onSubmit={onSubmit} className="grid grid-cols-2 gap-3 border-b border-line p-4 md:grid-cols-6" aria-label="Filter audit events">
+          <Field label="Actor" error={fields.actor}>{(p) => <Input {...p} name="actor" placeholder="e-mail or token" />}</Field>
+          <Field label="Action" error={fields.action}>{(p) => <Input {...p} name="action" placeholder="e.g. user. or auth.sign_in" />}</Field>
+          <Field label="Target id" error={fields.target}>{(p) => <Input {...p} name="target" />}</Field>
+          <Field label="From" error={fields.from}>{(p) => <Input {...p} name="from" type="datetime-local" />}</Field>
+          <Field label="To" error={fields.to}>{(p) => <Input {...p} name="to" type="datetime-local" />}</Field>
+          <div className="flex items-end gap-2">
+            <Button type="submit">Filter</Button>
+            <Button type="reset" variant="ghost" onClick={() => setFilters(EMPTY)}>Clear</Button>
+          </div>
+        </form>
+        {query.isPending ? (
+          <p className="px-4 py-6 text-center text-muted">Loading…</p>
+        ) : query.isError ? (
+          <p role="alert" className="px-4 py-6 text-center text-danger">{query.error.message}</p>
+        ) : (
+          <AuditTable events={query.data.pages.flatMap((p) => p.items)} />
+        )}
+        {query.hasNextPage ? (
+          <div className="p-3 text-center">
+            <Button variant="secondary" size="sm" onClick={() => query.fetchNextPage()} disabled={query.isFetchingNextPage}>
+              {query.isFetchingNextPage ? "Loading…" : "Load older events"}
+            </Button>
+          </div>
+        ) : null}
+      </Card>
+    </div>
+  );
+}

@@ -1,0 +1,26 @@
+import { Activity, FileLock2, Gauge, KeyRound, ScrollText, Server, Settings, ShieldCheck, Smartphone } from "lucide-react";
+import type { LucideIcon } from "lucide-react";
+import { can, type TPermission, type TRole } from "@/lib/domain/permissions";
+
+export type TNavItem = { href: string; label: string; icon: LucideIcon; permission: TPermission };
+
+/** The sidebar, as data: an item shows only to roles holding its permission. */
+export const NAVIGATION: readonly TNavItem[] = [
+  { href: "/overview", label: "Overview", icon: Gauge, permission: "overview.read" },
+  { href: "/devices", label: "Devices", icon: Smartphone, permission: "inventory.read" },
+  { href: "/roles", label: "Roles & ACLs", icon: ShieldCheck, permission: "inventory.read" },
+  { href: "/certificates", label: "Certificates", icon: FileLock2, permission: "inventory.read" },
+  { href: "/brokers", label: "Brokers", icon: Server, permission: "inventory.read" },
+  { href: "/live", label: "Live", icon: Activity, permission: "fleet.manage" },
+  { href: "/audit", label: "Audit", icon: ScrollText, permission: "audit.read" },
+  { href: "/settings", label: "Settings", icon: Settings, permission: "session.read" },
+];
+
+export const SETTINGS_NAVIGATION: readonly TNavItem[] = [
+  { href: "/settings", label: "Account", icon: Settings, permission: "session.read" },
+  { href: "/settings/users", label: "Users", icon: KeyRound, permission: "users.read" },
+  { href: "/settings/tokens", label: "API tokens", icon: KeyRound, permission: "tokens.read" },
+];
+
+export const navigationFor = (role: TRole, items: readonly TNavItem[] = NAVIGATION) =>
+  items.filter((i) => can(role, i.permission));

@@ -1,0 +1,25 @@
+"use client";
+import { LogOut } from "lucide-react";
+import { signOut } from "next-auth/react";
+import { useState } from "react";
+import { Button } from "@/components/ui/button";
+import { api } from "@/lib/client/api";
+
+/** Ends the server-side session (audited) first, then clears the cookie. */
+export function SignOutButton() {
+  const [pending, setPending] = useState(false);
+  return (
+    <Button
+      variant="ghost"
+      size="sm"
+      disabled={pending}
+      onClick={async () => {
+        setPending(true);
+        await api("DELETE", "/api/v1/session").catch(() => undefined);
+        await signOut({ redirectTo: "/login" });
+      }}
+    >
+      <LogOut aria-hidden className="size-3.5" /> Sign out
+    </Button>
+  );
+}

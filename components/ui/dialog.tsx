@@ -1,0 +1,28 @@
+"use client";
+import * as D from "@radix-ui/react-dialog";
+import { X } from "lucide-react";
+import type { ReactNode } from "react";
+
+type TDialogProps = { open: boolean; onOpenChange: (open: boolean) => void; title: string; description?: string; children: ReactNode };
+
+export function Dialog({ open, onOpenChange, title, description, children }: TDialogProps) {
+  return (
+    <D.Root open={open} onOpenChange={onOpenChange}>
+      <D.Portal>
+        <D.Overlay className="fixed inset-0 bg-black/40" />
+        <D.Content className="fixed left-1/2 top-1/2 w-[min(32rem,calc(100vw-2rem))] -translate-x-1/2 -translate-y-1/2 rounded-lg bg-panel p-5 shadow-xl">
+          <div className="mb-4 flex items-start justify-between gap-4">
+            <div>
+              <D.Title className="text-base font-semibold">{title}</D.Title>
+              {description ? <D.Description className="mt-1 text-sm text-muted">{description}</D.Description> : <D.Description className="sr-only">{title}</D.Description>}
+            </div>
+            <D.Close aria-label="Close" className="rounded p-1 text-muted hover:bg-gray-100">
+              <X className="size-4" />
+            </D.Close>
+          </div>
+          {children}
+        </D.Content>
+      </D.Portal>
+    </D.Root>
+  );
+}

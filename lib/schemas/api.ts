@@ -1,0 +1,70 @@
+// The REST API's catalogue: method, path, permission and schemas of every route. Route files take their
+// spec from here, the gate enforces it, the OpenAPI document is generated from it, and a test walks it.
+import { z } from "zod";
+import type { TPermission } from "@/lib/domain/permissions";
+import { ZAuditEvent, ZAuditQuery, ZAuditVerify } from "./audit";
+import { listOf, ZEmpty, ZIdParams } from "./common";
+import { ZSessionInfo } from "./session";
+import { ZApiToken, ZApiTokenWithSecret, ZTokenCreate } from "./token";
+import { ZUser, ZUserCreate, ZUserQuery, ZUserUpdate, ZUserWithPassword } from "./user";
+
+export type TMethod = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
+
+export type TApiSpec = {
+  method: TMethod;
+  path: string;
+  permission: TPermission;
+  summary: string;
+  tag: string;
+  params?: z.ZodType;
+  query?: z.ZodType;
+  body?: z.ZodType;
+  response?: z.ZodType;
+  status?: number;
+  /** Mutations are audited under this action name. */
+  audit?: string;
+};
+
+const spec = <const T extends TApiSpec>(s: T) => s;
+
+export const API = {
+  health: spec({ method: "GET", path: "/api/v1/health", permission: "public", tag: "System",
+    summary: "Liveness and database reachability (no credentials needed)",
+    response: z.object({ ok: z.boolean(), database: z.boolean() }) }),
+  openapi: spec({ method: "GET", path: "/api/v1/openapi.json", permission: "openapi.read", tag: "System",
+    summary: "This OpenAPI 3.1 document" }),
+  getSession: spec({ method: "GET", path: "/api/v1/session", permission: "session.read", tag: "Session",
+    summary: "Who is calling: user or token, role and permissions", response: ZSessionInfo }),
+  endSession: spec({ method: "DELETE", path: "/api/v1/session", permission: "session.read", tag: "Session",
+    summary: "Sign out: ends the calling browser session", audit: "auth.sign_out",
+    response: z.object({ ended: z.boolean() }) }),
+
+  listUsers: spec({ method: "GET", path: "/api/v1/users", permission: "users.read", tag: "Users",
+    summary: "List dashboard users", query: ZUserQuery, response: listOf(ZUser) }),
+  createUser: spec({ method: "POST", path: "/api/v1/users", permission: "users.manage", tag: "Users",
+    summary: "Create a user; the generated password is returned once", body: ZUserCreate,
+    response: ZUserWithPassword, status: 201, audit: "user.create" }),
+  getUser: spec({ method: "GET", path: "/api/v1/users/{id}", permission: "users.read", tag: "Users",
+    summary: "One user", params: ZIdParams, response: ZUser }),
+  updateUser: spec({ method: "PATCH", path: "/api/v1/users/{id}", permission: "users.manage", tag: "Users",
+    summary: "Change a user's name or role, or disable / enable them", params: ZIdParams, body: ZUserUpdate,
+    response: ZUser, audit: "user.update" }),
+  resetUserPassword: spec({ method: "POST", path: "/api/v1/users/{id}/reset-password", permission: "users.manage",
+    tag: "Users", summary: "Generate a new password (returned once) and end the user's sessions",
+    params: ZIdParams, body: ZEmpty, response: ZUserWithPassword, audit: "user.reset_password" }),
+
+  listTokens: spec({ method: "GET", path: "/api/v1/tokens", permission: "tokens.read", tag: "API tokens",
+    summary: "List API tokens (never their secrets)", response: listOf(ZApiToken) }),
+  createToken: spec({ method: "POST", path: "/api/v1/tokens", permission: "tokens.manage", tag: "API tokens",
+    summary: "Create an API token; the secret is returned once", body: ZTokenCreate,
+    response: ZApiTokenWithSecret, status: 201, audit: "token.create" }),
+  revokeToken: spec({ method: "DELETE", path: "/api/v1/tokens/{id}", permission: "tokens.manage", tag: "API tokens",
+    summary: "Revoke an API token", params: ZIdParams, response: ZApiToken, audit: "token.revoke" }),
+
+  listAudit: spec({ method: "GET", path: "/api/v1/audit", permission: "audit.read", tag: "Audit",
+    summary: "Audit events, newest first, filtered and paged", query: ZAuditQuery, response: listOf(ZAuditEvent) }),
+  verifyAudit: spec({ method: "GET", path: "/api/v1/audit/verify", permission: "audit.verify", tag: "Audit",
+    summary: "Walk the whole hash chain and name the first broken event", response: ZAuditVerify }),
+} as const;
+
+export type TApiName = keyof typeof API;

@@ -1,0 +1,51 @@
+import { z } from "zod";
+import { ZCursor, ZLimit, ZRole } from "./common";
+
+export const ZEmail = z
+  .string({ error: "is required" })
+  .trim()
+  .toLowerCase()
+  .max(254, "must be at most 254 characters")
+  .pipe(z.email({ error: "must be a valid e-mail address" }));
+
+const ZName = z.string().trim().min(1, "must not be empty").max(100, "must be at most 100 characters");
+
+export const ZUserCreate = z.strictObject({
+  email: ZEmail,
+  name: ZName.optional(),
+  role: ZRole,
+});
+export type TUserCreate = z.infer<typeof ZUserCreate>;
+
+export const ZUserUpdate = z
+  .strictObject({
+    name: ZName.optional(),
+    role: ZRole.optional(),
+    disabled: z.boolean({ error: "must be true or false" }).optional(),
+  })
+  .refine((v) => Object.keys(v).length > 0, { message: "nothing to change: give name, role or disabled" });
+export type TUserUpdate = z.infer<typeof ZUserUpdate>;
+
+export const ZUserQuery = z.strictObject({
+  q: z.string().max(254, "must be at most 254 characters").optional(),
+  limit: ZLimit,
+  cursor: ZCursor,
+});
+
+export const ZUser = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string().nullable(),
+  role: ZRole,
+  disabled: z.boolean(),
+  createdAt: z.string(),
+  lastLoginAt: z.string().nullable(),
+});
+export type TUser = z.infer<typeof ZUser>;
+
+export const ZUserWithPassword = z.object({ user: ZUser, password: z.string() });
+
+export const ZSignIn = z.strictObject({
+  email: ZEmail,
+  password: z.string({ error: "is required" }).min(1, "is required").max(1024, "is too long"),
+});

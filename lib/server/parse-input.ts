@@ -1,0 +1,54 @@
+import "server-only";
+import type { z } from "zod";
+import { AppError, type TFieldErrors } from "./errors";
+
+export const MAX_BODY_BYTES = 1_000_000;
+
+/** Reads a JSON body with a size cap; malformed JSON is a 400 naming the problem. */
+export async function parseBody(req: Request): Promise<unknown> {
+  const declared = Number(req.headers.get("content-length") ?? 0);
+  if (declared > MAX_BODY_BYTES) throw new AppError("PAYLOAD_TOO_LARGE", `The body must be at most ${MAX_BODY_BYTES} bytes.`);
+  const text = await req.text();
+  if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw new AppError("PAYLOAD_TOO_LARGE", `The body must be at most ${MAX_BODY_BYTES} bytes.`);
+  if (text.trim() === "") return {};
+  const type = req.headers.get("content-type") ?? "";
+  if (!/^application\/json\b/i.test(type)) {
+    throw new AppError("BAD_REQUEST", "The body must be JSON (Content-Type: application/json).", { body: "must be JSON" });
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new AppError("BAD_REQUEST", "The body is not valid JSON.", { body: (e as Error).message.slice(0, 200) });
+  }
+}
+
+/** Validates one part of a request with its schema; a schema-less part must be empty. */
+export function parseInput<S extends z.ZodType | undefined>(schema: S, value: unknown, where: "path" | "query" | "body") {
+  if (!schema) {
+    const extra = value && typeof value === "object" ? Object.keys(value) : [];
+    if (extra.length) throw invalid(where, Object.fromEntries(extra.map((k) => [k, "is not a known parameter"])));
+    return undefined as S extends z.ZodType ? z.output<S> : undefined;
+  }
+  const r = schema.safeParse(value);
+  if (!r.success) throw invalid(where, fieldErrors(r.error));
+  return r.data as S extends z.ZodType ? z.output<S> : undefined;
+}
+
+function invalid(where: string, fields: TFieldErrors): AppError {
+  const first = Object.entries(fields)[0];
+  const summary = first ? `${first[0]} ${first[1]}` : "invalid input";
+  return new AppError(where === "path" ? "NOT_FOUND" : "UNPROCESSABLE", `Invalid ${where}: ${summary}.`, fields);
+}
+
+/** zod issues -> { "field.path": "reason" }, one reason per field (the first). */
+export function fieldErrors(error: z.ZodError): TFieldErrors {
+  const out: TFieldErrors = {};
+  for (const issue of error.issues) {
+    const keys = issue.code === "unrecognized_keys" ? issue.keys.map((k) => [...issue.path, k]) : [issue.path];
+    for (const path of keys) {
+      const field = path.map(String).join(".") || "body";
+      out[field] ??= issue.code === "unrecognized_keys" ? "is not a known field" : issue.message;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,84 @@
+import "server-only";
+import {
+  lockedUntil,
+  LOCKOUT_MS,
+  LOGIN_WINDOW_MS,
+  MAX_FAILURES_PER_ACCOUNT,
+  MAX_FAILURES_PER_IP,
+  minutesUntil,
+} from "@/lib/domain/login-throttle";
+import { ZSignIn } from "@/lib/schemas/user";
+import { appendAudit, type TActor } from "../../audit";
+import { db } from "../../db";
+import { dummyPasswordHash, verifyPassword } from "../../passwords";
+
+export const SESSION_ABSOLUTE_MS = 8 * 60 * 60_000;
+
+export type TSignInOptions = { email: unknown; password: unknown; ip: string; userAgent: string | null };
+
+export type TSignInResult =
+  | { ok: true; userId: string; email: string; name: string | null; sessionId: string }
+  | { ok: false; reason: "invalid" }
+  | { ok: false; reason: "locked"; minutes: number };
+
+/** Checks a password sign-in against the brute-force limits; on success opens a server-side session. */
+export async function signInWithPassword(options: TSignInOptions): Promise<TSignInResult> {
+  const { ip, userAgent } = options;
+  const parsed = ZSignIn.safeParse({ email: options.email, password: options.password });
+  const email = parsed.success ? parsed.data.email : String(options.email ?? "").slice(0, 254).toLowerCase();
+  const anon: TActor = { type: "anonymous", id: null, label: email || "(no e-mail)", ip, userAgent };
+  const now = new Date();
+
+  const until = await currentLock(email, ip, now);
+  if (until) {
+    await db.$transaction((tx) =>
+      appendAudit(tx, anon, { action: "auth.sign_in_refused", details: { reason: "locked", until: until.toISOString() } }),
+    );
+    return { ok: false, reason: "locked", minutes: minutesUntil(until, now) };
+  }
+
+  const user = parsed.success ? await db.user.findUnique({ where: { email } }) : null;
+  const passwordOk = parsed.success && (await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), parsed.data.password));
+  const ok = Boolean(user && passwordOk && !user.disabled);
+
+  if (!ok || !user) {
+    const reason = !user ? "unknown_or_bad_password" : user.disabled && passwordOk ? "disabled" : "unknown_or_bad_password";
+    await db.$transaction(async (tx) => {
+      await tx.loginAttempt.create({ data: { email, ip, success: false, at: now } });
+      await appendAudit(tx, anon, { action: "auth.sign_in_failed", details: { reason } });
+    });
+    const lockedNow = await currentLock(email, ip, now);
+    return lockedNow ? { ok: false, reason: "locked", minutes: minutesUntil(lockedNow, now) } : { ok: false, reason: "invalid" };
+  }
+
+  const session = await db.$transaction(async (tx) => {
+    await tx.loginAttempt.create({ data: { email, ip, success: true, at: now } });
+    await tx.user.update({ where: { id: user.id }, data: { lastLoginAt: now } });
+    const s = await tx.userSession.create({
+      data: { userId: user.id, ip, userAgent, expiresAt: new Date(now.getTime() + SESSION_ABSOLUTE_MS) },
+    });
+    const actor: TActor = { type: "user", id: user.id, label: user.email, ip, userAgent };
+    await appendAudit(tx, actor, { action: "auth.sign_in", targetType: "session", targetId: s.id });
+    return s;
+  });
+  return { ok: true, userId: user.id, email: user.email, name: user.name, sessionId: session.id };
+}
+
+/** The later of the account lock and the IP lock, or null. An account's failures before its last success do not count. */
+async function currentLock(email: string, ip: string, now: Date): Promise<Date | null> {
+  const since = new Date(now.getTime() - LOGIN_WINDOW_MS - LOCKOUT_MS);
+  const lastSuccess = await db.loginAttempt.findFirst({
+    where: { email, success: true, at: { gte: since } },
+    orderBy: { at: "desc" },
+    select: { at: true },
+  });
+  const [byAccount, byIp] = await Promise.all([
+    db.loginAttempt.findMany({ where: { email, success: false, at: { gt: lastSuccess?.at ?? since } }, select: { at: true } }),
+    db.loginAttempt.findMany({ where: { ip, success: false, at: { gte: since } }, select: { at: true } }),
+  ]);
+  const locks = [
+    lockedUntil(byAccount.map((a) => a.at), MAX_FAILURES_PER_ACCOUNT, now),
+    lockedUntil(byIp.map((a) => a.at), MAX_FAILURES_PER_IP, now),
+  ].filter((d): d is Date => d !== null);
+  return locks.length ? new Date(Math.max(...locks.map((d) => d.getTime()))) : null;
+}

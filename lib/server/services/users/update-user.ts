@@ -1,0 +1,42 @@
+import "server-only";
+import type { TUserUpdate } from "@/lib/schemas/user";
+import { appendAudit, type TActor } from "../../audit";
+import { db } from "../../db";
+import { AppError } from "../../errors";
+import { toUserDto } from "./user-dto";
+
+export type TUpdateUserOptions = { actor: TActor; id: string; input: TUserUpdate };
+
+/** Changes name, role or disabled state. Disabling ends the user's sessions; the last active admin is protected. */
+export async function updateUser({ actor, id, input }: TUpdateUserOptions) {
+  const user = await db.$transaction(async (tx) => {
+    // Serialise admin-count checks so two admins cannot demote each other at once.
+    await tx.$executeRawUnsafe("SELECT pg_advisory_xact_lock(7001)");
+    const before = await tx.user.findUnique({ where: { id } });
+    if (!before) throw new AppError("NOT_FOUND", "User was not found.");
+    const losesAdmin = before.role === "ADMIN" && !before.disabled && ((input.role && input.role !== "ADMIN") || input.disabled === true);
+    if (losesAdmin) {
+      const admins = await tx.user.count({ where: { role: "ADMIN", disabled: false } });
+      if (admins <= 1) {
+        const field = input.disabled ? "disabled" : "role";
+        throw new AppError("CONFLICT", "This is the last active admin: make another admin first.", { [field]: "would leave no active admin" });
+      }
+    }
+    const after = await tx.user.update({ where: { id }, data: input });
+    if (input.disabled === true && !before.disabled) {
+      await tx.userSession.updateMany({ where: { userId: id, endedAt: null }, data: { endedAt: new Date() } });
+    }
+    const changed = (Object.keys(input) as (keyof TUserUpdate)[]).filter((k) => before[k] !== after[k]);
+    await appendAudit(tx, actor, {
+      action: "user.update",
+      targetType: "user",
+      targetId: id,
+      details: {
+        before: Object.fromEntries(changed.map((k) => [k, before[k]])),
+        after: Object.fromEntries(changed.map((k) => [k, after[k]])),
+      },
+    });
+    return after;
+  });
+  return toUserDto(user);
+}

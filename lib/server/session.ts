@@ -1,0 +1,56 @@
+import "server-only";
+import type { TRole } from "@/lib/domain/permissions";
+import { appendAudit, type TActor } from "./audit";
+import { auth } from "./auth";
+import { db } from "./db";
+import { hashApiToken, looksLikeApiToken } from "./api-tokens";
+
+export const SESSION_IDLE_MS = 30 * 60_000;
+const TOUCH_EVERY_MS = 60_000;
+
+/** An authenticated caller: who, with which role, and (for browsers) which session. */
+export type TPrincipal = { actor: TActor; role: TRole; sessionId: string | null };
+
+type TMeta = { ip: string; userAgent: string | null };
+
+/** A bearer API token, or null when the header carries none; throws nothing, a bad token is simply no one. */
+export async function principalFromToken(authorization: string | null, meta: TMeta): Promise<TPrincipal | null> {
+  const m = /^Bearer\s+(\S+)$/i.exec(authorization ?? "");
+  if (!m?.[1] || !looksLikeApiToken(m[1])) return null;
+  const token = await db.apiToken.findUnique({ where: { tokenHash: hashApiToken(m[1]) } });
+  if (!token || token.revokedAt) return null;
+  if (!token.lastUsedAt || Date.now() - token.lastUsedAt.getTime() > TOUCH_EVERY_MS) {
+    await db.apiToken.update({ where: { id: token.id }, data: { lastUsedAt: new Date() } });
+  }
+  return { actor: { type: "token", id: token.id, label: token.name, ...meta }, role: token.role, sessionId: null };
+}
+
+/** The signed-in browser session, enforcing 30 min idle and 8 h absolute expiry, revocation and disabled users. */
+export async function principalFromSession(meta: TMeta): Promise<TPrincipal | null> {
+  const session = await auth();
+  const sid = (session as { sid?: string } | null)?.sid;
+  if (!sid || !/^[0-9a-f-]{36}$/.test(sid)) return null;
+  const row = await db.userSession.findUnique({ where: { id: sid }, include: { user: true } });
+  if (!row || row.endedAt) return null;
+  const now = Date.now();
+  const actor: TActor = { type: "user", id: row.user.id, label: row.user.email, ...meta };
+  const expired = row.expiresAt.getTime() <= now ? "absolute" : now - row.lastSeenAt.getTime() > SESSION_IDLE_MS ? "idle" : null;
+  if (expired || row.user.disabled) {
+    await endSession(row.id, actor, expired ? `expired_${expired}` : "user_disabled");
+    return null;
+  }
+  if (now - row.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
+    await db.userSession.update({ where: { id: row.id }, data: { lastSeenAt: new Date(now) } });
+  }
+  return { actor, role: row.user.role, sessionId: row.id };
+}
+
+/** Ends a session once (later calls change nothing) and audits why. */
+export async function endSession(sessionId: string, actor: TActor, reason: string): Promise<boolean> {
+  return db.$transaction(async (tx) => {
+    const r = await tx.userSession.updateMany({ where: { id: sessionId, endedAt: null }, data: { endedAt: new Date() } });
+    if (r.count === 0) return false;
+    await appendAudit(tx, actor, { action: reason === "sign_out" ? "auth.sign_out" : "auth.session_ended", targetType: "session", targetId: sessionId, details: { reason } });
+    return true;
+  });
+}
