@@ -2,7 +2,8 @@ import "server-only";
 import NextAuth, { CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { clientIp } from "./request-meta";
-import { SESSION_ABSOLUTE_MS, signInWithPassword } from "./services/auth/sign-in-with-password";
+import { SESSION_ABSOLUTE_MS } from "@/lib/domain/session-policy";
+import { signInWithPassword } from "./services/auth/sign-in-with-password";
 
 /** Shown on the login page: "locked:<minutes>" or the default invalid-credentials code. */
 class SignInRefused extends CredentialsSignin {

@@ -1,11 +1,11 @@
 import "server-only";
 import type { TRole } from "@/lib/domain/permissions";
+import { sessionState } from "@/lib/domain/session-policy";
 import { appendAudit, type TActor } from "./audit";
 import { auth } from "./auth";
 import { db } from "./db";
 import { hashApiToken, looksLikeApiToken } from "./api-tokens";
 
-export const SESSION_IDLE_MS = 30 * 60_000;
 const TOUCH_EVERY_MS = 60_000;
 
 /** An authenticated caller: who, with which role, and (for browsers) which session. */
@@ -31,12 +31,13 @@ export async function principalFromSession(meta: TMeta): Promise<TPrincipal | nu
   const sid = (session as { sid?: string } | null)?.sid;
   if (!sid || !/^[0-9a-f-]{36}$/.test(sid)) return null;
   const row = await db.userSession.findUnique({ where: { id: sid }, include: { user: true } });
-  if (!row || row.endedAt) return null;
+  if (!row) return null;
   const now = Date.now();
   const actor: TActor = { type: "user", id: row.user.id, label: row.user.email, ...meta };
-  const expired = row.expiresAt.getTime() <= now ? "absolute" : now - row.lastSeenAt.getTime() > SESSION_IDLE_MS ? "idle" : null;
-  if (expired || row.user.disabled) {
-    await endSession(row.id, actor, expired ? `expired_${expired}` : "user_disabled");
+  const state = sessionState(row, new Date(now));
+  if (state === "ended") return null;
+  if (state !== "active" || row.user.disabled) {
+    await endSession(row.id, actor, state !== "active" ? state : "user_disabled");
     return null;
   }
   if (now - row.lastSeenAt.getTime() > TOUCH_EVERY_MS) {

@@ -7,12 +7,11 @@ import {
   MAX_FAILURES_PER_IP,
   minutesUntil,
 } from "@/lib/domain/login-throttle";
+import { SESSION_ABSOLUTE_MS } from "@/lib/domain/session-policy";
 import { ZSignIn } from "@/lib/schemas/user";
 import { appendAudit, type TActor } from "../../audit";
 import { db } from "../../db";
 import { dummyPasswordHash, verifyPassword } from "../../passwords";
-
-export const SESSION_ABSOLUTE_MS = 8 * 60 * 60_000;
 
 export type TSignInOptions = { email: unknown; password: unknown; ip: string; userAgent: string | null };
 

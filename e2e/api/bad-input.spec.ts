@@ -1,0 +1,70 @@
+import { execFileSync } from "node:child_process";
+import { expect, test, type APIRequestContext } from "@playwright/test";
+import { API, type TApiName } from "@/lib/schemas/api";
+import { unique } from "../fixtures";
+import { SAMPLES, urlOf } from "./catalogue";
+
+// A token of its own, so "nothing was written" can be checked in the audit log by actor.
+const tokenName = `bad-input-${unique()}`;
+const token = execFileSync("node", ["bin/fleetward.mjs", "token", "create", "--name", tokenName, "--role", "ADMIN"], { encoding: "utf8" })
+  .trim()
+  .split("\n")
+  .at(-1)!;
+const auth = { authorization: `Bearer ${token}` };
+const LONG = "x".repeat(5000);
+
+const BAD_BODIES: { label: string; body?: unknown; raw?: string }[] = [
+  { label: "wrong types", body: { email: 42, role: ["ADMIN"], name: { a: 1 }, disabled: "yes" } },
+  { label: "unknown field", body: { isAdmin: true } },
+  { label: "prototype-pollution keys", raw: '{"__proto__": {"polluted": true}, "constructor": {"prototype": {"x": 1}}}' },
+  { label: "over-long strings", body: { email: `${LONG}@example.com`, name: LONG, role: "ADMIN" } },
+  { label: "invalid e-mail", body: { email: "not-an-email", role: "OPERATOR" } },
+  { label: "array instead of object", body: [1, 2, 3] },
+  { label: "null", body: null },
+];
+
+const mutating = (Object.keys(API) as TApiName[]).filter((n) => API[n].method !== "GET" && "body" in API[n]);
+
+async function send(request: APIRequestContext, name: TApiName, params: Record<string, string> | undefined, raw: string) {
+  return request.fetch(urlOf(name, params), {
+    method: API[name].method,
+    headers: { ...auth, "content-type": "application/json" },
+    data: raw,
+  });
+}
+
+for (const name of mutating) {
+  test(`${API[name].method} ${API[name].path} refuses bad input with the field and the reason, writing nothing`, async ({ request }) => {
+    const { params } = await SAMPLES[name](request);
+    const malformed = await send(request, name, params, '{"email": "a@b.c", ');
+    expect(malformed.status()).toBe(400);
+    const m = (await malformed.json()).error;
+    expect(m.code).toBe("BAD_REQUEST");
+    expect(m.fields.body).toBeTruthy();
+
+    for (const { label, body, raw } of BAD_BODIES) {
+      const res = await send(request, name, params, raw ?? JSON.stringify(body));
+      expect([400, 422], `${label}: ${await res.text()}`).toContain(res.status());
+      const { error } = await res.json();
+      expect(Object.keys(error.fields ?? {}).length, label).toBeGreaterThan(0);
+      expect(error.message, label).toMatch(/Invalid body: \S+ .+/);
+    }
+    const huge = await send(request, name, params, JSON.stringify({ name: "y".repeat(1_100_000) }));
+    expect(huge.status()).toBe(413);
+
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    const audit = await request.get(`/api/v1/audit?actor=${tokenName}`, { headers: auth });
+    expect((await audit.json()).items).toEqual([]);
+  });
+}
+
+test("cookie-authenticated mutations from another origin are refused (CSRF)", async ({ page }) => {
+  const { signInAs } = await import("../fixtures");
+  await signInAs(page, "ADMIN");
+  const res = await page.request.post("/api/v1/tokens", {
+    data: { name: `csrf-${unique()}`, role: "ADMIN" },
+    headers: { origin: "https://evil.example" },
+  });
+  expect(res.status()).toBe(403);
+  expect((await res.json()).error.message).toMatch(/Cross-site/);
+});

@@ -1,0 +1,74 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { firstBrokenLink, GENESIS_HASH } from "@/lib/domain/audit-hash";
+import { appendAudit } from "./audit";
+import { db, disconnectDb } from "./db";
+import { verifyAuditChain } from "./services/audit/verify-audit-chain";
+import { findAuditEvents } from "./services/audit/find-audit-events";
+import { testActor, unique } from "./testing/fixtures";
+
+afterAll(() => disconnectDb());
+
+describe("audit chain in Postgres", () => {
+  it("stays one unbroken chain under 40 concurrent writers", async () => {
+    const actor = testActor();
+    await Promise.all(
+      Array.from({ length: 40 }, (_, i) => db.$transaction((tx) => appendAudit(tx, actor, { action: "test.concurrent", details: { i } }))),
+    );
+    const mine = await db.auditEvent.findMany({ where: { actorLabel: actor.label } });
+    expect(mine).toHaveLength(40);
+    const all = await db.auditEvent.findMany({ orderBy: { id: "asc" }, select: { prevHash: true } });
+    expect(new Set(all.map((e) => e.prevHash)).size).toBe(all.length); // no two events share a parent: no fork
+    const result = await verifyAuditChain();
+    expect(result).toEqual({ ok: true, checked: all.length, firstBroken: null });
+  });
+
+  it("rolls the event back with the change it records", async () => {
+    const actor = testActor();
+    await expect(
+      db.$transaction(async (tx) => {
+        await appendAudit(tx, actor, { action: "test.rollback" });
+        throw new Error("the change failed");
+      }),
+    ).rejects.toThrow("the change failed");
+    expect(await db.auditEvent.count({ where: { actorLabel: actor.label } })).toBe(0);
+  });
+
+  it("refuses UPDATE, DELETE and TRUNCATE at the database", async () => {
+    const actor = testActor();
+    await db.$transaction((tx) => appendAudit(tx, actor, { action: "test.immutable" }));
+    await expect(db.$executeRawUnsafe(`UPDATE "AuditEvent" SET action = 'forged' WHERE "actorLabel" = $1`, actor.label)).rejects.toThrow(/append-only/);
+    await expect(db.$executeRawUnsafe(`DELETE FROM "AuditEvent" WHERE "actorLabel" = $1`, actor.label)).rejects.toThrow(/append-only/);
+    await expect(db.$executeRawUnsafe(`TRUNCATE "AuditEvent"`)).rejects.toThrow(/append-only/);
+    expect(await db.auditEvent.count({ where: { actorLabel: actor.label, action: "test.immutable" } })).toBe(1);
+  });
+
+  it("detects an event edited behind the trigger's back (superuser), naming it", async () => {
+    const actor = testActor();
+    await db.$transaction((tx) => appendAudit(tx, actor, { action: "test.tamper", details: { amount: 1 } }));
+    const target = await db.auditEvent.findFirstOrThrow({ where: { actorLabel: actor.label } });
+    const sentinel = new Error("rollback");
+    // Everything happens in one transaction that is rolled back, so the real chain stays intact for other tests.
+    await expect(
+      db.$transaction(async (tx) => {
+        await tx.$executeRawUnsafe(`ALTER TABLE "AuditEvent" DISABLE TRIGGER audit_event_no_update_delete`);
+        await tx.$executeRawUnsafe(`UPDATE "AuditEvent" SET details = '{"amount": 1000}' WHERE id = $1`, target.id);
+        const rows = await tx.auditEvent.findMany({ orderBy: { id: "asc" } });
+        const broken = firstBrokenLink(GENESIS_HASH, rows.map((r) => ({ ...r, id: r.id.toString() })));
+        expect(broken).toBe(target.id.toString());
+        throw sentinel;
+      }),
+    ).rejects.toBe(sentinel);
+    expect((await verifyAuditChain()).ok).toBe(true);
+  });
+
+  it("filters by actor, action and time and pages with a cursor", async () => {
+    const actor = testActor(`pager-${unique()}`);
+    for (let i = 0; i < 5; i++) await db.$transaction((tx) => appendAudit(tx, actor, { action: "test.page", targetId: String(i) }));
+    const first = await findAuditEvents({ actor: actor.label, action: "test.page", limit: 2 });
+    expect(first.items.map((e) => e.targetId)).toEqual(["4", "3"]);
+    const second = await findAuditEvents({ actor: actor.label, action: "test.page", limit: 2, cursor: first.nextCursor! });
+    expect(second.items.map((e) => e.targetId)).toEqual(["2", "1"]);
+    const future = await findAuditEvents({ actor: actor.label, from: new Date(Date.now() + 60_000).toISOString(), limit: 10 });
+    expect(future.items).toHaveLength(0);
+  });
+});

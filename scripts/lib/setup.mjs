@@ -1,0 +1,54 @@
+// Steps shared by quickstart and the test runner: dependencies, secrets file, migrations, the build.
+import { randomBytes } from "node:crypto";
+import { existsSync, readFileSync, statSync, writeFileSync, readdirSync } from "node:fs";
+import path from "node:path";
+import { run } from "./run.mjs";
+
+/** npm install when node_modules is missing or older than package.json. */
+export function ensureDependencies() {
+  const marker = "node_modules/.package-lock.json";
+  if (existsSync(marker) && statSync(marker).mtimeMs >= statSync("package.json").mtimeMs) return;
+  console.log("[fleetward] installing dependencies (npm install)…");
+  run("npm", ["install", "--no-audit", "--no-fund"]);
+}
+
+/** Secrets for this installation, generated once into the git-ignored .env.local (never printed). */
+export function ensureLocalEnv(file = ".env.local") {
+  const existing = existsSync(file) ? readFileSync(file, "utf8") : "";
+  const wanted = { AUTH_SECRET: () => randomBytes(33).toString("base64") };
+  let added = "";
+  for (const [key, make] of Object.entries(wanted)) {
+    if (!new RegExp(`^${key}=`, "m").test(existing)) added += `${key}=${make()}\n`;
+  }
+  if (added) writeFileSync(file, existing + (existing && !existing.endsWith("\n") ? "\n" : "") + added, { mode: 0o600 });
+  const values = {};
+  for (const line of (existing + added).split("\n")) {
+    const m = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
+    if (m) values[m[1]] = m[2];
+  }
+  return values;
+}
+
+export function migrate(databaseUrl) {
+  run("node_modules/.bin/prisma", ["migrate", "deploy"], { env: { ...process.env, DATABASE_URL: databaseUrl }, stdio: ["ignore", "ignore", "inherit"] });
+}
+
+function newestMtime(dir) {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) { if (entry.name !== "generated") newest = Math.max(newest, newestMtime(p)); }
+    else newest = Math.max(newest, statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/** next build, unless the last build is newer than every source file. */
+export function buildIfStale({ force = false } = {}) {
+  const id = ".next/BUILD_ID";
+  const sources = ["app", "components", "lib", "public"].filter(existsSync);
+  const newest = Math.max(...sources.map(newestMtime), ...["package.json", "next.config.ts"].map((f) => statSync(f).mtimeMs));
+  if (!force && existsSync(id) && statSync(id).mtimeMs > newest) return;
+  console.log("[fleetward] building the dashboard (next build)…");
+  run("node_modules/.bin/next", ["build"], { env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+}

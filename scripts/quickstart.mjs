@@ -1,0 +1,47 @@
+// npm run quickstart: a fresh machine to the running dashboard. Installs dependencies, starts Postgres
+// (embedded unless DATABASE_URL is set), migrates, creates the first admin, builds and serves.
+import { existsSync } from "node:fs";
+import { resolveDatabase } from "./lib/database.mjs";
+import { start, run } from "./lib/run.mjs";
+import { buildIfStale, ensureDependencies, ensureLocalEnv, migrate } from "./lib/setup.mjs";
+
+const port = Number(process.env.PORT ?? 3000);
+const host = process.env.HOST ?? "127.0.0.1";
+
+ensureDependencies();
+if (!existsSync("lib/generated/prisma/client.ts")) run("node_modules/.bin/prisma", ["generate"]);
+const secrets = ensureLocalEnv();
+const db = await resolveDatabase();
+let server;
+const shutdown = async (code) => {
+  server?.child.kill("SIGTERM");
+  await server?.done;
+  await db.stop();
+  process.exit(code);
+};
+process.on("SIGINT", () => void shutdown(0));
+process.on("SIGTERM", () => void shutdown(0));
+
+try {
+  migrate(db.url);
+  const env = { ...process.env, ...secrets, DATABASE_URL: db.url, AUTH_TRUST_HOST: "true", PORT: String(port), HOST: host };
+  run("node", ["bin/fleetward.mjs", "user", "ensure-admin"], { env });
+  buildIfStale();
+  server = start("node", ["scripts/serve.mjs"], { env: { ...env, NODE_ENV: "production" }, stdio: ["ignore", "ignore", "inherit"] });
+  await waitForHealth(`http://${host}:${port}/api/v1/health`);
+  console.log(`\nFleetward is running: http://${host}:${port}\nPress Ctrl+C to stop it (and its embedded Postgres).`);
+  const code = await server.done;
+  await shutdown(code);
+} catch (e) {
+  console.error(`[fleetward] quickstart failed: ${e.message}`);
+  await shutdown(1);
+}
+
+async function waitForHealth(url) {
+  for (let i = 0; i < 120; i++) {
+    const ok = await fetch(url).then((r) => r.ok, () => false);
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`the dashboard did not answer on ${url}`);
+}

@@ -1,0 +1,43 @@
+// npm test: installs what is missing (npm packages, Debian chromium), starts a fresh embedded Postgres
+// (unless DATABASE_URL is set), then runs unit, integration and end-to-end tests. Any failure fails the run.
+import { existsSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { freePort, startEmbeddedPg } from "./lib/embedded-pg.mjs";
+import { run } from "./lib/run.mjs";
+import { buildIfStale, ensureDependencies, migrate } from "./lib/setup.mjs";
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/lib/chromium/chromium";
+
+function ensureChromium() {
+  if (existsSync(CHROMIUM)) return;
+  if (process.getuid?.() !== 0) throw new Error(`Chromium is missing at ${CHROMIUM}: run 'apt-get install -y chromium' as root`);
+  console.log("[test] installing Debian chromium…");
+  run("apt-get", ["update", "-qq"]);
+  run("apt-get", ["install", "-y", "-qq", "chromium"], { env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
+}
+
+ensureDependencies();
+ensureChromium();
+const pg = process.env.DATABASE_URL
+  ? { url: process.env.DATABASE_URL, stop: async () => {} }
+  : await startEmbeddedPg({ dir: ".data/test-pg", port: await freePort(), db: "fleetward_test", fresh: true });
+let code = 0;
+try {
+  migrate(pg.url);
+  const env = {
+    ...process.env,
+    DATABASE_URL: pg.url,
+    AUTH_SECRET: randomBytes(33).toString("base64"),
+    AUTH_TRUST_HOST: "true",
+    CHROMIUM_PATH: CHROMIUM,
+  };
+  run("node_modules/.bin/vitest", ["run"], { env });
+  buildIfStale();
+  run("node_modules/.bin/playwright", ["test"], { env });
+} catch (e) {
+  console.error(`[test] FAILED: ${e.message}`);
+  code = 1;
+} finally {
+  await pg.stop();
+}
+process.exit(code);

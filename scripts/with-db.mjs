@@ -1,0 +1,24 @@
+// node scripts/with-db.mjs <cmd> [args…]: runs one command against a fresh, migrated embedded Postgres
+// (or DATABASE_URL when set). Used by the single-suite npm scripts.
+import { randomBytes } from "node:crypto";
+import { freePort, startEmbeddedPg } from "./lib/embedded-pg.mjs";
+import { run } from "./lib/run.mjs";
+import { migrate } from "./lib/setup.mjs";
+
+const pg = process.env.DATABASE_URL
+  ? { url: process.env.DATABASE_URL, stop: async () => {} }
+  : await startEmbeddedPg({ dir: ".data/test-pg", port: await freePort(), db: "fleetward_test", fresh: true });
+let code = 0;
+try {
+  migrate(pg.url);
+  const [cmd, ...args] = process.argv.slice(2);
+  run(cmd.includes("/") ? cmd : `node_modules/.bin/${cmd}`, args, {
+    env: { AUTH_SECRET: randomBytes(33).toString("base64"), AUTH_TRUST_HOST: "true", ...process.env, DATABASE_URL: pg.url },
+  });
+} catch (e) {
+  console.error(e.message);
+  code = 1;
+} finally {
+  await pg.stop();
+}
+process.exit(code);

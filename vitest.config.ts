@@ -1,0 +1,24 @@
+import path from "node:path";
+import { defineConfig } from "vitest/config";
+
+const shared = {
+  resolve: {
+    alias: {
+      "@": path.resolve(import.meta.dirname),
+      // Server modules guard against client bundles with `server-only`; tests run them on the server.
+      "server-only": path.resolve(import.meta.dirname, "lib/server/testing/server-only-stub.ts"),
+    },
+  },
+};
+
+export default defineConfig({
+  test: {
+    projects: [
+      { ...shared, test: { name: "unit", include: ["lib/**/*.test.ts"], exclude: ["lib/**/*.int.test.ts"], environment: "node" } },
+      {
+        ...shared,
+        test: { name: "integration", include: ["lib/**/*.int.test.ts"], environment: "node", testTimeout: 30_000, fileParallelism: false },
+      },
+    ],
+  },
+});
