@@ -31,6 +31,7 @@ try {
     AUTH_TRUST_HOST: "true",
     CHROMIUM_PATH: CHROMIUM,
   };
+  run("node_modules/.bin/eslint", [".", "--max-warnings=0"], { env });
   run("node_modules/.bin/vitest", ["run"], { env });
   buildIfStale();
   run("node_modules/.bin/playwright", ["test"], { env });

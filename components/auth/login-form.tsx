@@ -1,4 +1,5 @@
 "use client";
+import { useRouter } from "next/navigation";
 import { signIn } from "next-auth/react";
 import { useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
@@ -16,6 +17,7 @@ function refusalMessage(code: string | undefined): string {
 export function LoginForm({ expired }: { expired: boolean }) {
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
+  const router = useRouter();
 
   async function onSubmit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -28,7 +30,8 @@ export function LoginForm({ expired }: { expired: boolean }) {
       setError(refusalMessage(r.code));
       return;
     }
-    window.location.assign("/overview");
+    router.replace("/overview");
+    router.refresh();
   }
 
   return (

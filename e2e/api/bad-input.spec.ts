@@ -29,7 +29,7 @@ async function send(request: APIRequestContext, name: TApiName, params: Record<s
   return request.fetch(urlOf(name, params), {
     method: API[name].method,
     headers: { ...auth, "content-type": "application/json" },
-    data: raw,
+    data: Buffer.from(raw),
   });
 }
 

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { can, ROLES } from "@/lib/domain/permissions";
-import { API, type TApiName } from "@/lib/schemas/api";
+import { API, type TApiName, type TApiSpec } from "@/lib/schemas/api";
 import { bearer } from "../fixtures";
 import { call, SAMPLES } from "./catalogue";
 
@@ -38,7 +38,7 @@ test("every route file exports only gated handlers that match the catalogue", ()
 });
 
 for (const name of names) {
-  const spec = API[name];
+  const spec: TApiSpec = API[name];
   test(`${spec.method} ${spec.path}: 401 without credentials, 403 without ${spec.permission}, success with it`, async ({ request }) => {
     expect(SAMPLES[name], `no sample for API.${name}`).toBeDefined();
     const anonymous = await call(request, name, await SAMPLES[name](request));

@@ -19,6 +19,8 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   });
   const data = (await res.json().catch(() => null)) as { error?: { code: string; message: string; fields?: Record<string, string> } } | null;
   if (!res.ok) {
+    // A full page load, not a client transition: the ended session's cached pages must not survive.
+    // eslint-disable-next-line @next/next/no-location-assign-relative-destination
     if (res.status === 401 && typeof window !== "undefined") window.location.assign("/login?expired=1");
     const e = data?.error;
     throw new ApiError(res.status, e?.code ?? "HTTP_" + res.status, e?.message ?? `Request failed (${res.status}).`, e?.fields);

@@ -42,12 +42,13 @@ function invalid(where: string, fields: TFieldErrors): AppError {
 
 /** zod issues -> { "field.path": "reason" }, one reason per field (the first). */
 export function fieldErrors(error: z.ZodError): TFieldErrors {
-  const out: TFieldErrors = {};
+  // No prototype: a field named "__proto__" or "constructor" must be reported, not resolved to Object's.
+  const out: TFieldErrors = Object.create(null) as TFieldErrors;
   for (const issue of error.issues) {
     const keys = issue.code === "unrecognized_keys" ? issue.keys.map((k) => [...issue.path, k]) : [issue.path];
     for (const path of keys) {
       const field = path.map(String).join(".") || "body";
-      out[field] ??= issue.code === "unrecognized_keys" ? "is not a known field" : issue.message;
+      if (!Object.hasOwn(out, field)) out[field] = issue.code === "unrecognized_keys" ? "is not a known field" : issue.message;
     }
   }
   return out;
