@@ -28,7 +28,8 @@ try {
   run("node", ["bin/fleetward.mjs", "user", "ensure-admin"], { env });
   buildIfStale();
   server = start("node", ["scripts/serve.mjs"], { env: { ...env, NODE_ENV: "production" }, stdio: ["ignore", "ignore", "inherit"] });
-  await waitForHealth(`http://${host}:${port}/api/v1/health`);
+  const exited = server.done.then((c) => { throw new Error(`the dashboard server stopped (exit ${c}); is port ${port} in use? Set PORT to another one.`); });
+  await Promise.race([waitForHealth(`http://${host}:${port}/api/v1/health`), exited]);
   console.log(`\nFleetward is running: http://${host}:${port}\nPress Ctrl+C to stop it (and its embedded Postgres).`);
   const code = await server.done;
   await shutdown(code);

@@ -18,6 +18,18 @@ function routeFiles(dir: string): string[] {
 
 const names = Object.keys(API) as TApiName[];
 
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    return e.isDirectory() ? (e.name === "generated" ? [] : sourceFiles(p)) : /\.tsx?$/.test(e.name) ? [p] : [];
+  });
+}
+
+test("there are no server actions: every mutation goes through a gated route", () => {
+  const actions = ["app", "components", "lib"].flatMap(sourceFiles).filter((f) => /^\s*["']use server["']/m.test(readFileSync(f, "utf8")));
+  expect(actions).toEqual([]);
+});
+
 test("every route file exports only gated handlers that match the catalogue", () => {
   const served = new Set<string>();
   for (const file of routeFiles("app")) {

@@ -2,6 +2,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, statSync, writeFileSync, readdirSync } from "node:fs";
 import path from "node:path";
+import { spawnSync } from "node:child_process";
 import { run } from "./run.mjs";
 
 /** npm install when node_modules is missing or older than package.json. */
@@ -29,8 +30,16 @@ export function ensureLocalEnv(file = ".env.local") {
   return values;
 }
 
+/** Applies committed migrations; quiet unless it fails. */
 export function migrate(databaseUrl) {
-  run("node_modules/.bin/prisma", ["migrate", "deploy"], { env: { ...process.env, DATABASE_URL: databaseUrl }, stdio: ["ignore", "ignore", "inherit"] });
+  const r = spawnSync("node_modules/.bin/prisma", ["migrate", "deploy"], {
+    env: { ...process.env, DATABASE_URL: databaseUrl },
+    encoding: "utf8",
+  });
+  if (r.status !== 0) {
+    process.stderr.write(r.stdout + r.stderr);
+    throw new Error(`database migration failed (exit ${r.status})`);
+  }
 }
 
 function newestMtime(dir) {
