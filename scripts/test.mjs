@@ -2,7 +2,7 @@
 // (unless DATABASE_URL is set), then runs unit, integration and end-to-end tests. Any failure fails the run.
 import { existsSync } from "node:fs";
 import { randomBytes } from "node:crypto";
-import { freePort, startEmbeddedPg } from "./lib/embedded-pg.mjs";
+import { startTestDatabase } from "./lib/embedded-pg.mjs";
 import { run } from "./lib/run.mjs";
 import { buildIfStale, ensureDependencies, migrate } from "./lib/setup.mjs";
 
@@ -18,9 +18,7 @@ function ensureChromium() {
 
 ensureDependencies();
 ensureChromium();
-const pg = process.env.DATABASE_URL
-  ? { url: process.env.DATABASE_URL, stop: async () => {} }
-  : await startEmbeddedPg({ dir: ".data/test-pg", port: await freePort(), db: "fleetward_test", fresh: true });
+const pg = await startTestDatabase();
 let code = 0;
 try {
   migrate(pg.url);

@@ -1,13 +1,11 @@
 // node scripts/with-db.mjs <cmd> [args…]: runs one command against a fresh, migrated embedded Postgres
 // (or DATABASE_URL when set). Used by the single-suite npm scripts.
 import { randomBytes } from "node:crypto";
-import { freePort, startEmbeddedPg } from "./lib/embedded-pg.mjs";
+import { startTestDatabase } from "./lib/embedded-pg.mjs";
 import { run } from "./lib/run.mjs";
 import { migrate } from "./lib/setup.mjs";
 
-const pg = process.env.DATABASE_URL
-  ? { url: process.env.DATABASE_URL, stop: async () => {} }
-  : await startEmbeddedPg({ dir: ".data/test-pg", port: await freePort(), db: "fleetward_test", fresh: true });
+const pg = await startTestDatabase();
 let code = 0;
 try {
   migrate(pg.url);

@@ -68,3 +68,9 @@ export async function ensureDatabase(url) {
     await c.end();
   }
 }
+
+/** A fresh database for a test run: DATABASE_URL when set, otherwise a new embedded server on a free port. */
+export async function startTestDatabase() {
+  if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, stop: async () => {} };
+  return startEmbeddedPg({ dir: ".data/test-pg", port: await freePort(), db: "fleetward_test", fresh: true });
+}
