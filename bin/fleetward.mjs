@@ -8,19 +8,25 @@ import { resolveDatabase } from "../scripts/lib/database.mjs";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 process.chdir(root);
+// Generated secrets (AUTH_SECRET, FLEETWARD_MASTER_KEY) from quickstart, unless the environment sets them.
+if (existsSync(".env.local")) process.loadEnvFile(".env.local");
 if (!existsSync("node_modules/tsx")) {
   console.error("fleetward: dependencies are not installed; run `npm run quickstart` (or `npm install`) first.");
   process.exit(2);
 }
 
-const db = await resolveDatabase({ mustExist: true }).catch((e) => {
+// The agent runs beside a broker, far from Postgres; stopping the local fleet needs no database either.
+const [area, verb] = process.argv.slice(2);
+const needsDb = !(area === "agent" || (area === "fleet" && verb === "down"));
+const noDb = { url: process.env.DATABASE_URL ?? "", stop: async () => {} };
+const db = !needsDb ? noDb : await resolveDatabase({ mustExist: true }).catch((e) => {
   console.error(`fleetward: ${e.message}`);
   process.exit(2);
 });
 const child = spawn(
   process.execPath,
   ["--conditions=react-server", "--import", import.meta.resolve("tsx"), path.join(root, "cli/main.ts"), ...process.argv.slice(2)],
-  { stdio: "inherit", env: { ...process.env, DATABASE_URL: db.url } },
+  { stdio: "inherit", env: { ...process.env, ...(db.url ? { DATABASE_URL: db.url } : {}) } },
 );
 const code = await new Promise((resolve) => child.on("exit", (c, s) => resolve(c ?? (s ? 1 : 0))));
 await db.stop();

@@ -1,7 +1,10 @@
 // fleetward <area> <verb> [--flag value]: what is not a page.
 import { parseArgs } from "node:util";
 import { disconnectDb } from "@/lib/server/db";
+import { agentCommand } from "./commands/agent";
+import { fleetDownCommand, fleetUpCommand } from "./commands/fleet";
 import { createTokenCommand } from "./commands/token-create";
+import { workerCommand } from "./commands/worker";
 import { createUserCommand, ensureAdminCommand } from "./commands/user-create";
 
 type TCommand = (flags: Record<string, string | undefined>) => Promise<void>;
@@ -10,6 +13,10 @@ const COMMANDS: Record<string, { run: TCommand; usage: string }> = {
   "user create": { run: createUserCommand, usage: "user create --email E --role ADMIN|OPERATOR|AUDITOR [--name N]" },
   "user ensure-admin": { run: ensureAdminCommand, usage: "user ensure-admin   (creates the first admin if there is none)" },
   "token create": { run: createTokenCommand, usage: "token create --name N --role ADMIN|OPERATOR|AUDITOR" },
+  "fleet up": { run: fleetUpCommand, usage: "fleet up [--brokers 3] [--prefix demo] [--dir .data/fleet]   (local Mosquitto brokers + agents)" },
+  "fleet down": { run: fleetDownCommand, usage: "fleet down [--dir .data/fleet]" },
+  worker: { run: workerCommand, usage: "worker   (sync jobs and broker monitor; run one or more)" },
+  agent: { run: agentCommand, usage: "agent --broker-config <file>   (runs beside a broker)" },
 };
 
 function usage(): string {
@@ -20,14 +27,24 @@ async function main(): Promise<number> {
   const { positionals, values } = parseArgs({
     args: process.argv.slice(2),
     allowPositionals: true,
-    options: { email: { type: "string" }, role: { type: "string" }, name: { type: "string" }, help: { type: "boolean" } },
+    options: {
+      email: { type: "string" },
+      role: { type: "string" },
+      name: { type: "string" },
+      brokers: { type: "string" },
+      prefix: { type: "string" },
+      dir: { type: "string" },
+      "broker-config": { type: "string" },
+      help: { type: "boolean" },
+    },
   });
-  const command = COMMANDS[positionals.slice(0, 2).join(" ")];
+  const command = COMMANDS[positionals.slice(0, 2).join(" ")] ?? COMMANDS[positionals[0] ?? ""];
   if (!command || values.help) {
     console.error(usage());
     return values.help ? 0 : 2;
   }
-  await command.run({ email: values.email, role: values.role, name: values.name });
+  const { help: _help, ...flags } = values;
+  await command.run(flags);
   return 0;
 }
 

@@ -16,7 +16,10 @@ export function ensureDependencies() {
 /** Secrets for this installation, generated once into the git-ignored .env.local (never printed). */
 export function ensureLocalEnv(file = ".env.local") {
   const existing = existsSync(file) ? readFileSync(file, "utf8") : "";
-  const wanted = { AUTH_SECRET: () => randomBytes(33).toString("base64") };
+  const wanted = {
+    AUTH_SECRET: () => randomBytes(33).toString("base64"),
+    FLEETWARD_MASTER_KEY: () => randomBytes(32).toString("base64"),
+  };
   let added = "";
   for (const [key, make] of Object.entries(wanted)) {
     if (!new RegExp(`^${key}=`, "m").test(existing)) added += `${key}=${make()}\n`;

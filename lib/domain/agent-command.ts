@@ -1,0 +1,66 @@
+import { createPrivateKey, createPublicKey, sign, verify } from "node:crypto";
+import { canonicalJson } from "./canonical-json";
+import { MANAGED_FILES, type TManagedFile } from "./broker-files";
+
+// Commands Fleetward sends to a broker's agent. Each is signed (Ed25519) over its canonical JSON and carries a
+// sequence number from Postgres, so the agent runs only Fleetward's commands, each at most once.
+
+export const AGENT_TOPICS = {
+  command: (broker: string) => `fleetward/agent/${broker}/cmd`,
+  reply: (broker: string) => `fleetward/agent/${broker}/reply`,
+  heartbeat: (broker: string) => `fleetward/agent/${broker}/heartbeat`,
+  clients: (broker: string) => `fleetward/agent/${broker}/clients`,
+  events: (broker: string) => `fleetward/agent/${broker}/events`,
+};
+
+export type TAgentCommand =
+  | { type: "ping" }
+  | { type: "apply"; revision: string; files: Partial<Record<TManagedFile, string>> }
+  | { type: "kick"; clientId: string };
+
+export type TCommandHeader = { id: string; seq: string; issuedAt: number; broker: string };
+export type TSignedCommand = { cmd: TCommandHeader & TAgentCommand; sig: string };
+
+export type TAgentReply = {
+  id: string;
+  ok: boolean;
+  error?: string;
+  revision?: string;
+  digests?: Partial<Record<TManagedFile, string>>;
+  at: number;
+};
+
+export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
+
+export function signCommand(cmd: TSignedCommand["cmd"], privateKeyPem: string): TSignedCommand {
+  const sig = sign(null, Buffer.from(canonicalJson(cmd)), createPrivateKey(privateKeyPem)).toString("base64");
+  return { cmd, sig };
+}
+
+export type TVerifyContext = { publicKeyPem: string; broker: string; lastSeq: bigint; now: number };
+
+/** Why a command must be refused, or null when it may run. Never throws on hostile input. */
+export function commandRefusal(input: unknown, ctx: TVerifyContext): string | null {
+  if (!input || typeof input !== "object") return "not a signed command";
+  const { cmd, sig } = input as Partial<TSignedCommand>;
+  if (!cmd || typeof cmd !== "object" || typeof sig !== "string") return "not a signed command";
+  let valid = false;
+  try {
+    valid = verify(null, Buffer.from(canonicalJson(cmd)), createPublicKey(ctx.publicKeyPem), Buffer.from(sig, "base64"));
+  } catch {
+    valid = false;
+  }
+  if (!valid) return "bad signature";
+  if (cmd.broker !== ctx.broker) return `addressed to broker ${String(cmd.broker)}`;
+  if (typeof cmd.seq !== "string" || !/^\d{1,19}$/.test(cmd.seq)) return "bad sequence number";
+  if (BigInt(cmd.seq) <= ctx.lastSeq) return `replayed (sequence ${cmd.seq} is not above ${ctx.lastSeq})`;
+  if (typeof cmd.issuedAt !== "number" || Math.abs(ctx.now - cmd.issuedAt) > MAX_CLOCK_SKEW_MS) return "stale or future timestamp";
+  if (cmd.type === "apply") {
+    for (const name of Object.keys(cmd.files ?? {})) {
+      if (!(MANAGED_FILES as readonly string[]).includes(name)) return `file ${JSON.stringify(name).slice(0, 80)} is not one the agent manages`;
+    }
+  } else if (cmd.type !== "ping" && cmd.type !== "kick") {
+    return "unknown command type";
+  }
+  return null;
+}

@@ -1,0 +1,52 @@
+// Mosquitto has no client list; with `log_dest topic` it reports connections on $SYS/broker/log/N.
+// These parse those lines (timestamp prefix optional) into events.
+
+export type TLogEvent =
+  | { kind: "connect"; clientId: string; ip: string; port: number; protocol: string; cleanStart: boolean; keepalive: number; username: string | null }
+  | { kind: "disconnect"; clientId: string; reason: string }
+  | { kind: "refused"; clientId: string | null; ip: string | null; reason: string };
+
+const CONNECT = /New client connected from (\S+?):(\d+) as (\S+) \(p(\d+), c(\d), k(\d+)(?:, u'(.*)')?\)\.?$/;
+const NOT_AUTHORISED = /Client (\S+) disconnected, not authori[sz]ed\.?$/;
+const DISCONNECTED = /Client (\S+) (disconnected|closed its connection|has exceeded timeout, disconnecting)(.*?)\.?$/;
+const TAKEN_OVER = /Client (\S+) already connected, closing old connection\.?$/;
+const SOCKET_ERROR = /Socket error on client (\S+), disconnecting\.?$/;
+const PROTOCOLS: Record<string, string> = { "3": "MQTT 3.1", "4": "MQTT 3.1.1", "5": "MQTT 5", "131": "MQTT 3.1 (bridge)", "132": "MQTT 3.1.1 (bridge)" };
+
+export function parseLogLine(line: string): TLogEvent | null {
+  const text = line.trim();
+  let m = CONNECT.exec(text);
+  if (m) {
+    return {
+      kind: "connect",
+      ip: m[1]!.replace(/^::ffff:/, ""),
+      port: Number(m[2]),
+      clientId: m[3]!,
+      protocol: PROTOCOLS[m[4]!] ?? `p${m[4]}`,
+      cleanStart: m[5] === "1",
+      keepalive: Number(m[6]),
+      username: m[7] ?? null,
+    };
+  }
+  if ((m = NOT_AUTHORISED.exec(text))) return { kind: "refused", clientId: m[1] === "<unknown>" ? null : m[1]!, ip: null, reason: "not authorised" };
+  if ((m = TAKEN_OVER.exec(text))) return { kind: "disconnect", clientId: m[1]!, reason: "taken over by a new connection with the same client id" };
+  if ((m = SOCKET_ERROR.exec(text))) return { kind: "disconnect", clientId: m[1]!, reason: "socket error" };
+  if ((m = DISCONNECTED.exec(text))) {
+    const reason = m[2] === "has exceeded timeout, disconnecting" ? "keepalive timeout" : m[2] === "closed its connection" ? "closed its connection" : (m[3] ?? "").replace(/^,\s*/, "") || "disconnected";
+    return { kind: "disconnect", clientId: m[1]!, reason };
+  }
+  return null;
+}
+
+export type TConnectedClient = Omit<Extract<TLogEvent, { kind: "connect" }>, "kind"> & { since: number };
+
+/** Applies one event to the connected-clients map (keyed by client id); returns whether it changed. */
+export function applyLogEvent(clients: Map<string, TConnectedClient>, e: TLogEvent, at: number): boolean {
+  if (e.kind === "connect") {
+    const { kind: _kind, ...rest } = e;
+    clients.set(e.clientId, { ...rest, since: at });
+    return true;
+  }
+  if (e.kind === "disconnect") return clients.delete(e.clientId);
+  return false;
+}

@@ -1,0 +1,80 @@
+// A hardened mosquitto.conf for one broker of the fleet (Mosquitto 2.0). Pure: paths and ports in, text out.
+
+export type TListenerName = "admin" | "tlsPassword" | "mtls" | "psk" | "wss";
+export type TBrokerPorts = Record<TListenerName, number>;
+export const LISTENERS: readonly TListenerName[] = ["admin", "tlsPassword", "mtls", "psk", "wss"];
+
+export type TConfInput = {
+  bind: string;
+  ports: TBrokerPorts;
+  caFile: string;
+  certFile: string;
+  keyFile: string;
+  /** Admin listener's own ACL: Fleetward's admin identity and this broker's agent. Never touched by sync. */
+  adminAclFile: string;
+  /** The agent-managed files: passwd, acl, psk, crl.pem. */
+  managedDir: string;
+};
+
+// TLS 1.2 suites with forward secrecy only (TLS 1.3 suites are all forward-secret); tls_version is a minimum.
+export const TLS12_CIPHERS = [
+  "ECDHE-ECDSA-AES128-GCM-SHA256",
+  "ECDHE-ECDSA-AES256-GCM-SHA384",
+  "ECDHE-ECDSA-CHACHA20-POLY1305",
+  "ECDHE-RSA-AES128-GCM-SHA256",
+  "ECDHE-RSA-AES256-GCM-SHA384",
+].join(":");
+// PSK without certificates: (EC)DHE key exchange for forward secrecy.
+export const PSK_CIPHERS = ["ECDHE-PSK-CHACHA20-POLY1305", "ECDHE-PSK-AES128-CBC-SHA256"].join(":");
+
+export function renderMosquittoConf(c: TConfInput): string {
+  const m = (f: string) => `${c.managedDir}/${f}`;
+  const tls = [`cafile ${c.caFile}`, `certfile ${c.certFile}`, `keyfile ${c.keyFile}`, "tls_version tlsv1.2", `ciphers ${TLS12_CIPHERS}`];
+  const device = ["allow_anonymous false", `acl_file ${m("acl")}`, "use_username_as_clientid true"];
+  const block = (name: TListenerName, lines: string[]) => [`# ${name}`, `listener ${c.ports[name]} ${c.bind}`, ...lines, ""].join("\n");
+  return [
+    "# Rendered by Fleetward. Each listener has its own authentication and ACL settings.",
+    "per_listener_settings true",
+    "persistence false",
+    "sys_interval 5",
+    "max_keepalive 300",
+    "log_dest stderr",
+    "log_dest topic",
+    "log_type error",
+    "log_type warning",
+    "log_type notice",
+    "log_type information",
+    "log_timestamp true",
+    "log_timestamp_format %Y-%m-%dT%H:%M:%S",
+    "connection_messages true",
+    "",
+    block("admin", ["allow_anonymous false", ...tls, "require_certificate true", "use_identity_as_username true", `crlfile ${m("crl.pem")}`, `acl_file ${c.adminAclFile}`]),
+    block("tlsPassword", [...tls, "require_certificate false", ...device, `password_file ${m("passwd")}`]),
+    block("mtls", [...tls, "require_certificate true", "use_identity_as_username true", `crlfile ${m("crl.pem")}`, ...device]),
+    block("psk", ["psk_hint fleetward", `psk_file ${m("psk")}`, "use_identity_as_username true", "tls_version tlsv1.2", `ciphers ${PSK_CIPHERS}`, ...device]),
+    block("wss", ["protocol websockets", `cafile ${c.caFile}`, `certfile ${c.certFile}`, `keyfile ${c.keyFile}`, "tls_version tlsv1.2", `ciphers ${TLS12_CIPHERS}`, ...device, `password_file ${m("passwd")}`]),
+  ].join("\n");
+}
+
+export const ADMIN_IDENTITY = "fleetward-admin";
+export const agentIdentity = (broker: string) => `fleetward-agent-${broker}`;
+
+/** The admin listener's ACL: the admin sees everything; an agent only its own command and report topics. */
+export function renderAdminAcl(broker: string): string {
+  const base = `fleetward/agent/${broker}`;
+  return [
+    "# Rendered by Fleetward for the admin listener.",
+    `user ${ADMIN_IDENTITY}`,
+    "topic readwrite #",
+    "topic read $SYS/#",
+    "",
+    `user ${agentIdentity(broker)}`,
+    `topic read ${base}/cmd`,
+    `topic write ${base}/reply`,
+    `topic write ${base}/heartbeat`,
+    `topic write ${base}/clients`,
+    `topic write ${base}/events`,
+    "topic read $SYS/#",
+    "",
+  ].join("\n");
+}

@@ -1,0 +1,94 @@
+import mqtt, { type MqttClient } from "mqtt";
+import { AGENT_TOPICS, type TAgentCommand, type TAgentReply } from "@/lib/domain/agent-command";
+import type { TBrokerEndpoint, TCommandSigner } from "./broker-driver";
+
+export type TChannelErrorKind = "tls_verification_failed" | "refused" | "unreachable" | "wrong_admin_identity" | "no_agent" | "agent_error";
+
+/** A failure on the admin channel, classified so the operator is told what to fix. */
+export class ChannelError extends Error {
+  constructor(readonly kind: TChannelErrorKind, message: string) {
+    super(message);
+  }
+}
+
+const TLS_VERIFY = /CERT|certificate|self[- ]signed|UNABLE_TO_VERIFY|ALTNAME|unable to get local issuer/i;
+
+function classify(e: unknown, ep: TBrokerEndpoint): ChannelError {
+  if (e instanceof ChannelError) return e;
+  const err = e as NodeJS.ErrnoException & { reason?: string; code?: string | number };
+  const where = `${ep.host}:${ep.adminPort}`;
+  if (err.code === "ECONNREFUSED") return new ChannelError("refused", `Connection refused by ${where}: is the broker running and is this its admin port?`);
+  if (err.code === "ETIMEDOUT" || err.code === "EHOSTUNREACH" || err.code === "ENOTFOUND") return new ChannelError("unreachable", `${where} is unreachable (${err.code}).`);
+  if (typeof err.code === "number" && [134, 135, 4, 5].includes(err.code)) {
+    return new ChannelError("wrong_admin_identity", `The broker refused Fleetward's admin identity (CONNACK ${err.code}): it does not accept this admin certificate.`);
+  }
+  if (/alert (unknown ca|bad certificate|certificate unknown|certificate required|decrypt error)|sslv3 alert/i.test(err.message ?? "")) {
+    return new ChannelError("wrong_admin_identity", `The broker rejected the admin client certificate during the TLS handshake (${err.message}).`);
+  }
+  if (TLS_VERIFY.test(String(err.code ?? "")) || TLS_VERIFY.test(err.message ?? "")) {
+    return new ChannelError("tls_verification_failed", `TLS verification of ${where} failed: ${err.message} (check the broker CA and the host name in its certificate).`);
+  }
+  return new ChannelError("unreachable", `Admin channel to ${where} failed: ${err.message ?? String(e)}`);
+}
+
+export async function connectAdmin(ep: TBrokerEndpoint, timeoutMs = 5_000): Promise<MqttClient> {
+  const client = mqtt.connect(`mqtts://${ep.host}:${ep.adminPort}`, {
+    ca: ep.caPem,
+    cert: ep.adminCertPem,
+    key: ep.adminKeyPem,
+    ...({ minVersion: "TLSv1.2" } as object), // passed through to tls.connect
+    protocolVersion: 5,
+    clientId: `fleetward-${Math.random().toString(36).slice(2, 10)}`,
+    reconnectPeriod: 0,
+    connectTimeout: timeoutMs,
+    clean: true,
+  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      client.once("connect", () => resolve());
+      client.once("error", reject);
+      client.once("close", () => reject(new ChannelError("refused", `The broker at ${ep.host}:${ep.adminPort} closed the connection during the handshake.`)));
+    });
+    return client;
+  } catch (e) {
+    client.end(true);
+    throw classify(e, ep);
+  }
+}
+
+/** Sends one signed command to the broker's agent and waits for its reply (QoS 0; the reply is the acknowledgement). */
+export async function sendAgentCommand(
+  client: MqttClient,
+  ep: TBrokerEndpoint,
+  sign: TCommandSigner,
+  command: TAgentCommand,
+  timeoutMs = 15_000,
+): Promise<TAgentReply> {
+  const signed = await sign(ep.name, command);
+  const replyTopic = AGENT_TOPICS.reply(ep.name);
+  await client.subscribeAsync(replyTopic, { qos: 0 });
+  return new Promise<TAgentReply>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      client.off("message", onMessage);
+      reject(new ChannelError("no_agent", `No answer from the Fleetward agent of ${ep.name} within ${timeoutMs / 1000} s: is \`fleetward agent\` running beside the broker?`));
+    }, timeoutMs);
+    function onMessage(topic: string, payload: Buffer) {
+      if (topic !== replyTopic) return;
+      let reply: TAgentReply;
+      try {
+        reply = JSON.parse(payload.toString("utf8")) as TAgentReply;
+      } catch {
+        return;
+      }
+      if (reply.id !== signed.cmd.id) return;
+      clearTimeout(timer);
+      client.off("message", onMessage);
+      if (reply.ok) resolve(reply);
+      else reject(new ChannelError("agent_error", `The agent of ${ep.name} answered: ${reply.error ?? "error"}`));
+    }
+    client.on("message", onMessage);
+    client.publish(AGENT_TOPICS.command(ep.name), JSON.stringify(signed), { qos: 0 });
+  });
+}
+
+export { classify as classifyChannelError };

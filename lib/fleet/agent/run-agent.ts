@@ -1,0 +1,153 @@
+import { readFileSync } from "node:fs";
+import mqtt, { type MqttClient } from "mqtt";
+import { AGENT_TOPICS, commandRefusal, type TAgentReply, type TSignedCommand } from "@/lib/domain/agent-command";
+import { MANAGED_FILES, type TManagedFile } from "@/lib/domain/broker-files";
+import { applyLogEvent, parseLogLine, type TConnectedClient } from "@/lib/domain/broker-log";
+import { agentIdentity } from "@/lib/domain/mosquitto-conf";
+import type { TAgentConfig } from "./agent-config";
+import { loadState, saveState } from "./agent-state";
+import { currentDigests, readManaged, writeAtomic } from "./managed-files";
+
+const HEARTBEAT_MS = 5_000;
+
+type TLog = (level: "info" | "warn" | "error", msg: string, extra?: Record<string, unknown>) => void;
+const log: TLog = (level, msg, extra) => console.log(JSON.stringify({ at: new Date().toISOString(), level, msg, ...extra }));
+
+/** Runs beside one broker until stopped: takes Fleetward's signed commands, reports heartbeat and clients. */
+export function runAgent(cfg: TAgentConfig): { stop: () => Promise<void> } {
+  const publicKeyPem = readFileSync(cfg.fleetwardPublicKeyFile, "utf8");
+  const tls = { ca: readFileSync(cfg.caFile), cert: readFileSync(cfg.certFile), key: readFileSync(cfg.keyFile) };
+  const state = loadState(cfg.stateDir);
+  const facts: { version?: string; uptime?: number; clients?: number } = {};
+  const clients = new Map<string, TConnectedClient>();
+  const topics = {
+    cmd: AGENT_TOPICS.command(cfg.broker),
+    reply: AGENT_TOPICS.reply(cfg.broker),
+    heartbeat: AGENT_TOPICS.heartbeat(cfg.broker),
+    clients: AGENT_TOPICS.clients(cfg.broker),
+    events: AGENT_TOPICS.events(cfg.broker),
+  };
+  const client: MqttClient = mqtt.connect(`mqtts://${cfg.host}:${cfg.adminPort}`, {
+    ...tls,
+    clientId: agentIdentity(cfg.broker),
+    protocolVersion: 5,
+    reconnectPeriod: 1_000,
+    connectTimeout: 5_000,
+    will: { topic: topics.heartbeat, payload: Buffer.from(JSON.stringify({ broker: cfg.broker, online: false })), qos: 1, retain: true },
+  });
+
+  const publish = (topic: string, body: unknown, retain = false) => client.publish(topic, JSON.stringify(body), { qos: 0, retain });
+  const event = (type: string, detail: Record<string, unknown>) => publish(topics.events, { type, at: Date.now(), ...detail });
+
+  function restoreMissing() {
+    for (const f of MANAGED_FILES) {
+      const applied = state.applied[f];
+      if (applied !== undefined && readManaged(cfg.managedDir, f) === null) {
+        writeAtomic(cfg.managedDir, f, applied);
+        log("warn", "restored a missing managed file", { file: f });
+        event("file_restored", { file: f });
+        sighup();
+      }
+    }
+  }
+
+  function sighup() {
+    const pid = Number(readFileSync(cfg.brokerPidFile, "utf8").trim());
+    if (!Number.isInteger(pid) || pid <= 1) throw new Error(`no broker pid in ${cfg.brokerPidFile}`);
+    process.kill(pid, "SIGHUP");
+  }
+
+  function heartbeat() {
+    restoreMissing();
+    publish(topics.heartbeat, {
+      broker: cfg.broker,
+      online: true,
+      at: Date.now(),
+      revision: state.revision,
+      digests: currentDigests(cfg.managedDir),
+      version: facts.version ?? null,
+      uptimeSeconds: facts.uptime ?? null,
+      connectedClients: facts.clients ?? null,
+    }, true);
+    publish(topics.clients, { broker: cfg.broker, at: Date.now(), clients: [...clients.values()] }, true);
+  }
+
+  async function kick(clientId: string) {
+    // Mosquitto has no kick command: a connection with the same client id closes the older session.
+    const taker = mqtt.connect(`mqtts://${cfg.host}:${cfg.adminPort}`, { ...tls, clientId, protocolVersion: 5, reconnectPeriod: 0, connectTimeout: 5_000 });
+    await new Promise<void>((resolve, reject) => {
+      taker.once("connect", () => resolve());
+      taker.once("error", reject);
+    });
+    await taker.endAsync(true);
+  }
+
+  async function execute(signed: TSignedCommand): Promise<TAgentReply> {
+    const { cmd } = signed;
+    const base = { id: cmd.id, at: Date.now() };
+    if (cmd.type === "apply") {
+      for (const [name, content] of Object.entries(cmd.files) as [TManagedFile, string][]) writeAtomic(cfg.managedDir, name, content);
+      state.applied = { ...state.applied, ...cmd.files };
+      state.revision = cmd.revision;
+      saveState(cfg.stateDir, state);
+      sighup();
+      log("info", "applied", { revision: cmd.revision, files: Object.keys(cmd.files) });
+    } else if (cmd.type === "kick") {
+      await kick(cmd.clientId);
+      event("kick", { clientId: cmd.clientId });
+    }
+    return { ...base, ok: true, revision: state.revision, digests: currentDigests(cfg.managedDir) };
+  }
+
+  async function onCommand(payload: Buffer) {
+    let input: unknown;
+    try {
+      input = JSON.parse(payload.toString("utf8"));
+    } catch {
+      input = null;
+    }
+    const refusal = commandRefusal(input, { publicKeyPem, broker: cfg.broker, lastSeq: BigInt(state.lastSeq), now: Date.now() });
+    const id = typeof (input as TSignedCommand | null)?.cmd?.id === "string" ? (input as TSignedCommand).cmd.id.slice(0, 64) : "unknown";
+    if (refusal) {
+      log("warn", "refused a command", { id, reason: refusal });
+      event("command_refused", { id, reason: refusal });
+      publish(topics.reply, { id, ok: false, error: `refused: ${refusal}`, at: Date.now() } satisfies TAgentReply);
+      return;
+    }
+    const signed = input as TSignedCommand;
+    state.lastSeq = signed.cmd.seq; // remembered before running: a crash mid-command cannot reopen it to replay
+    saveState(cfg.stateDir, state);
+    const reply = await execute(signed).catch((e: unknown): TAgentReply => {
+      log("error", "command failed", { id, error: String(e) });
+      return { id, ok: false, error: e instanceof Error ? e.message : String(e), at: Date.now() };
+    });
+    publish(topics.reply, reply);
+    heartbeat();
+  }
+
+  client.on("connect", () => {
+    log("info", "connected to broker", { broker: cfg.broker });
+    client.subscribe([topics.cmd, "$SYS/broker/version", "$SYS/broker/uptime", "$SYS/broker/clients/connected", "$SYS/broker/log/N"], { qos: 0 });
+    heartbeat();
+  });
+  client.on("error", (e) => log("error", "broker connection error", { error: e.message }));
+  client.on("message", (topic, payload) => {
+    if (topic === topics.cmd) return void onCommand(payload);
+    const text = payload.toString("utf8");
+    if (topic === "$SYS/broker/version") facts.version = text;
+    else if (topic === "$SYS/broker/uptime") facts.uptime = Number.parseInt(text, 10);
+    else if (topic === "$SYS/broker/clients/connected") facts.clients = Number(text);
+    else if (topic === "$SYS/broker/log/N") {
+      const e = parseLogLine(text);
+      if (e && applyLogEvent(clients, e, Date.now())) publish(topics.events, { ...e, at: Date.now() });
+      else if (e?.kind === "refused") publish(topics.events, { ...e, at: Date.now() });
+    }
+  });
+  const timer = setInterval(() => client.connected && heartbeat(), HEARTBEAT_MS);
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await client.endAsync();
+    },
+  };
+}

@@ -1,0 +1,27 @@
+import type { TAgentCommand, TAgentReply, TSignedCommand } from "@/lib/domain/agent-command";
+import type { TBrokerFiles, TFileDigests } from "@/lib/domain/broker-files";
+
+/** How Fleetward reaches one broker's admin channel. */
+export type TBrokerEndpoint = {
+  name: string;
+  host: string;
+  adminPort: number;
+  caPem: string;
+  adminCertPem: string;
+  adminKeyPem: string;
+};
+
+/** Signs a command with a fresh sequence number (from Postgres) for the named broker. */
+export type TCommandSigner = (broker: string, command: TAgentCommand) => Promise<TSignedCommand>;
+
+export type TProbeFacts = { version: string | null; uptimeSeconds: number | null; connectedClients: number | null; digests: Partial<TFileDigests>; revision: string };
+
+/** The seam between the sync engine and a kind of broker. */
+export interface TBrokerDriver {
+  /** Checks the channel end to end (TLS both ways, admin identity, agent answering) and reads facts. */
+  probe(): Promise<TProbeFacts>;
+  /** Makes the broker hold exactly these files at this revision; resolves with what the broker then holds. */
+  apply(revision: bigint, files: TBrokerFiles): Promise<TAgentReply>;
+  /** Closes a client's session at once. */
+  kick(clientId: string): Promise<void>;
+}

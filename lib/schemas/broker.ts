@@ -1,0 +1,53 @@
+import { z } from "zod";
+import { SYNC_STATES } from "@/lib/domain/sync-state";
+
+const ZPort = z.number({ error: "must be a port number" }).int("must be a whole number").min(1, "must be 1-65535").max(65535, "must be 1-65535");
+const pem = (label: RegExp, what: string) =>
+  z
+    .string({ error: `must be a PEM ${what}` })
+    .max(20_000, "is too long for a PEM block")
+    .refine((s) => label.test(s.trim()), `must be a PEM ${what} (-----BEGIN ...-----)`);
+
+export const ZBrokerPorts = z.strictObject({ admin: ZPort, tlsPassword: ZPort, mtls: ZPort, psk: ZPort, wss: ZPort });
+
+export const ZBrokerName = z
+  .string({ error: "is required" })
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "must be 1-63 characters of a-z, 0-9 and -, starting with a letter or digit");
+
+export const ZBrokerCreate = z.strictObject({
+  name: ZBrokerName,
+  host: z
+    .string({ error: "is required" })
+    .min(1, "is required")
+    .max(253, "must be at most 253 characters")
+    .regex(/^[A-Za-z0-9.-]+$|^\[?[0-9a-fA-F:]+\]?$/, "must be a host name or IP address"),
+  ports: ZBrokerPorts,
+  caPem: pem(/^-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----$/, "certificate"),
+  adminCertPem: pem(/^-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----$/, "certificate"),
+  adminKeyPem: pem(/^-----BEGIN (EC |RSA )?PRIVATE KEY-----[\s\S]+-----END (EC |RSA )?PRIVATE KEY-----$/, "private key"),
+  tags: z.array(z.string().regex(/^[\w.:-]{1,40}$/, "tags are 1-40 of letters, digits, . _ : -")).max(20, "at most 20 tags").default([]),
+});
+export type TBrokerCreate = z.infer<typeof ZBrokerCreate>;
+
+export const ZBroker = z.object({
+  id: z.string(),
+  name: z.string(),
+  host: z.string(),
+  ports: ZBrokerPorts,
+  tags: z.array(z.string()),
+  syncState: z.enum(SYNC_STATES),
+  reachable: z.boolean(),
+  version: z.string().nullable(),
+  uptimeSeconds: z.number().nullable(),
+  connectedClients: z.number().nullable(),
+  desiredRevision: z.string(),
+  appliedRevision: z.string(),
+  appliedAt: z.string().nullable(),
+  lastSeenAt: z.string().nullable(),
+  lastChangeAt: z.string(),
+  lastError: z.string().nullable(),
+  driftedFiles: z.array(z.string()),
+  caPem: z.string(),
+  adminCertPem: z.string(),
+});
+export type TBroker = z.infer<typeof ZBroker>;

@@ -1,0 +1,105 @@
+import "server-only";
+import "reflect-metadata";
+import { webcrypto } from "node:crypto";
+import * as x509 from "@peculiar/x509";
+
+x509.cryptoProvider.set(webcrypto as unknown as Crypto);
+
+// ECDSA P-256 throughout: small, fast, accepted by Mosquitto (OpenSSL), mqtt.js and browsers.
+const ALG = { name: "ECDSA", namedCurve: "P-256", hash: "SHA-256" } as const;
+const DAY = 86_400_000;
+
+export type TKeyPairPem = { certPem: string; keyPem: string };
+export type TIssued = TKeyPairPem & { serial: string; notAfter: Date };
+
+export const generateKeys = () => webcrypto.subtle.generateKey(ALG, true, ["sign", "verify"]) as Promise<CryptoKeyPair>;
+
+async function privateKeyPem(key: CryptoKey): Promise<string> {
+  const der = await webcrypto.subtle.exportKey("pkcs8", key as webcrypto.CryptoKey);
+  return x509.PemConverter.encode(der, "PRIVATE KEY");
+}
+
+export async function importPrivateKey(pem: string): Promise<CryptoKey> {
+  return webcrypto.subtle.importKey("pkcs8", x509.PemConverter.decodeFirst(pem), ALG, false, ["sign"]) as Promise<CryptoKey>;
+}
+
+/** 128 random bits, positive, as hex: unique serials without a counter. */
+export function newSerial(): string {
+  const bytes = webcrypto.getRandomValues(new Uint8Array(16));
+  bytes[0]! &= 0x7f;
+  return Buffer.from(bytes).toString("hex");
+}
+
+export async function createCa(commonName: string, days = 3650): Promise<TIssued> {
+  const keys = await generateKeys();
+  const serial = newSerial();
+  const notAfter = new Date(Date.now() + days * DAY);
+  const cert = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: serial,
+    name: `CN=${commonName}, O=Fleetward`,
+    notBefore: new Date(Date.now() - 60_000),
+    notAfter,
+    keys,
+    signingAlgorithm: ALG,
+    extensions: [
+      new x509.BasicConstraintsExtension(true, 0, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
+    ],
+  });
+  return { certPem: cert.toString("pem"), keyPem: await privateKeyPem(keys.privateKey), serial, notAfter };
+}
+
+export type TIssueOptions = {
+  ca: TKeyPairPem;
+  commonName: string;
+  usage: "server" | "client";
+  dnsNames?: string[];
+  ipAddresses?: string[];
+  days: number;
+};
+
+/** Issues a certificate signed by the CA, with a new key pair generated here. */
+export async function issueCertificate(o: TIssueOptions): Promise<TIssued> {
+  const keys = await generateKeys();
+  const caCert = new x509.X509Certificate(o.ca.certPem);
+  const serial = newSerial();
+  const notAfter = new Date(Date.now() + o.days * DAY);
+  const sans = [...(o.dnsNames ?? []).map((value) => ({ type: "dns" as const, value })), ...(o.ipAddresses ?? []).map((value) => ({ type: "ip" as const, value }))];
+  const cert = await x509.X509CertificateGenerator.create({
+    serialNumber: serial,
+    subject: `CN=${o.commonName}`,
+    issuer: caCert.subject,
+    notBefore: new Date(Date.now() - 60_000),
+    notAfter,
+    publicKey: keys.publicKey,
+    signingKey: await importPrivateKey(o.ca.keyPem),
+    signingAlgorithm: ALG,
+    extensions: [
+      new x509.BasicConstraintsExtension(false, undefined, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyAgreement, true),
+      new x509.ExtendedKeyUsageExtension([o.usage === "server" ? x509.ExtendedKeyUsage.serverAuth : x509.ExtendedKeyUsage.clientAuth]),
+      await x509.AuthorityKeyIdentifierExtension.create(caCert),
+      ...(sans.length ? [new x509.SubjectAlternativeNameExtension(sans)] : []),
+    ],
+  });
+  return { certPem: cert.toString("pem"), keyPem: await privateKeyPem(keys.privateKey), serial, notAfter };
+}
+
+export type TRevokedEntry = { serial: string; revokedAt: Date };
+
+/** A CRL signed by the CA listing revoked serials; brokers refuse those certificates on the next handshake. */
+export async function createCrl(ca: TKeyPairPem, revoked: readonly TRevokedEntry[], nextUpdateDays = 30): Promise<string> {
+  const caCert = new x509.X509Certificate(ca.certPem);
+  const crl = await x509.X509CrlGenerator.create({
+    issuer: caCert.subject,
+    thisUpdate: new Date(Date.now() - 60_000),
+    nextUpdate: new Date(Date.now() + nextUpdateDays * DAY),
+    entries: revoked.map((r) => ({ serialNumber: r.serial, revocationDate: r.revokedAt, reason: x509.X509CrlReason.keyCompromise })),
+    signingKey: await importPrivateKey(ca.keyPem),
+    signingAlgorithm: ALG,
+    extensions: [await x509.AuthorityKeyIdentifierExtension.create(caCert)],
+  });
+  // OpenSSL (and so Mosquitto) reads only the "X509 CRL" PEM label.
+  return x509.PemConverter.encode(crl.rawData, "X509 CRL");
+}

@@ -1,0 +1,68 @@
+import "server-only";
+import PgBoss from "pg-boss";
+import type { TTx } from "./db";
+import { dbEnv } from "./env";
+
+// Durable jobs in Postgres (pg-boss). A change enqueues its job in the same transaction, so a job exists
+// exactly when the change committed; workers in any replica pick it up, one at a time per job.
+
+export const QUEUES = {
+  /** Push the current desired state to one broker. Stately: at most one waiting and one running per broker. */
+  brokerSync: "broker-sync",
+  /** Periodic: enqueue a sync for every broker, which also repairs drift. */
+  brokerReconcile: "broker-reconcile",
+} as const;
+
+/** NOTIFYed in the transaction that enqueues syncs; workers LISTEN and start at once after commit. */
+export const SYNC_WAKEUP_CHANNEL = "fleetward_sync";
+
+export type TBrokerSyncJob = { brokerId: string; reason: string };
+
+const SYNC_OPTIONS = { retryLimit: 100_000, retryDelay: 1, retryBackoff: true, expireInMinutes: 10 } as const;
+
+const globalForBoss = globalThis as unknown as { fleetwardBoss?: Promise<PgBoss> };
+
+/**
+ * A pg-boss instance for sending: its schema and queues are made sure of first (pg-boss silently drops a job
+ * sent to a queue that does not exist), without maintenance or polling, which workers do.
+ */
+export function boss(): Promise<PgBoss> {
+  globalForBoss.fleetwardBoss ??= (async () => {
+    const b = new PgBoss({ connectionString: dbEnv().DATABASE_URL, max: 4, supervise: false, schedule: false });
+    b.on("error", (e: Error) => console.error("[queue]", e.message));
+    await b.start();
+    await ensureQueues(b);
+    return b;
+  })().catch((e: unknown) => {
+    globalForBoss.fleetwardBoss = undefined;
+    throw e;
+  });
+  return globalForBoss.fleetwardBoss;
+}
+
+const inTx = (tx: TTx) => ({
+  executeSql: async (text: string, values: unknown[]) => ({ rows: await tx.$queryRawUnsafe<unknown[]>(text, ...values) }),
+});
+
+/** Enqueues a sync for each broker inside the caller's transaction. */
+export async function enqueueBrokerSyncs(tx: TTx, brokerIds: readonly string[], reason: string): Promise<void> {
+  for (const brokerId of brokerIds) {
+    await (await boss()).send(QUEUES.brokerSync, { brokerId, reason } satisfies TBrokerSyncJob, { ...SYNC_OPTIONS, singletonKey: brokerId, db: inTx(tx) });
+  }
+  if (brokerIds.length) await tx.$executeRawUnsafe(`SELECT pg_notify('${SYNC_WAKEUP_CHANNEL}', '')`);
+}
+
+/** Creates the queues (idempotent). Called by workers at start. */
+export async function ensureQueues(b: PgBoss): Promise<void> {
+  const existing = new Set((await b.getQueues()).map((q) => q.name));
+  if (!existing.has(QUEUES.brokerSync)) await b.createQueue(QUEUES.brokerSync, { name: QUEUES.brokerSync, policy: "stately", ...SYNC_OPTIONS });
+  if (!existing.has(QUEUES.brokerReconcile)) await b.createQueue(QUEUES.brokerReconcile, { name: QUEUES.brokerReconcile, policy: "singleton" });
+}
+
+/** Bumps the desired-state revision and enqueues a sync for every broker, in the caller's transaction. */
+export async function desiredStateChanged(tx: TTx, reason: string): Promise<bigint> {
+  const state = await tx.fleetState.update({ where: { id: 1 }, data: { revision: { increment: 1 } } });
+  const brokers = await tx.broker.findMany({ select: { id: true } });
+  await enqueueBrokerSyncs(tx, brokers.map((b) => b.id), reason);
+  return state.revision;
+}

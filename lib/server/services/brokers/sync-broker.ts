@@ -1,0 +1,30 @@
+import "server-only";
+import { fileDigests } from "@/lib/domain/broker-files";
+import { db } from "../../db";
+import { renderDesiredState } from "../fleet/render-desired-state";
+import { driverFor } from "./broker-driver-for";
+
+/**
+ * Makes one broker hold the current desired state. Always pushes the whole state, so it is idempotent and
+ * a broker that missed changes gets all of them at once; the agent refuses anything not newer than it ran.
+ * Throws on failure so the queue retries with backoff.
+ */
+export async function syncBroker(brokerId: string): Promise<{ revision: bigint; skipped: boolean }> {
+  const broker = await db.broker.findUnique({ where: { id: brokerId } });
+  if (!broker) return { revision: 0n, skipped: true }; // removed since the job was queued
+  const { revision, files } = await renderDesiredState();
+  const expected = fileDigests(files);
+  try {
+    const reply = await driverFor(broker).apply(revision, files);
+    const now = new Date();
+    // Never move the applied revision backwards if a slower, older push finishes last.
+    await db.broker.updateMany({
+      where: { id: brokerId, appliedRevision: { lte: revision } },
+      data: { appliedRevision: revision, appliedAt: now, expectedDigests: expected, actualDigests: reply.digests ?? {}, lastSeenAt: now, lastError: null, lastErrorAt: null },
+    });
+    return { revision, skipped: false };
+  } catch (e) {
+    await db.broker.update({ where: { id: brokerId }, data: { lastError: e instanceof Error ? e.message : String(e), lastErrorAt: new Date() } });
+    throw e;
+  }
+}

@@ -1,0 +1,42 @@
+import "server-only";
+import { generateKeyPairSync } from "node:crypto";
+import { db } from "../../db";
+import { createCa, type TKeyPairPem } from "../../pki/x509";
+import { seal, unseal } from "../../secrets";
+
+const CA = "fleet-ca";
+const SIGNING = "command-signing";
+
+async function loadOrCreate(name: string, make: () => Promise<{ publicPem: string; privatePem: string }>) {
+  const existing = await db.fleetSecret.findUnique({ where: { name } });
+  if (!existing) {
+    const made = await make();
+    // Two processes may race to create it: the first insert wins and both use what is stored.
+    await db.fleetSecret.createMany({
+      data: [{ name, publicPem: made.publicPem, sealed: seal(made.privatePem, `fleet-secret:${name}`) }],
+      skipDuplicates: true,
+    });
+  }
+  const row = await db.fleetSecret.findUniqueOrThrow({ where: { name } });
+  return { publicPem: row.publicPem, privatePem: unseal(row.sealed, `fleet-secret:${name}`) };
+}
+
+/** The fleet CA that issues broker, agent, admin and device certificates. Created on first use. */
+export async function fleetCa(): Promise<TKeyPairPem> {
+  const k = await loadOrCreate(CA, async () => {
+    const ca = await createCa("Fleetward Fleet CA");
+    return { publicPem: ca.certPem, privatePem: ca.keyPem };
+  });
+  return { certPem: k.publicPem, keyPem: k.privatePem };
+}
+
+/** Ed25519 key that signs agent commands; agents hold only the public half. */
+export function commandSigningKey() {
+  return loadOrCreate(SIGNING, async () => {
+    const { publicKey, privateKey } = generateKeyPairSync("ed25519");
+    return {
+      publicPem: publicKey.export({ type: "spki", format: "pem" }).toString(),
+      privatePem: privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+    };
+  });
+}
