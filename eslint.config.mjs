@@ -7,7 +7,7 @@ const config = [
   {
     rules: {
       "@typescript-eslint/consistent-type-imports": "error",
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", ignoreRestSiblings: true }],
     },
   },
   { ignores: ["lib/generated/**", ".next/**", ".data/**", "next-env.d.ts", "test-results/**"] },
