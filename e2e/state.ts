@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import type { TRole } from "@/lib/domain/permissions";
 
 export const STATE_FILE = "test-results/e2e-state.json";
+export const FLEET_DIR = "test-results/fleet";
 
 export type TE2EState = {
   users: Record<TRole, { email: string; password: string }>;

@@ -26,6 +26,7 @@ try {
     ...process.env,
     DATABASE_URL: pg.url,
     AUTH_SECRET: randomBytes(33).toString("base64"),
+    FLEETWARD_MASTER_KEY: randomBytes(32).toString("base64"),
     AUTH_TRUST_HOST: "true",
     CHROMIUM_PATH: CHROMIUM,
   };

@@ -11,7 +11,13 @@ try {
   migrate(pg.url);
   const [cmd, ...args] = process.argv.slice(2);
   run(cmd.includes("/") ? cmd : `node_modules/.bin/${cmd}`, args, {
-    env: { AUTH_SECRET: randomBytes(33).toString("base64"), AUTH_TRUST_HOST: "true", ...process.env, DATABASE_URL: pg.url },
+    env: {
+      AUTH_SECRET: randomBytes(33).toString("base64"),
+      FLEETWARD_MASTER_KEY: randomBytes(32).toString("base64"),
+      AUTH_TRUST_HOST: "true",
+      ...process.env,
+      DATABASE_URL: pg.url,
+    },
   });
 } catch (e) {
   console.error(e.message);

@@ -2,11 +2,13 @@ import path from "node:path";
 import { ADMIN_IDENTITY, agentIdentity, LISTENERS, type TBrokerPorts } from "@/lib/domain/mosquitto-conf";
 import {
   ensureMosquittoInstalled,
+  writeAdminIdentity,
   readFleetFile,
   reservePorts,
   startAgent,
   startBroker,
   stopPids,
+  waitForAgent,
   writeBrokerDir,
   writeFleetFile,
   type TLocalBroker,
@@ -33,6 +35,7 @@ export async function fleetUpCommand(flags: Record<string, string | undefined>) 
 
   const [ca, signing, desired] = await Promise.all([fleetCa(), commandSigningKey(), renderDesiredState()]);
   const admin = await issueCertificate({ ca, commonName: ADMIN_IDENTITY, usage: "client", days: 825 });
+  writeAdminIdentity(root, ca.certPem, admin);
   const brokers: TLocalBroker[] = [];
   try {
     for (let i = 1; i <= count; i++) {
@@ -54,6 +57,7 @@ export async function fleetUpCommand(flags: Record<string, string | undefined>) 
       const agentPid = startAgent(dir, projectRoot);
       brokers.push({ name, dir, ports, brokerPid, agentPid });
       writeFleetFile(root, { brokers });
+      await waitForAgent(dir, agentPid);
       await registerWhenAgentAnswers(name, ports, ca.certPem, admin);
       console.log(`${name}: admin ${ports.admin}, tls-password ${ports.tlsPassword}, mtls ${ports.mtls}, psk ${ports.psk}, wss ${ports.wss}`);
     }

@@ -3,6 +3,7 @@
 import { randomUUID } from "node:crypto";
 import { expect, type APIRequestContext } from "@playwright/test";
 import { API, type TApiName } from "@/lib/schemas/api";
+import { brokerNamed, registerSpare, registrationOf, SPARE, unregister } from "../fleet";
 import { bearer, unique } from "../fixtures";
 
 export type TSample = { params?: Record<string, string>; body?: unknown };
@@ -30,6 +31,12 @@ export const SAMPLES: Record<TApiName, (r: APIRequestContext) => Promise<TSample
   listTokens: async () => ({}),
   createToken: async () => ({ body: { name: `new-${unique()}`, role: "AUDITOR" } }),
   revokeToken: async (r) => ({ params: { id: await newTokenId(r) } }),
+  listBrokers: async () => ({}),
+  createBroker: async (r) => (await unregister(r, SPARE), { body: registrationOf(SPARE) }),
+  getBroker: async (r) => ({ params: { id: (await brokerNamed(r, "e2e-1"))!.id } }),
+  deleteBroker: async (r) => ({ params: { id: await registerSpare(r) } }),
+  reconcileBroker: async (r) => ({ params: { id: (await brokerNamed(r, "e2e-1"))!.id }, body: {} }),
+  getBrokerTls: async (r) => ({ params: { id: (await brokerNamed(r, "e2e-1"))!.id } }),
   listAudit: async () => ({}),
   verifyAudit: async () => ({}),
 };

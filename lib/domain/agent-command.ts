@@ -27,6 +27,8 @@ export type TAgentReply = {
   error?: string;
   revision?: string;
   digests?: Partial<Record<TManagedFile, string>>;
+  /** What the agent last read from the broker's $SYS topics. */
+  facts?: { version: string | null; uptimeSeconds: number | null; connectedClients: number | null };
   at: number;
 };
 

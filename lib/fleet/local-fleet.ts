@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
-import { chownSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { chownSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import type { TBrokerFiles } from "@/lib/domain/broker-files";
@@ -133,6 +133,14 @@ function spawnDetached(cmd: string, args: string[], logFile: string, cwd?: strin
   return child.pid!;
 }
 
+/** The admin identity of the local fleet on disk (root only), for registering it again or inspecting a broker by hand. */
+export function writeAdminIdentity(root: string, caPem: string, admin: { certPem: string; keyPem: string }): void {
+  mkdirSync(path.join(root, "admin"), { recursive: true, mode: 0o700 });
+  writeFileSync(path.join(root, "admin/ca.crt"), caPem, { mode: 0o644 });
+  writeFileSync(path.join(root, "admin/admin.crt"), admin.certPem, { mode: 0o644 });
+  writeFileSync(path.join(root, "admin/admin.key"), admin.keyPem, { mode: 0o600 });
+}
+
 /** Starts the broker and waits for every listener. */
 export async function startBroker(dir: string, ports: TBrokerPorts): Promise<number> {
   const log = path.join(dir, "mosquitto.log");
@@ -145,9 +153,23 @@ export async function startBroker(dir: string, ports: TBrokerPorts): Promise<num
 /** Starts `fleetward agent` beside the broker. */
 export function startAgent(dir: string, projectRoot: string): number {
   const args = ["--conditions=react-server", "--import", import.meta.resolve("tsx"), path.join(projectRoot, "cli/main.ts"), "agent", "--broker-config", path.join(dir, "agent.json")];
-  const pid = spawnDetached(process.execPath, args, path.join(dir, "agent.log"), projectRoot);
+  const log = path.join(dir, "agent.log");
+  if (existsSync(log)) renameSync(log, `${log}.1`);
+  const pid = spawnDetached(process.execPath, args, log, projectRoot);
   writeFileSync(path.join(dir, "agent.pid"), String(pid));
   return pid;
+}
+
+/** Waits until the agent says it is connected to its broker (it logs JSON lines). */
+export async function waitForAgent(dir: string, pid: number, timeoutMs = 20_000): Promise<void> {
+  const log = path.join(dir, "agent.log");
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (!alive(pid)) throw new Error(`the agent exited at start; see ${log}:\n${tail(log)}`);
+    if (existsSync(log) && readFileSync(log, "utf8").includes('"msg":"connected to broker"')) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`the agent did not connect to its broker within ${timeoutMs / 1000} s; see ${log}`);
 }
 
 /** Stops processes by pid (SIGTERM, then SIGKILL after a grace period). */

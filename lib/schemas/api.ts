@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { TPermission } from "@/lib/domain/permissions";
 import { ZAuditEvent, ZAuditQuery, ZAuditVerify } from "./audit";
 import { listOf, ZEmpty, ZIdParams } from "./common";
+import { ZBroker, ZBrokerCreate } from "./broker";
 import { ZSessionInfo } from "./session";
 import { ZApiToken, ZApiTokenWithSecret, ZTokenCreate } from "./token";
 import { ZUser, ZUserCreate, ZUserQuery, ZUserUpdate, ZUserWithPassword } from "./user";
@@ -60,6 +61,21 @@ export const API = {
     response: ZApiTokenWithSecret, status: 201, audit: "token.create" }),
   revokeToken: spec({ method: "DELETE", path: "/api/v1/tokens/{id}", permission: "tokens.manage", tag: "API tokens",
     summary: "Revoke an API token", params: ZIdParams, response: ZApiToken, audit: "token.revoke" }),
+
+  listBrokers: spec({ method: "GET", path: "/api/v1/brokers", permission: "inventory.read", tag: "Brokers",
+    summary: "Brokers with reachability, facts and sync state (in_sync, syncing, drifted, offline, error)", response: listOf(ZBroker) }),
+  createBroker: spec({ method: "POST", path: "/api/v1/brokers", permission: "fleet.manage", tag: "Brokers",
+    summary: "Register a broker: the admin channel is tested first and a specific error names what failed",
+    body: ZBrokerCreate, response: ZBroker, status: 201, audit: "broker.create" }),
+  getBroker: spec({ method: "GET", path: "/api/v1/brokers/{id}", permission: "inventory.read", tag: "Brokers",
+    summary: "One broker", params: ZIdParams, response: ZBroker }),
+  deleteBroker: spec({ method: "DELETE", path: "/api/v1/brokers/{id}", permission: "fleet.manage", tag: "Brokers",
+    summary: "Stop managing a broker (it keeps running)", params: ZIdParams, response: z.object({ deleted: z.boolean() }), audit: "broker.delete" }),
+  reconcileBroker: spec({ method: "POST", path: "/api/v1/brokers/{id}/reconcile", permission: "fleet.manage", tag: "Brokers",
+    summary: "Push the whole desired state to the broker now (repairs drift)", params: ZIdParams, body: ZEmpty,
+    response: z.object({ queued: z.boolean() }), status: 202, audit: "broker.reconcile" }),
+  getBrokerTls: spec({ method: "GET", path: "/api/v1/brokers/{id}/tls", permission: "inventory.read", tag: "Brokers",
+    summary: "TLS posture per listener: protocol versions accepted, negotiated suite, certificate chain", params: ZIdParams }),
 
   listAudit: spec({ method: "GET", path: "/api/v1/audit", permission: "audit.read", tag: "Audit",
     summary: "Audit events, newest first, filtered and paged", query: ZAuditQuery, response: listOf(ZAuditEvent) }),

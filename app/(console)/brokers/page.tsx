@@ -1,19 +1,17 @@
-import { Server } from "lucide-react";
 import type { Metadata } from "next";
-import { EmptyArea } from "@/components/shell/empty-area";
+import { BrokersTable } from "@/components/brokers/brokers-table";
+import { PageHeader } from "@/components/shell/page-header";
+import { can } from "@/lib/domain/permissions";
 import { requirePage } from "@/lib/server/gate";
 
 export const metadata: Metadata = { title: "Brokers" };
 
-export default async function Page() {
-  await requirePage("inventory.read");
+export default async function BrokersPage() {
+  const { role } = await requirePage("inventory.read");
   return (
-    <EmptyArea
-      title="Brokers"
-      description="The Mosquitto brokers Fleetward keeps in sync, and their state."
-      icon={Server}
-      emptyTitle="No brokers registered"
-      emptyText="Fleetward has no brokers to manage yet."
-    />
+    <>
+      <PageHeader title="Brokers" description="The Mosquitto brokers Fleetward keeps in sync, and their state." />
+      <BrokersTable canManage={can(role, "fleet.manage")} />
+    </>
   );
 }

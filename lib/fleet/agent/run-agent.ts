@@ -57,18 +57,11 @@ export function runAgent(cfg: TAgentConfig): { stop: () => Promise<void> } {
     process.kill(pid, "SIGHUP");
   }
 
+  const currentFacts = () => ({ version: facts.version ?? null, uptimeSeconds: facts.uptime ?? null, connectedClients: facts.clients ?? null });
+
   function heartbeat() {
     restoreMissing();
-    publish(topics.heartbeat, {
-      broker: cfg.broker,
-      online: true,
-      at: Date.now(),
-      revision: state.revision,
-      digests: currentDigests(cfg.managedDir),
-      version: facts.version ?? null,
-      uptimeSeconds: facts.uptime ?? null,
-      connectedClients: facts.clients ?? null,
-    }, true);
+    publish(topics.heartbeat, { broker: cfg.broker, online: true, at: Date.now(), revision: state.revision, digests: currentDigests(cfg.managedDir), ...currentFacts() }, true);
     publish(topics.clients, { broker: cfg.broker, at: Date.now(), clients: [...clients.values()] }, true);
   }
 
@@ -96,7 +89,7 @@ export function runAgent(cfg: TAgentConfig): { stop: () => Promise<void> } {
       await kick(cmd.clientId);
       event("kick", { clientId: cmd.clientId });
     }
-    return { ...base, ok: true, revision: state.revision, digests: currentDigests(cfg.managedDir) };
+    return { ...base, ok: true, revision: state.revision, digests: currentDigests(cfg.managedDir), facts: currentFacts() };
   }
 
   async function onCommand(payload: Buffer) {
