@@ -1,21 +1,27 @@
 // npm run quickstart: a fresh machine to the running dashboard. Installs dependencies, starts Postgres
-// (embedded unless DATABASE_URL is set), migrates, creates the first admin, builds and serves.
-import { existsSync } from "node:fs";
+// (embedded unless DATABASE_URL is set), migrates, creates the first admin, starts a local demo fleet of
+// Mosquitto brokers with their agents and the sync worker, builds and serves.
+import { spawnSync } from "node:child_process";
+import { existsSync, openSync } from "node:fs";
 import { resolveDatabase } from "./lib/database.mjs";
 import { start, run } from "./lib/run.mjs";
 import { buildIfStale, ensureDependencies, ensureLocalEnv, migrate } from "./lib/setup.mjs";
 
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? "127.0.0.1";
+const demoBrokers = Number(process.env.FLEETWARD_DEMO_BROKERS ?? 3);
 
 ensureDependencies();
 if (!existsSync("lib/generated/prisma/client.ts")) run("node_modules/.bin/prisma", ["generate"]);
 const secrets = ensureLocalEnv();
 const db = await resolveDatabase();
 let server;
+let worker;
+let fleetStarted = false;
 const shutdown = async (code) => {
-  server?.child.kill("SIGTERM");
-  await server?.done;
+  for (const p of [server, worker]) p?.child.kill("SIGTERM");
+  await Promise.all([server?.done, worker?.done]);
+  if (fleetStarted) spawnSync("node", ["bin/fleetward.mjs", "fleet", "down"], { stdio: "inherit", env: { ...process.env, DATABASE_URL: db.url } });
   await db.stop();
   process.exit(code);
 };
@@ -26,6 +32,13 @@ try {
   migrate(db.url);
   const env = { ...process.env, ...secrets, DATABASE_URL: db.url, AUTH_TRUST_HOST: "true", PORT: String(port), HOST: host };
   run("node", ["bin/fleetward.mjs", "user", "ensure-admin"], { env });
+  if (demoBrokers > 0) {
+    console.log(`[fleetward] starting a local demo fleet of ${demoBrokers} Mosquitto broker(s)…`);
+    fleetStarted = true;
+    run("node", ["bin/fleetward.mjs", "fleet", "up", "--brokers", String(demoBrokers)], { env });
+  }
+  const workerLog = openSync(".data/worker.log", "a");
+  worker = start("node", ["bin/fleetward.mjs", "worker"], { env, stdio: ["ignore", workerLog, workerLog] });
   buildIfStale();
   server = start("node", ["scripts/serve.mjs"], { env: { ...env, NODE_ENV: "production" }, stdio: ["ignore", "ignore", "inherit"] });
   const exited = server.done.then((c) => { throw new Error(`the dashboard server stopped (exit ${c}); is port ${port} in use? Set PORT to another one.`); });

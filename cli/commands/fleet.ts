@@ -1,3 +1,4 @@
+import { chmodSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { ADMIN_IDENTITY, agentIdentity, LISTENERS, type TBrokerPorts } from "@/lib/domain/mosquitto-conf";
 import {
@@ -32,6 +33,9 @@ export async function fleetUpCommand(flags: Record<string, string | undefined>) 
   const root = fleetDir(flags);
   ensureMosquittoInstalled();
   await fleetDownCommand(flags, true);
+  // The brokers run as user mosquitto and must reach their own folders below this one.
+  mkdirSync(root, { recursive: true });
+  chmodSync(root, 0o755);
 
   const [ca, signing, desired] = await Promise.all([fleetCa(), commandSigningKey(), renderDesiredState()]);
   const admin = await issueCertificate({ ca, commonName: ADMIN_IDENTITY, usage: "client", days: 825 });

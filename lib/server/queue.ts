@@ -18,7 +18,8 @@ export const SYNC_WAKEUP_CHANNEL = "fleetward_sync";
 
 export type TBrokerSyncJob = { brokerId: string; reason: string };
 
-const SYNC_OPTIONS = { retryLimit: 100_000, retryDelay: 1, retryBackoff: true, expireInMinutes: 10 } as const;
+// A sync that has not finished in 60 s is presumed lost with its worker and is retried (applying is idempotent).
+const SYNC_OPTIONS = { retryLimit: 100_000, retryDelay: 1, retryBackoff: true, expireInSeconds: 60 } as const;
 
 const globalForBoss = globalThis as unknown as { fleetwardBoss?: Promise<PgBoss> };
 
@@ -56,6 +57,7 @@ export async function enqueueBrokerSyncs(tx: TTx, brokerIds: readonly string[], 
 export async function ensureQueues(b: PgBoss): Promise<void> {
   const existing = new Set((await b.getQueues()).map((q) => q.name));
   if (!existing.has(QUEUES.brokerSync)) await b.createQueue(QUEUES.brokerSync, { name: QUEUES.brokerSync, policy: "stately", ...SYNC_OPTIONS });
+  else await b.updateQueue(QUEUES.brokerSync, { name: QUEUES.brokerSync, policy: "stately", ...SYNC_OPTIONS });
   if (!existing.has(QUEUES.brokerReconcile)) await b.createQueue(QUEUES.brokerReconcile, { name: QUEUES.brokerReconcile, policy: "singleton" });
 }
 

@@ -13,7 +13,8 @@ export type TWorkerLog = (msg: string) => void;
 
 /** Runs durable jobs (broker syncs, periodic reconcile) and watches the brokers, until stopped. */
 export async function runWorker(log: TWorkerLog): Promise<{ stop: () => Promise<void> }> {
-  const boss = new PgBoss({ connectionString: dbEnv().DATABASE_URL, max: SYNC_WORKERS + 4 });
+  // Frequent maintenance so a job whose worker died is expired and retried within seconds of its deadline.
+  const boss = new PgBoss({ connectionString: dbEnv().DATABASE_URL, max: SYNC_WORKERS + 4, maintenanceIntervalSeconds: 10 });
   boss.on("error", (e: Error) => log(`queue error: ${e.message}`));
   await boss.start();
   await ensureQueues(boss);
@@ -28,7 +29,7 @@ export async function runWorker(log: TWorkerLog): Promise<{ stop: () => Promise<
           log(`sync of ${job.data.brokerId} failed (will retry): ${e instanceof Error ? e.message : String(e)}`);
           throw e;
         });
-        if (!r.skipped) log(`synced ${job.data.brokerId} to revision ${r.revision} in ${Date.now() - started} ms (${job.data.reason})`);
+        if (!r.skipped) log(`job ${job.id}: synced ${job.data.brokerId} to revision ${r.revision} in ${Date.now() - started} ms (${job.data.reason})`);
       }),
     );
   }

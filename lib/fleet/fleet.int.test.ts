@@ -1,0 +1,106 @@
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { db, disconnectDb } from "@/lib/server/db";
+import { deleteBroker } from "@/lib/server/services/brokers/delete-broker";
+import { createDevice } from "@/lib/server/services/devices/create-device";
+import { deleteDevice } from "@/lib/server/services/devices/delete-device";
+import { reconcileBroker } from "@/lib/server/services/brokers/reconcile-broker";
+import { getBroker } from "@/lib/server/services/brokers/find-brokers";
+import { testActor, unique } from "@/lib/server/testing/fixtures";
+import { startBroker, stopPids, type TLocalBroker } from "./local-fleet";
+import { connectDevice, eventually, mosquittoPub, startTestFleet, startWorker, type TTestFleet, type TTestWorker } from "./testing/test-fleet";
+import { writeFileSync } from "node:fs";
+
+let fleet: TTestFleet;
+let worker: TTestWorker;
+const actor = testActor();
+
+beforeAll(() => {
+  fleet = startTestFleet(3);
+  worker = startWorker(fleet.dir);
+}, 120_000);
+
+afterAll(async () => {
+  await worker?.kill();
+  if (fleet) {
+    fleet.stop();
+    for (const b of await db.broker.findMany({ where: { name: { startsWith: `${fleet.prefix}-` } } })) await deleteBroker({ actor, id: b.id });
+  }
+  await disconnectDb();
+}, 60_000);
+
+const caFile = (b: TLocalBroker) => path.join(b.dir, "pki/ca.crt");
+
+/** Every broker of this fleet has applied at least `revision`. */
+async function allApplied(revision: bigint, brokers = fleet.brokers) {
+  await eventually(async () => {
+    const rows = await db.broker.findMany({ where: { name: { in: brokers.map((b) => b.name) } } });
+    return rows.length === brokers.length && rows.every((r) => r.appliedRevision >= revision);
+  }, `revision ${revision} on ${brokers.map((b) => b.name).join(", ")}`, 60_000);
+}
+
+const currentRevision = async () => (await db.fleetState.findUniqueOrThrow({ where: { id: 1 } })).revision;
+
+describe("a real 3-broker fleet", () => {
+  it("lets a new password device connect on every broker (mosquitto_pub and mqtt.js), and cuts it off when deleted", async () => {
+    const clientId = `dev-${unique()}`;
+    const { device, secret } = await createDevice({ actor, input: { clientId, tags: [], auth: { type: "password" } } });
+    await allApplied(await currentRevision());
+
+    const sessions = [];
+    for (const b of fleet.brokers) {
+      const pub = mosquittoPub(b.ports.tlsPassword, caFile(b), clientId, secret.password, `devices/${clientId}/temp`);
+      expect(pub.ok, `${b.name}: ${pub.output}`).toBe(true);
+      expect(mosquittoPub(b.ports.tlsPassword, caFile(b), clientId, "wrong-password", `devices/${clientId}/temp`).ok).toBe(false);
+      const c = await connectDevice(b.ports.tlsPassword, fleet.caPem, { clientId, username: clientId, password: secret.password });
+      // Least privilege: its own subtree only.
+      const own = await c.publishAsync(`devices/${clientId}/t`, "1", { qos: 1 });
+      expect(own?.reasonCode ?? 0).toBe(0);
+      await expect(c.publishAsync("devices/someone-else/t", "1", { qos: 1 })).rejects.toMatchObject({ code: 135 });
+      sessions.push(c);
+    }
+
+    const closed = sessions.map((c) => new Promise<void>((r) => c.once("close", () => r())));
+    await deleteDevice({ actor, id: device.id });
+    await Promise.all(closed); // the open sessions are closed by the brokers
+    for (const b of fleet.brokers) {
+      await expect(connectDevice(b.ports.tlsPassword, fleet.caPem, { clientId, username: clientId, password: secret.password })).rejects.toThrow(/Not authorized|Bad User Name or Password/i);
+      expect(mosquittoPub(b.ports.tlsPassword, caFile(b), clientId, secret.password, `devices/${clientId}/t`).ok).toBe(false);
+    }
+  }, 120_000);
+
+  it("brings a broker that was down during changes up to date, in order, with nothing lost", async () => {
+    const down = fleet.brokers[2]!;
+    await stopPids([down.brokerPid]);
+    const made = [];
+    for (let i = 0; i < 3; i++) made.push(await createDevice({ actor, input: { clientId: `late-${i}-${unique()}`, tags: [], auth: { type: "password" } } }));
+    await deleteDevice({ actor, id: made[0]!.device.id });
+    const revision = await currentRevision();
+    await allApplied(revision, fleet.brokers.slice(0, 2));
+    expect((await db.broker.findUniqueOrThrow({ where: { name: down.name } })).appliedRevision).toBeLessThan(revision);
+
+    down.brokerPid = await startBroker(down.dir, down.ports);
+    await allApplied(revision, [down]);
+    expect(mosquittoPub(down.ports.tlsPassword, caFile(down), made[0]!.device.clientId, made[0]!.secret.password, "devices/x/y").ok).toBe(false);
+    for (const m of made.slice(1)) {
+      const pub = mosquittoPub(down.ports.tlsPassword, caFile(down), m.device.clientId, m.secret.password, `devices/${m.device.clientId}/t`);
+      expect(pub.ok, pub.output).toBe(true);
+    }
+  }, 120_000);
+
+  it("sees a broker whose auth state was wiped as drifted, and a reconcile restores it", async () => {
+    const b = fleet.brokers[1]!;
+    const { device, secret } = await createDevice({ actor, input: { clientId: `wipe-${unique()}`, tags: [], auth: { type: "password" } } });
+    await allApplied(await currentRevision());
+    writeFileSync(path.join(b.dir, "managed/passwd"), "");
+    process.kill(b.brokerPid, "SIGHUP");
+    await eventually(() => !mosquittoPub(b.ports.tlsPassword, caFile(b), device.clientId, secret.password, "devices/x").ok, "the wiped broker to refuse");
+    const row = await db.broker.findUniqueOrThrow({ where: { name: b.name } });
+    await eventually(async () => (await getBroker(row.id)).syncState === "drifted", "drift to be reported", 20_000);
+    expect((await getBroker(row.id)).driftedFiles).toEqual(["passwd"]);
+
+    await reconcileBroker({ actor, id: row.id });
+    await eventually(async () => (await getBroker(row.id)).syncState === "in_sync", "the reconcile", 30_000);
+    expect(mosquittoPub(b.ports.tlsPassword, caFile(b), device.clientId, secret.password, `devices/${device.clientId}/t`).ok).toBe(true);
+  }, 120_000);
+});
