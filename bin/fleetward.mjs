@@ -28,6 +28,8 @@ const child = spawn(
   ["--conditions=react-server", "--import", import.meta.resolve("tsx"), path.join(root, "cli/main.ts"), ...process.argv.slice(2)],
   { stdio: "inherit", env: { ...process.env, ...(db.url ? { DATABASE_URL: db.url } : {}) } },
 );
+// Signals meant for fleetward reach the command itself (a worker or agent stops cleanly).
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(signal, () => child.kill(signal));
 const code = await new Promise((resolve) => child.on("exit", (c, s) => resolve(c ?? (s ? 1 : 0))));
 await db.stop();
 process.exit(code);

@@ -1,5 +1,6 @@
 // npm test: installs what is missing (npm packages, Debian chromium), starts a fresh embedded Postgres
 // (unless DATABASE_URL is set), then runs unit, integration and end-to-end tests. Any failure fails the run.
+import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { startTestDatabase } from "./lib/embedded-pg.mjs";
@@ -8,16 +9,25 @@ import { buildIfStale, ensureDependencies, migrate } from "./lib/setup.mjs";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/lib/chromium/chromium";
 
-function ensureChromium() {
-  if (existsSync(CHROMIUM)) return;
-  if (process.getuid?.() !== 0) throw new Error(`Chromium is missing at ${CHROMIUM}: run 'apt-get install -y chromium' as root`);
-  console.log("[test] installing Debian chromium…");
-  run("apt-get", ["update", "-qq"]);
-  run("apt-get", ["install", "-y", "-qq", "chromium"], { env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
+const has = (cmd) => spawnSync("sh", ["-c", `command -v ${cmd}`], { stdio: "ignore" }).status === 0;
+
+/** Debian packages the tests use: Chromium for end-to-end tests, Mosquitto for the real fleet. */
+function ensureDebianPackages() {
+  const missing = [
+    ...(existsSync(CHROMIUM) ? [] : ["chromium"]),
+    ...(has("mosquitto") ? [] : ["mosquitto"]),
+    ...(has("mosquitto_pub") ? [] : ["mosquitto-clients"]),
+  ];
+  if (missing.length === 0) return;
+  if (process.getuid?.() !== 0) throw new Error(`missing Debian packages: run 'apt-get install -y ${missing.join(" ")}' as root`);
+  console.log(`[test] installing Debian packages: ${missing.join(" ")}…`);
+  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+  run("apt-get", ["update", "-qq"], { env });
+  run("apt-get", ["install", "-y", "-qq", ...missing], { env });
 }
 
 ensureDependencies();
-ensureChromium();
+ensureDebianPackages();
 const pg = await startTestDatabase();
 let code = 0;
 try {

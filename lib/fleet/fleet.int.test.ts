@@ -54,8 +54,7 @@ describe("a real 3-broker fleet", () => {
       expect(mosquittoPub(b.ports.tlsPassword, caFile(b), clientId, "wrong-password", `devices/${clientId}/temp`).ok).toBe(false);
       const c = await connectDevice(b.ports.tlsPassword, fleet.caPem, { clientId, username: clientId, password: secret.password });
       // Least privilege: its own subtree only.
-      const own = await c.publishAsync(`devices/${clientId}/t`, "1", { qos: 1 });
-      expect(own?.reasonCode ?? 0).toBe(0);
+      await expect(c.publishAsync(`devices/${clientId}/t`, "1", { qos: 1 })).resolves.toBeDefined();
       await expect(c.publishAsync("devices/someone-else/t", "1", { qos: 1 })).rejects.toMatchObject({ code: 135 });
       sessions.push(c);
     }

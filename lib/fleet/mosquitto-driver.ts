@@ -30,7 +30,7 @@ export function mosquittoDriver(ep: TBrokerEndpoint, sign: TCommandSigner): TBro
       }),
     apply: (revision: bigint, files: TBrokerFiles) =>
       withChannel(ep, (client) =>
-        sendAgentCommand(client, ep, sign, { type: "apply", revision: revision.toString(), files: Object.fromEntries(MANAGED_FILES.map((f) => [f, files[f]])) }, 30_000),
+        sendAgentCommand(client, ep, sign, { type: "apply", revision: revision.toString(), files: Object.fromEntries(MANAGED_FILES.map((f) => [f, files[f]])) }, 20_000),
       ),
     kick: (clientId: string) => withChannel(ep, async (client) => void (await sendAgentCommand(client, ep, sign, { type: "kick", clientId }))),
   };

@@ -18,8 +18,8 @@ export const SYNC_WAKEUP_CHANNEL = "fleetward_sync";
 
 export type TBrokerSyncJob = { brokerId: string; reason: string };
 
-// A sync that has not finished in 60 s is presumed lost with its worker and is retried (applying is idempotent).
-const SYNC_OPTIONS = { retryLimit: 100_000, retryDelay: 1, retryBackoff: true, expireInSeconds: 60 } as const;
+// A sync that has not finished in 30 s is presumed lost with its worker and is retried (applying is idempotent).
+const SYNC_OPTIONS = { retryLimit: 100_000, retryDelay: 1, retryBackoff: true, expireInSeconds: 30 } as const;
 
 const globalForBoss = globalThis as unknown as { fleetwardBoss?: Promise<PgBoss> };
 

@@ -25,7 +25,9 @@ export type TTestWorker = { process: ChildProcess; logFile: string; log: () => s
 export function startWorker(logDir: string, name = "worker"): TTestWorker {
   const logFile = path.join(logDir, `${name}-${randomUUID().slice(0, 4)}.log`);
   const fd = openSync(logFile, "a");
-  const child = spawn("node", [path.join(ROOT, "bin/fleetward.mjs"), "worker"], { cwd: ROOT, stdio: ["ignore", fd, fd] });
+  // The worker process itself (not the bin wrapper), so SIGKILL in a test kills the process running the jobs.
+  const args = ["--conditions=react-server", "--import", import.meta.resolve("tsx"), path.join(ROOT, "cli/main.ts"), "worker"];
+  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ["ignore", fd, fd] });
   const exited = new Promise<void>((r) => child.once("exit", () => r()));
   return {
     process: child,
