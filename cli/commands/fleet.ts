@@ -2,6 +2,7 @@ import { chmodSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { ADMIN_IDENTITY, agentIdentity, LISTENERS, type TBrokerPorts } from "@/lib/domain/mosquitto-conf";
 import {
+  currentPids,
   ensureMosquittoInstalled,
   writeAdminIdentity,
   readFleetFile,
@@ -89,7 +90,7 @@ async function registerWhenAgentAnswers(name: string, ports: TBrokerPorts, caPem
 export async function fleetDownCommand(flags: Record<string, string | undefined>, quiet = false) {
   const root = fleetDir(flags);
   const { brokers } = readFleetFile(root);
-  await stopPids(brokers.flatMap((b) => [b.agentPid, b.brokerPid]));
+  await stopPids(brokers.flatMap(currentPids));
   writeFleetFile(root, { brokers: [] });
   if (!quiet) console.log(brokers.length ? `Stopped ${brokers.length} broker(s): ${brokers.map((b) => b.name).join(", ")}` : "No local fleet was running.");
 }

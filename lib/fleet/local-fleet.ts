@@ -182,6 +182,18 @@ export async function stopPids(pids: number[], graceMs = 5_000): Promise<void> {
 
 export const fleetFile = (root: string) => path.join(root, "fleet.json");
 
+/** The pids of a local broker and its agent as their pid files say now (a broker may have been restarted). */
+export function currentPids(b: TLocalBroker): number[] {
+  const read = (f: string, fallback: number) => {
+    try {
+      return Number(readFileSync(path.join(b.dir, f), "utf8").trim()) || fallback;
+    } catch {
+      return fallback;
+    }
+  };
+  return [read("agent.pid", b.agentPid), read("broker.pid", b.brokerPid)];
+}
+
 export function readFleetFile(root: string): TFleetFile {
   return existsSync(fleetFile(root)) ? (JSON.parse(readFileSync(fleetFile(root), "utf8")) as TFleetFile) : { brokers: [] };
 }
