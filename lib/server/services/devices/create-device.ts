@@ -12,7 +12,7 @@ export type TCreateDeviceOptions = { actor: TActor; input: TDeviceCreate };
 /** Creates a device with its own generated password (returned once; only the broker's hash is kept) and syncs brokers. */
 export async function createDevice({ actor, input }: TCreateDeviceOptions) {
   const password = generatePassword(32); // ~190 bits
-  const passwordHash = mosquittoPasswordHash(password);
+  const passwordHash = await mosquittoPasswordHash(password);
   const device = await db.$transaction(async (tx) => {
     if (await tx.device.findUnique({ where: { clientId: input.clientId }, select: { id: true } })) {
       throw new AppError("CONFLICT", `A device with client id ${input.clientId} already exists.`, { clientId: "is already in use" });

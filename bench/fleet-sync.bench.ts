@@ -1,0 +1,98 @@
+// Issue "broker fleet" figures: N devices from commit until usable on every broker, the stall other clients see
+// meanwhile, a single change end to end, and the broker's own tool (mosquitto_ctrl + dynsec) as the baseline.
+import { randomUUID } from "node:crypto";
+import { db } from "@/lib/server/db";
+import { deleteBroker } from "@/lib/server/services/brokers/delete-broker";
+import { createDevice } from "@/lib/server/services/devices/create-device";
+import { createDevicesBulk } from "@/lib/server/services/devices/create-devices-bulk";
+import { testActor } from "@/lib/server/testing/fixtures";
+import { connectDevice, startTestFleet, startWorker } from "@/lib/fleet/testing/test-fleet";
+import { dynsecBaseline } from "./dynsec-baseline";
+import { percentile, round, type TFigure } from "./figures";
+import { startProber } from "./prober";
+
+const actor = testActor("bench");
+
+/** Until the device can connect to the broker (polling every 20 ms); returns when it first could. */
+async function usableAt(port: number, caPem: string, clientId: string, password: string, timeoutMs = 120_000): Promise<number> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    try {
+      const c = await connectDevice(port, caPem, { clientId, username: clientId, password });
+      const at = performance.now();
+      await c.endAsync();
+      return at;
+    } catch {
+      if (performance.now() > deadline) throw new Error(`${clientId} never became usable on port ${port}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+}
+
+export async function fleetSyncBench(sizes = [1_000, 10_000]): Promise<TFigure[]> {
+  const fleet = startTestFleet(3);
+  const worker = startWorker(fleet.dir, "bench-worker");
+  const figures: TFigure[] = [];
+  try {
+    const probers = [];
+    for (const b of fleet.brokers) {
+      const p = await createDevice({ actor, input: { clientId: `prober-${b.name}`, tags: [], auth: { type: "password" } } });
+      await usableAt(b.ports.tlsPassword, fleet.caPem, p.device.clientId, p.secret.password);
+      probers.push(await startProber(b.ports.tlsPassword, fleet.caPem, p.device.clientId, p.secret.password));
+    }
+
+    for (const n of sizes) {
+      const run = randomUUID().slice(0, 6);
+      const devices = Array.from({ length: n }, (_, i) => ({ clientId: `bench-${run}-${String(i).padStart(6, "0")}` }));
+      await Promise.all(probers.map((p) => p.reset()));
+      const before = performance.now();
+      const created = await createDevicesBulk({ actor, devices });
+      const committedAt = performance.now();
+      const last = created.devices.at(-1)!;
+      const sample = [created.devices[0]!, created.devices[Math.floor(n / 2)]!, last];
+      const times = await Promise.all(fleet.brokers.flatMap((b) => sample.map((d) => usableAt(b.ports.tlsPassword, fleet.caPem, d.clientId, d.password))));
+      const stall = Math.max(...(await Promise.all(probers.map((p) => p.worst()))));
+      figures.push({
+        name: `${n.toLocaleString("en")} devices: commit -> usable on all 3 brokers`,
+        value: round(Math.max(...times) - committedAt, 0),
+        unit: "ms",
+        goal: n >= 10_000 ? { op: "<=", value: 10_000 } : null,
+        baseline: null,
+        note: `before the commit: hashing and inserting took ${round(committedAt - before, 0)} ms; usable = a first, middle and last device each connect`,
+      });
+      figures.push({ name: `${n.toLocaleString("en")} devices: longest stall of a connected client`, value: round(stall, 1), unit: "ms", goal: { op: "<=", value: 100 }, baseline: null });
+    }
+
+    const singles: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      const t0 = performance.now();
+      const d = await createDevice({ actor, input: { clientId: `single-${randomUUID().slice(0, 8)}`, tags: [], auth: { type: "password" } } });
+      const at = await Promise.all(fleet.brokers.map((b) => usableAt(b.ports.tlsPassword, fleet.caPem, d.device.clientId, d.secret.password)));
+      singles.push(Math.max(...at) - t0);
+    }
+    await Promise.all(probers.map((p) => p.stop()));
+
+    const perDeviceOurs = figures[0] ? figures[0].value / (sizes[0] ?? 1) : NaN;
+    const baseline = await dynsecBaseline(100);
+    figures.push({
+      name: "single change: API call -> enforced on all 3 brokers (p50)",
+      value: round(percentile(singles, 50), 0),
+      unit: "ms",
+      goal: { op: "<=", value: 1_000 },
+      baseline: null,
+      note: `p95 ${round(percentile(singles, 95), 0)} ms over ${singles.length} changes`,
+    });
+    figures.push({
+      name: "per device, fleet-wide (rendered files + SIGHUP, 3 brokers)",
+      value: round(perDeviceOurs, 2),
+      unit: "ms",
+      goal: null,
+      baseline: { value: round(baseline.perDeviceMs, 2), what: `mosquitto_ctrl loop, dynsec, 1 broker, ${baseline.devices} devices` },
+    });
+  } finally {
+    await worker.kill();
+    fleet.stop();
+    for (const b of await db.broker.findMany({ where: { name: { startsWith: `${fleet.prefix}-` } } })) await deleteBroker({ actor, id: b.id });
+  }
+  return figures;
+}

@@ -1,0 +1,50 @@
+// npm run bench [-- name…]: runs the benchmarks, prints a table and writes bench/results.json.
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { disconnectDb } from "@/lib/server/db";
+import { met, type TFigure } from "./figures";
+import { fleetSyncBench } from "./fleet-sync.bench";
+
+const BENCHES: Record<string, () => Promise<TFigure[]>> = {
+  "fleet-sync": () => fleetSyncBench(),
+};
+
+function table(rows: TFigure[]): string {
+  const cells = rows.map((f) => [
+    f.name,
+    `${f.value} ${f.unit}`,
+    f.goal ? `${f.goal.op} ${f.goal.value} ${f.unit}` : "—",
+    f.baseline ? `${f.baseline.value} ${f.unit} (${f.baseline.what})` : "—",
+    f.baseline && f.value ? `${Math.round((f.baseline.value / f.value) * 10) / 10}x` : "—",
+    met(f) === null ? "" : met(f) ? "met" : "MISSED",
+  ]);
+  const head = ["figure", "value", "goal", "baseline (same run)", "baseline / value", ""];
+  const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
+  const line = (c: string[]) => c.map((x, i) => x.padEnd(widths[i]!)).join(" | ");
+  return [line(head), widths.map((w) => "-".repeat(w)).join("-|-"), ...cells.map(line)].join("\n");
+}
+
+async function main() {
+  const wanted = process.argv.slice(2);
+  const names = wanted.length ? wanted : Object.keys(BENCHES);
+  const unknown = names.filter((n) => !BENCHES[n]);
+  if (unknown.length) throw new Error(`unknown benchmark(s): ${unknown.join(", ")}; known: ${Object.keys(BENCHES).join(", ")}`);
+  const results: (TFigure & { bench: string; met: boolean | null })[] = [];
+  for (const name of names) {
+    console.log(`[bench] ${name}…`);
+    for (const f of await BENCHES[name]!()) results.push({ bench: name, ...f, met: met(f) });
+  }
+  console.log(`\n${table(results)}\n`);
+  const out = path.resolve(import.meta.dirname, "results.json");
+  mkdirSync(path.dirname(out), { recursive: true });
+  writeFileSync(out, JSON.stringify({ at: new Date().toISOString(), machine: { cpus: (await import("node:os")).cpus().length, node: process.version }, results }, null, 2) + "\n");
+  console.log(`[bench] wrote ${out}`);
+}
+
+main()
+  .catch((e: unknown) => {
+    console.error(`[bench] failed: ${e instanceof Error ? e.stack : String(e)}`);
+    process.exitCode = 1;
+  })
+  .finally(() => disconnectDb())
+  .finally(() => process.exit());

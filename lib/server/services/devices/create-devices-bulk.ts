@@ -1,0 +1,37 @@
+import "server-only";
+import { mosquittoPasswordHash } from "@/lib/domain/mosquitto-password";
+import { appendAudit, type TActor } from "../../audit";
+import { db } from "../../db";
+import { AppError } from "../../errors";
+import { generatePassword } from "../../passwords";
+import { desiredStateChanged } from "../../queue";
+
+export type TBulkDevice = { clientId: string; name?: string; tags?: string[] };
+export type TCreateDevicesBulkOptions = { actor: TActor; devices: readonly TBulkDevice[] };
+
+/**
+ * Creates many password devices in one transaction: all or none, one audit event, one sync per broker.
+ * Returns each device's password once.
+ */
+export async function createDevicesBulk({ actor, devices }: TCreateDevicesBulkOptions) {
+  const seen = new Set<string>();
+  for (const d of devices) {
+    if (seen.has(d.clientId)) throw new AppError("UNPROCESSABLE", `Client id ${d.clientId} appears twice.`, { devices: `duplicate client id ${d.clientId}` });
+    seen.add(d.clientId);
+  }
+  const prepared = devices.map((d) => ({ ...d, password: generatePassword(32) }));
+  const rows = await Promise.all(
+    prepared.map(async (d) => ({ clientId: d.clientId, name: d.name ?? null, tags: d.tags ?? [], authType: "PASSWORD" as const, passwordHash: await mosquittoPasswordHash(d.password) })),
+  );
+  const revision = await db.$transaction(
+    async (tx) => {
+      const taken = await tx.device.findMany({ where: { clientId: { in: [...seen] } }, select: { clientId: true }, take: 5 });
+      if (taken.length) throw new AppError("CONFLICT", `Client ids already in use: ${taken.map((t) => t.clientId).join(", ")}.`, { devices: "some client ids are already in use" });
+      for (let i = 0; i < rows.length; i += 5_000) await tx.device.createMany({ data: rows.slice(i, i + 5_000) });
+      await appendAudit(tx, actor, { action: "device.bulk_create", targetType: "device", details: { count: rows.length, first: rows[0]?.clientId, last: rows.at(-1)?.clientId } });
+      return desiredStateChanged(tx, `${rows.length} devices created`);
+    },
+    { timeout: 120_000 },
+  );
+  return { revision, devices: prepared.map((d) => ({ clientId: d.clientId, password: d.password })) };
+}
