@@ -9,7 +9,9 @@ import { getBroker } from "@/lib/server/services/brokers/find-brokers";
 import { testActor, unique } from "@/lib/server/testing/fixtures";
 import { startBroker, stopPids, type TLocalBroker } from "./local-fleet";
 import { connectDevice, eventually, mosquittoPub, startTestFleet, startWorker, type TTestFleet, type TTestWorker } from "./testing/test-fleet";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
+import { AGENT_TOPICS } from "@/lib/domain/agent-command";
+import { connectAdmin } from "./admin-channel";
 
 let fleet: TTestFleet;
 let worker: TTestWorker;
@@ -58,6 +60,17 @@ describe("a real 3-broker fleet", () => {
       await expect(c.publishAsync("devices/someone-else/t", "1", { qos: 1 })).rejects.toMatchObject({ code: 135 });
       sessions.push(c);
     }
+
+    // The agent's retained snapshot of connected clients, built from the broker's own log lines.
+    const b0 = fleet.brokers[0]!;
+    const file = (f: string) => readFileSync(path.join(fleet.dir, "admin", f), "utf8");
+    const watcher = await connectAdmin({ name: b0.name, host: "127.0.0.1", adminPort: b0.ports.admin, caPem: file("ca.crt"), adminCertPem: file("admin.crt"), adminKeyPem: file("admin.key") });
+    const snapshots: { clients: { clientId: string; username: string; ip: string; protocol: string; keepalive: number }[] }[] = [];
+    watcher.on("message", (_t, p) => snapshots.push(JSON.parse(p.toString())));
+    await watcher.subscribeAsync(AGENT_TOPICS.clients(b0.name));
+    const seen = await eventually(() => snapshots.at(-1)?.clients.find((c) => c.clientId === clientId), "the client in the agent's snapshot", 15_000);
+    expect(seen).toMatchObject({ username: clientId, ip: "127.0.0.1", protocol: "MQTT 5", keepalive: 60 });
+    await watcher.endAsync();
 
     const closed = sessions.map((c) => new Promise<void>((r) => c.once("close", () => r())));
     await deleteDevice({ actor, id: device.id });
