@@ -6,6 +6,7 @@ import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
 import { api } from "@/lib/client/api";
 import type { TBroker } from "@/lib/schemas/broker";
+import { DriftDiff } from "./drift-diff";
 import { formatUptime, SyncStateBadge } from "./sync-state-badge";
 import { TlsPosture } from "./tls-posture";
 
@@ -77,6 +78,7 @@ export function BrokerDetail({ id, canManage }: { id: string; canManage: boolean
             </span>
           )}
         </p>
+        <DriftDiff id={id} />
       </Card>
       <Card>
         <CardHeader title="Endpoints" />

@@ -36,6 +36,7 @@ export const SAMPLES: Record<TApiName, (r: APIRequestContext) => Promise<TSample
   getBroker: async (r) => ({ params: { id: (await brokerNamed(r, "e2e-1"))!.id } }),
   deleteBroker: async (r) => ({ params: { id: await registerSpare(r) } }),
   reconcileBroker: async (r) => ({ params: { id: (await brokerNamed(r, "e2e-1"))!.id }, body: {} }),
+  getBrokerDrift: async (r) => ({ params: { id: (await brokerNamed(r, "e2e-1"))!.id } }),
   getBrokerTls: async (r) => ({ params: { id: (await brokerNamed(r, "e2e-1"))!.id } }),
   listAudit: async () => ({}),
   verifyAudit: async () => ({}),

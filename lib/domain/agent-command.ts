@@ -16,7 +16,9 @@ export const AGENT_TOPICS = {
 export type TAgentCommand =
   | { type: "ping" }
   | { type: "apply"; revision: string; files: Partial<Record<TManagedFile, string>> }
-  | { type: "kick"; clientId: string };
+  | { type: "kick"; clientId: string }
+  /** Secret-free summaries of the managed files, for a drift diff. */
+  | { type: "inspect" };
 
 export type TCommandHeader = { id: string; seq: string; issuedAt: number; broker: string };
 export type TSignedCommand = { cmd: TCommandHeader & TAgentCommand; sig: string };
@@ -29,6 +31,7 @@ export type TAgentReply = {
   digests?: Partial<Record<TManagedFile, string>>;
   /** What the agent last read from the broker's $SYS topics. */
   facts?: { version: string | null; uptimeSeconds: number | null; connectedClients: number | null };
+  summaries?: Partial<Record<TManagedFile, string[]>>;
   at: number;
 };
 
@@ -61,7 +64,7 @@ export function commandRefusal(input: unknown, ctx: TVerifyContext): string | nu
     for (const name of Object.keys(cmd.files ?? {})) {
       if (!(MANAGED_FILES as readonly string[]).includes(name)) return `file ${JSON.stringify(name).slice(0, 80)} is not one the agent manages`;
     }
-  } else if (cmd.type !== "ping" && cmd.type !== "kick") {
+  } else if (cmd.type !== "ping" && cmd.type !== "kick" && cmd.type !== "inspect") {
     return "unknown command type";
   }
   return null;

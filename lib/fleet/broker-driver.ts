@@ -1,5 +1,5 @@
 import type { TAgentCommand, TAgentReply, TSignedCommand } from "@/lib/domain/agent-command";
-import type { TBrokerFiles, TFileDigests } from "@/lib/domain/broker-files";
+import type { TBrokerFiles, TFileDigests, TManagedFile } from "@/lib/domain/broker-files";
 
 /** How Fleetward reaches one broker's admin channel. */
 export type TBrokerEndpoint = {
@@ -22,6 +22,8 @@ export interface TBrokerDriver {
   probe(): Promise<TProbeFacts>;
   /** Makes the broker hold exactly these files at this revision; resolves with what the broker then holds. */
   apply(revision: bigint, files: TBrokerFiles): Promise<TAgentReply>;
+  /** Secret-free summaries of the files the broker holds now. */
+  inspect(): Promise<Record<TManagedFile, string[]>>;
   /** Closes a client's session at once. */
   kick(clientId: string): Promise<void>;
 }

@@ -6,6 +6,7 @@ import { createDevice } from "@/lib/server/services/devices/create-device";
 import { deleteDevice } from "@/lib/server/services/devices/delete-device";
 import { reconcileBroker } from "@/lib/server/services/brokers/reconcile-broker";
 import { getBroker } from "@/lib/server/services/brokers/find-brokers";
+import { diffBrokerState } from "@/lib/server/services/brokers/diff-broker-state";
 import { testActor, unique } from "@/lib/server/testing/fixtures";
 import { startBroker, stopPids, type TLocalBroker } from "./local-fleet";
 import { connectDevice, eventually, mosquittoPub, startTestFleet, startWorker, type TTestFleet, type TTestWorker } from "./testing/test-fleet";
@@ -110,6 +111,10 @@ describe("a real 3-broker fleet", () => {
     const row = await db.broker.findUniqueOrThrow({ where: { name: b.name } });
     await eventually(async () => (await getBroker(row.id)).syncState === "drifted", "drift to be reported", 20_000);
     expect((await getBroker(row.id)).driftedFiles).toEqual(["passwd"]);
+    const diff = await diffBrokerState(row.id);
+    expect(diff.files.map((f) => f.file)).toEqual(["passwd"]);
+    expect(diff.files[0]!.missing.map((l) => l.split(" ")[0])).toContain(device.clientId);
+    expect(JSON.stringify(diff)).not.toContain("$7$");
 
     await reconcileBroker({ actor, id: row.id });
     await eventually(async () => (await getBroker(row.id)).syncState === "in_sync", "the reconcile", 30_000);

@@ -1,5 +1,5 @@
 import type { MqttClient } from "mqtt";
-import { MANAGED_FILES, type TBrokerFiles } from "@/lib/domain/broker-files";
+import { MANAGED_FILES, type TBrokerFiles, type TManagedFile } from "@/lib/domain/broker-files";
 import type { TBrokerDriver, TBrokerEndpoint, TCommandSigner, TProbeFacts } from "./broker-driver";
 import { connectAdmin, sendAgentCommand } from "./admin-channel";
 
@@ -32,6 +32,11 @@ export function mosquittoDriver(ep: TBrokerEndpoint, sign: TCommandSigner): TBro
       withChannel(ep, (client) =>
         sendAgentCommand(client, ep, sign, { type: "apply", revision: revision.toString(), files: Object.fromEntries(MANAGED_FILES.map((f) => [f, files[f]])) }, 20_000),
       ),
+    inspect: () =>
+      withChannel(ep, async (client) => {
+        const reply = await sendAgentCommand(client, ep, sign, { type: "inspect" });
+        return Object.fromEntries(MANAGED_FILES.map((f) => [f, reply.summaries?.[f] ?? []])) as Record<TManagedFile, string[]>;
+      }),
     kick: (clientId: string) => withChannel(ep, async (client) => void (await sendAgentCommand(client, ep, sign, { type: "kick", clientId }))),
   };
 }

@@ -74,6 +74,8 @@ export const API = {
   reconcileBroker: spec({ method: "POST", path: "/api/v1/brokers/{id}/reconcile", permission: "fleet.manage", tag: "Brokers",
     summary: "Push the whole desired state to the broker now (repairs drift)", params: ZIdParams, body: ZEmpty,
     response: z.object({ queued: z.boolean() }), status: 202, audit: "broker.reconcile" }),
+  getBrokerDrift: spec({ method: "GET", path: "/api/v1/brokers/{id}/drift", permission: "inventory.read", tag: "Brokers",
+    summary: "Entry-by-entry difference between what the broker holds and the desired state (no secrets)", params: ZIdParams }),
   getBrokerTls: spec({ method: "GET", path: "/api/v1/brokers/{id}/tls", permission: "inventory.read", tag: "Brokers",
     summary: "TLS posture per listener: protocol versions accepted, negotiated suite, certificate chain", params: ZIdParams }),
 

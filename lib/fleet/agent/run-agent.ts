@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import mqtt, { type MqttClient } from "mqtt";
 import { AGENT_TOPICS, commandRefusal, type TAgentReply, type TSignedCommand } from "@/lib/domain/agent-command";
 import { MANAGED_FILES, type TManagedFile } from "@/lib/domain/broker-files";
+import { summarizeFiles } from "@/lib/domain/broker-drift";
 import { applyLogEvent, parseLogLine, type TConnectedClient } from "@/lib/domain/broker-log";
 import { agentIdentity } from "@/lib/domain/mosquitto-conf";
 import type { TAgentConfig } from "./agent-config";
@@ -88,6 +89,9 @@ export function runAgent(cfg: TAgentConfig): { stop: () => Promise<void> } {
     } else if (cmd.type === "kick") {
       await kick(cmd.clientId);
       event("kick", { clientId: cmd.clientId });
+    } else if (cmd.type === "inspect") {
+      const files = Object.fromEntries(MANAGED_FILES.map((f) => [f, readManaged(cfg.managedDir, f)]));
+      return { ...base, ok: true, revision: state.revision, digests: currentDigests(cfg.managedDir), summaries: summarizeFiles(files) };
     }
     return { ...base, ok: true, revision: state.revision, digests: currentDigests(cfg.managedDir), facts: currentFacts() };
   }
