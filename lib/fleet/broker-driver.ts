@@ -20,8 +20,8 @@ export type TProbeFacts = { version: string | null; uptimeSeconds: number | null
 export interface TBrokerDriver {
   /** Checks the channel end to end (TLS both ways, admin identity, agent answering) and reads facts. */
   probe(): Promise<TProbeFacts>;
-  /** Makes the broker hold exactly these files at this revision; resolves with what the broker then holds. */
-  apply(revision: bigint, files: TBrokerFiles): Promise<TAgentReply>;
+  /** Writes these files (all or some of the managed ones) at this revision; resolves with what the broker then holds. */
+  apply(revision: bigint, files: Partial<TBrokerFiles>): Promise<TAgentReply>;
   /** Secret-free summaries of the files the broker holds now. */
   inspect(): Promise<Record<TManagedFile, string[]>>;
   /** Closes a client's session at once. */

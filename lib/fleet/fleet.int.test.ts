@@ -52,10 +52,10 @@ describe("a real 3-broker fleet", () => {
 
     const sessions = [];
     for (const b of fleet.brokers) {
-      const pub = mosquittoPub(b.ports.tlsPassword, caFile(b), clientId, secret.password, `devices/${clientId}/temp`);
+      const pub = mosquittoPub(b.ports.tlsPassword, caFile(b), clientId, secret.password!, `devices/${clientId}/temp`);
       expect(pub.ok, `${b.name}: ${pub.output}`).toBe(true);
       expect(mosquittoPub(b.ports.tlsPassword, caFile(b), clientId, "wrong-password", `devices/${clientId}/temp`).ok).toBe(false);
-      const c = await connectDevice(b.ports.tlsPassword, fleet.caPem, { clientId, username: clientId, password: secret.password });
+      const c = await connectDevice(b.ports.tlsPassword, fleet.caPem, { clientId, username: clientId, password: secret.password! });
       // Least privilege: its own subtree only.
       await expect(c.publishAsync(`devices/${clientId}/t`, "1", { qos: 1 })).resolves.toBeDefined();
       await expect(c.publishAsync("devices/someone-else/t", "1", { qos: 1 })).rejects.toMatchObject({ code: 135 });
@@ -77,8 +77,8 @@ describe("a real 3-broker fleet", () => {
     await deleteDevice({ actor, id: device.id });
     await Promise.all(closed); // the open sessions are closed by the brokers
     for (const b of fleet.brokers) {
-      await expect(connectDevice(b.ports.tlsPassword, fleet.caPem, { clientId, username: clientId, password: secret.password })).rejects.toThrow(/Not authorized|Bad User Name or Password/i);
-      expect(mosquittoPub(b.ports.tlsPassword, caFile(b), clientId, secret.password, `devices/${clientId}/t`).ok).toBe(false);
+      await expect(connectDevice(b.ports.tlsPassword, fleet.caPem, { clientId, username: clientId, password: secret.password! })).rejects.toThrow(/Not authorized|Bad User Name or Password/i);
+      expect(mosquittoPub(b.ports.tlsPassword, caFile(b), clientId, secret.password!, `devices/${clientId}/t`).ok).toBe(false);
     }
   }, 120_000);
 
@@ -94,9 +94,9 @@ describe("a real 3-broker fleet", () => {
 
     down.brokerPid = await startBroker(down.dir, down.ports);
     await allApplied(revision, [down]);
-    expect(mosquittoPub(down.ports.tlsPassword, caFile(down), made[0]!.device.clientId, made[0]!.secret.password, "devices/x/y").ok).toBe(false);
+    expect(mosquittoPub(down.ports.tlsPassword, caFile(down), made[0]!.device.clientId, made[0]!.secret.password!, "devices/x/y").ok).toBe(false);
     for (const m of made.slice(1)) {
-      const pub = mosquittoPub(down.ports.tlsPassword, caFile(down), m.device.clientId, m.secret.password, `devices/${m.device.clientId}/t`);
+      const pub = mosquittoPub(down.ports.tlsPassword, caFile(down), m.device.clientId, m.secret.password!, `devices/${m.device.clientId}/t`);
       expect(pub.ok, pub.output).toBe(true);
     }
   }, 120_000);
@@ -107,7 +107,7 @@ describe("a real 3-broker fleet", () => {
     await allApplied(await currentRevision());
     writeFileSync(path.join(b.dir, "managed/passwd"), "");
     process.kill(b.brokerPid, "SIGHUP");
-    await eventually(() => !mosquittoPub(b.ports.tlsPassword, caFile(b), device.clientId, secret.password, "devices/x").ok, "the wiped broker to refuse");
+    await eventually(() => !mosquittoPub(b.ports.tlsPassword, caFile(b), device.clientId, secret.password!, "devices/x").ok, "the wiped broker to refuse");
     const row = await db.broker.findUniqueOrThrow({ where: { name: b.name } });
     await eventually(async () => (await getBroker(row.id)).syncState === "drifted", "drift to be reported", 20_000);
     expect((await getBroker(row.id)).driftedFiles).toEqual(["passwd"]);
@@ -118,6 +118,6 @@ describe("a real 3-broker fleet", () => {
 
     await reconcileBroker({ actor, id: row.id });
     await eventually(async () => (await getBroker(row.id)).syncState === "in_sync", "the reconcile", 30_000);
-    expect(mosquittoPub(b.ports.tlsPassword, caFile(b), device.clientId, secret.password, `devices/${device.clientId}/t`).ok).toBe(true);
+    expect(mosquittoPub(b.ports.tlsPassword, caFile(b), device.clientId, secret.password!, `devices/${device.clientId}/t`).ok).toBe(true);
   }, 120_000);
 });

@@ -28,10 +28,8 @@ export function mosquittoDriver(ep: TBrokerEndpoint, sign: TCommandSigner): TBro
           revision: reply.revision ?? "0",
         } satisfies TProbeFacts;
       }),
-    apply: (revision: bigint, files: TBrokerFiles) =>
-      withChannel(ep, (client) =>
-        sendAgentCommand(client, ep, sign, { type: "apply", revision: revision.toString(), files: Object.fromEntries(MANAGED_FILES.map((f) => [f, files[f]])) }, 20_000),
-      ),
+    apply: (revision: bigint, files: Partial<TBrokerFiles>) =>
+      withChannel(ep, (client) => sendAgentCommand(client, ep, sign, { type: "apply", revision: revision.toString(), files }, 20_000)),
     inspect: () =>
       withChannel(ep, async (client) => {
         const reply = await sendAgentCommand(client, ep, sign, { type: "inspect" });

@@ -14,8 +14,8 @@ export const ZDeviceCreate = z.strictObject({
   clientId: ZClientId,
   name: z.string().trim().min(1, "must not be empty").max(200, "must be at most 200 characters").optional(),
   tags: z.array(z.string().regex(/^[\w.:-]{1,40}$/, "tags are 1-40 of letters, digits, . _ : -")).max(20, "at most 20 tags").default([]),
-  auth: z.discriminatedUnion("type", [z.strictObject({ type: z.literal("password") })], {
-    error: "must be {\"type\":\"password\"}",
+  auth: z.discriminatedUnion("type", [z.strictObject({ type: z.literal("password") }), z.strictObject({ type: z.literal("psk") })], {
+    error: 'must be {"type":"password"} or {"type":"psk"}',
   }),
 });
 export type TDeviceCreate = z.infer<typeof ZDeviceCreate>;

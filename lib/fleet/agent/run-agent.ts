@@ -84,7 +84,7 @@ export function runAgent(cfg: TAgentConfig): { stop: () => Promise<void> } {
       state.applied = { ...state.applied, ...cmd.files };
       state.revision = cmd.revision;
       saveState(cfg.stateDir, state);
-      sighup();
+      if (Object.keys(cmd.files).length > 0) sighup(); // nothing changed: no reload, no stall
       log("info", "applied", { revision: cmd.revision, files: Object.keys(cmd.files) });
     } else if (cmd.type === "kick") {
       await kick(cmd.clientId);

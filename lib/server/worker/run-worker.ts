@@ -5,6 +5,7 @@ import { db } from "../db";
 import { dbEnv } from "../env";
 import { ensureQueues, QUEUES, SYNC_WAKEUP_CHANNEL, type TBrokerSyncJob } from "../queue";
 import { syncBroker } from "../services/brokers/sync-broker";
+import { refreshCrlIfDue } from "../services/fleet/current-crl";
 import { startBrokerMonitor } from "./broker-monitor";
 
 const SYNC_WORKERS = 4;
@@ -36,6 +37,7 @@ export async function runWorker(log: TWorkerLog): Promise<{ stop: () => Promise<
 
   await boss.schedule(QUEUES.brokerReconcile, "* * * * *");
   await boss.work(QUEUES.brokerReconcile, async () => {
+    if (await refreshCrlIfDue()) log("CRL reissued");
     const brokers = await db.broker.findMany({ select: { id: true } });
     for (const b of brokers) {
       await boss.send(QUEUES.brokerSync, { brokerId: b.id, reason: "periodic reconcile" } satisfies TBrokerSyncJob, { singletonKey: b.id });

@@ -1,8 +1,10 @@
 import "server-only";
-import { fileDigests } from "@/lib/domain/broker-files";
+import { driftedFiles, fileDigests, MANAGED_FILES, type TBrokerFiles, type TFileDigests, type TManagedFile } from "@/lib/domain/broker-files";
 import { db } from "../../db";
 import { renderDesiredState } from "../fleet/render-desired-state";
 import { driverFor } from "./broker-driver-for";
+
+const pick = (files: TBrokerFiles, names: readonly TManagedFile[]) => Object.fromEntries(names.map((n) => [n, files[n]])) as Partial<TBrokerFiles>;
 
 /**
  * Makes one broker hold the current desired state. Always pushes the whole state, so it is idempotent and
@@ -15,7 +17,13 @@ export async function syncBroker(brokerId: string): Promise<{ revision: bigint; 
   const { revision, files } = await renderDesiredState();
   const expected = fileDigests(files);
   try {
-    const reply = await driverFor(broker).apply(revision, files);
+    // Send only what the broker does not already hold; if its report was stale, the reply shows it and the
+    // whole set follows at once.
+    const held = (broker.actualDigests ?? {}) as Partial<TFileDigests>;
+    const changed = MANAGED_FILES.filter((f) => held[f] !== expected[f]);
+    const driver = driverFor(broker);
+    let reply = await driver.apply(revision, pick(files, changed));
+    if (driftedFiles(expected, reply.digests ?? null).length > 0) reply = await driver.apply(revision, files);
     const now = new Date();
     // Never move the applied revision backwards if a slower, older push finishes last.
     await db.broker.updateMany({

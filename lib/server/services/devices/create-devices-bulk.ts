@@ -1,17 +1,16 @@
 import "server-only";
-import { mosquittoPasswordHash } from "@/lib/domain/mosquitto-password";
 import { appendAudit, type TActor } from "../../audit";
 import { db } from "../../db";
 import { AppError } from "../../errors";
-import { generatePassword } from "../../passwords";
 import { desiredStateChanged } from "../../queue";
+import { newCredential } from "./device-secrets";
 
-export type TBulkDevice = { clientId: string; name?: string; tags?: string[] };
+export type TBulkDevice = { clientId: string; name?: string; tags?: string[]; auth: "password" | "psk" };
 export type TCreateDevicesBulkOptions = { actor: TActor; devices: readonly TBulkDevice[] };
 
 /**
- * Creates many password devices in one transaction: all or none, one audit event, one sync per broker.
- * Returns each device's password once.
+ * Creates many devices in one transaction: all or none, one audit event, one sync per broker.
+ * Returns each device's secret once.
  */
 export async function createDevicesBulk({ actor, devices }: TCreateDevicesBulkOptions) {
   const seen = new Set<string>();
@@ -19,10 +18,8 @@ export async function createDevicesBulk({ actor, devices }: TCreateDevicesBulkOp
     if (seen.has(d.clientId)) throw new AppError("UNPROCESSABLE", `Client id ${d.clientId} appears twice.`, { devices: `duplicate client id ${d.clientId}` });
     seen.add(d.clientId);
   }
-  const prepared = devices.map((d) => ({ ...d, password: generatePassword(32) }));
-  const rows = await Promise.all(
-    prepared.map(async (d) => ({ clientId: d.clientId, name: d.name ?? null, tags: d.tags ?? [], authType: "PASSWORD" as const, passwordHash: await mosquittoPasswordHash(d.password) })),
-  );
+  const prepared = await Promise.all(devices.map(async (d) => ({ d, credential: await newCredential(d.auth, d.clientId) })));
+  const rows = prepared.map(({ d, credential }) => ({ clientId: d.clientId, name: d.name ?? null, tags: d.tags ?? [], ...credential.row }));
   const revision = await db.$transaction(
     async (tx) => {
       const taken = await tx.device.findMany({ where: { clientId: { in: [...seen] } }, select: { clientId: true }, take: 5 });
@@ -33,5 +30,5 @@ export async function createDevicesBulk({ actor, devices }: TCreateDevicesBulkOp
     },
     { timeout: 120_000 },
   );
-  return { revision, devices: prepared.map((d) => ({ clientId: d.clientId, password: d.password })) };
+  return { revision, devices: prepared.map(({ d, credential }) => ({ clientId: d.clientId, ...credential.secret })) };
 }

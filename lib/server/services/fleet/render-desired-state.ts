@@ -2,10 +2,28 @@ import "server-only";
 import { renderBrokerFiles, type TBrokerFiles } from "@/lib/domain/broker-files";
 import { db } from "../../db";
 import { unseal } from "../../secrets";
+import { pskContext } from "../devices/device-secrets";
 import { currentCrl } from "./current-crl";
 
+type TRendered = { revision: bigint; files: TBrokerFiles };
+
+// Syncs of several brokers to the same revision share one rendering (the revision names the whole state).
+let cache: { revision: bigint; rendered: Promise<TRendered> } | null = null;
+
 /** The files every broker must hold now, and the revision they represent, read from one consistent snapshot. */
-export async function renderDesiredState(): Promise<{ revision: bigint; files: TBrokerFiles }> {
+export async function renderDesiredState(): Promise<TRendered> {
+  const { revision } = await db.fleetState.findUniqueOrThrow({ where: { id: 1 }, select: { revision: true } });
+  if (cache?.revision !== revision) {
+    const rendered = render();
+    cache = { revision, rendered };
+    rendered.catch(() => (cache = null));
+  }
+  const rendered = await cache.rendered;
+  // A change committed between the two reads: the snapshot is newer than asked, which is still correct.
+  return rendered;
+}
+
+async function render(): Promise<TRendered> {
   const { revision, devices } = await db.$transaction(
     async (tx) => ({
       revision: (await tx.fleetState.findUniqueOrThrow({ where: { id: 1 } })).revision,
@@ -21,7 +39,7 @@ export async function renderDesiredState(): Promise<{ revision: bigint; files: T
       authType: d.authType,
       passwordHash: d.passwordHash,
       pskIdentity: d.pskIdentity,
-      pskKeyHex: d.pskKeySealed ? unseal(d.pskKeySealed, `device:${d.id}:psk`) : null,
+      pskKeyHex: d.pskKeySealed ? unseal(d.pskKeySealed, pskContext(d.id)) : null,
     })),
     crlPem: await currentCrl(),
   });
