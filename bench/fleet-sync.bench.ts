@@ -46,10 +46,11 @@ export async function fleetSyncBench(sizes = [1_000, 10_000]): Promise<TFigure[]
     const measure = async (n: number, load: string) => {
       const run = randomUUID().slice(0, 6);
       const devices = Array.from({ length: n }, (_, i) => ({ clientId: `bench-${run}-${String(i).padStart(6, "0")}`, auth: "password" as const }));
-      await Promise.all(probers.map((p) => p.reset()));
       const before = performance.now();
       const created = await createDevicesBulk({ actor, devices });
       const committedAt = performance.now();
+      // The stall window starts at commit, like the figure: hashing the batch beforehand is this process's own work.
+      await Promise.all(probers.map((p) => p.reset()));
       const last = created.devices.at(-1)!;
       const sample = [created.devices[0]!, created.devices[Math.floor(n / 2)]!, last];
       const times = await Promise.all(fleet.brokers.flatMap((b) => sample.map((d) => usableAt(b.ports.tlsPassword, fleet.caPem, d.clientId, d.password!))));
@@ -89,7 +90,7 @@ export async function fleetSyncBench(sizes = [1_000, 10_000]): Promise<TFigure[]
     const connectMs = performance.now() - connectStart;
     try {
       for (const n of sizes) await measure(n, `${CONNECTED.toLocaleString("en")} PSK connected`);
-      figures.at(-1)!.note = `${CONNECTED} PSK clients connected to ${first.name} in ${round(connectMs / 1000, 1)} s, held in 2 other processes`;
+      figures.push({ name: `${CONNECTED.toLocaleString("en")} TLS-PSK clients: time to connect to one broker`, value: round(connectMs, 0), unit: "ms", goal: null, baseline: null, note: "held open in 2 other processes during the figures above" });
     } finally {
       await holders.stop();
     }
