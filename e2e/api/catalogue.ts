@@ -15,6 +15,12 @@ async function adminCreates(request: APIRequestContext, path: string, data: unkn
   return (json.user ?? json.token)!.id;
 }
 
+async function newDeviceId(r: APIRequestContext): Promise<string> {
+  const res = await r.post("/api/v1/devices", { headers: bearer("ADMIN"), data: { clientId: `target-${unique()}`, auth: { type: "password" } } });
+  expect(res.status(), "setup POST /api/v1/devices").toBe(201);
+  return ((await res.json()) as { device: { id: string } }).device.id;
+}
+
 const newUserId = (r: APIRequestContext) => adminCreates(r, "/api/v1/users", { email: `target-${unique()}@e2e.test`, role: "AUDITOR" });
 const newTokenId = (r: APIRequestContext) => adminCreates(r, "/api/v1/tokens", { name: `target-${unique()}`, role: "AUDITOR" });
 
@@ -38,6 +44,14 @@ export const SAMPLES: Record<TApiName, (r: APIRequestContext) => Promise<TSample
   reconcileBroker: async (r) => ({ params: { id: (await brokerNamed(r, "e2e-1"))!.id }, body: {} }),
   getBrokerDrift: async (r) => ({ params: { id: (await brokerNamed(r, "e2e-1"))!.id } }),
   getBrokerTls: async (r) => ({ params: { id: (await brokerNamed(r, "e2e-1"))!.id } }),
+  listDevices: async () => ({}),
+  createDevice: async () => ({ body: { clientId: `new-${unique()}`, auth: { type: "psk" } } }),
+  getDevice: async (r) => ({ params: { id: await newDeviceId(r) } }),
+  updateDevice: async (r) => ({ params: { id: await newDeviceId(r) }, body: { disabled: true } }),
+  deleteDevice: async (r) => ({ params: { id: await newDeviceId(r) } }),
+  revokeDevice: async (r) => ({ params: { id: await newDeviceId(r) }, body: {} }),
+  rotateDevice: async (r) => ({ params: { id: await newDeviceId(r) }, body: {} }),
+  getCrl: async () => ({}),
   listAudit: async () => ({}),
   verifyAudit: async () => ({}),
 };

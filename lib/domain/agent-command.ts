@@ -16,7 +16,7 @@ export const AGENT_TOPICS = {
 export type TAgentCommand =
   | { type: "ping" }
   | { type: "apply"; revision: string; files: Partial<Record<TManagedFile, string>> }
-  | { type: "kick"; clientId: string }
+  | { type: "kick"; clientIds: string[] }
   /** Secret-free summaries of the managed files, for a drift diff. */
   | { type: "inspect" };
 
@@ -64,7 +64,9 @@ export function commandRefusal(input: unknown, ctx: TVerifyContext): string | nu
     for (const name of Object.keys(cmd.files ?? {})) {
       if (!(MANAGED_FILES as readonly string[]).includes(name)) return `file ${JSON.stringify(name).slice(0, 80)} is not one the agent manages`;
     }
-  } else if (cmd.type !== "ping" && cmd.type !== "kick" && cmd.type !== "inspect") {
+  } else if (cmd.type === "kick") {
+    if (!Array.isArray(cmd.clientIds) || cmd.clientIds.some((c) => typeof c !== "string" || c.length === 0 || c.length > 65_535)) return "bad client ids";
+  } else if (cmd.type !== "ping" && cmd.type !== "inspect") {
     return "unknown command type";
   }
   return null;

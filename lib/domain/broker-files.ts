@@ -10,6 +10,7 @@ export type TFileDigests = Record<TManagedFile, string>;
 
 export type TRenderDevice = {
   clientId: string;
+  disabled: boolean;
   authType: "PASSWORD" | "PSK" | "X509";
   passwordHash: string | null;
   pskIdentity: string | null;
@@ -26,17 +27,20 @@ const safeName = (s: string) => s.length > 0 && !/[:\s#+/\u0000]/.test(s);
 
 export function renderBrokerFiles({ devices, crlPem }: TRenderInput): TBrokerFiles {
   const sorted = [...devices].sort((a, b) => (a.clientId < b.clientId ? -1 : a.clientId > b.clientId ? 1 : 0));
-  const passwd = sorted
+  const enabled = sorted.filter((d) => !d.disabled);
+  const passwd = enabled
     .filter((d) => d.authType === "PASSWORD" && d.passwordHash && safeName(d.clientId))
     .map((d) => `${d.clientId}:${d.passwordHash}\n`)
     .join("");
-  const psk = sorted
+  const psk = enabled
     .filter((d) => d.authType === "PSK" && d.pskIdentity && d.pskKeyHex && safeName(d.pskIdentity))
     .map((d) => `${d.pskIdentity}:${d.pskKeyHex}\n`)
     .join("");
   // Every device listener sets use_username_as_clientid, so %u is the authenticated identity
   // (password user, certificate CN or PSK identity) and a device cannot borrow another's topics.
-  const acl = HEADER + "pattern readwrite devices/%u/#\n";
+  // A disabled certificate device still completes its TLS handshake (only a CRL could refuse it): it may do nothing.
+  const denied = sorted.filter((d) => d.disabled && d.authType === "X509" && safeName(d.clientId)).map((d) => `\nuser ${d.clientId}\ntopic deny #\n`);
+  const acl = HEADER + "pattern readwrite devices/%u/#\n" + denied.join("");
   return { passwd, acl, psk, "crl.pem": crlPem };
 }
 

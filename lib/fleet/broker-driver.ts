@@ -24,6 +24,6 @@ export interface TBrokerDriver {
   apply(revision: bigint, files: Partial<TBrokerFiles>): Promise<TAgentReply>;
   /** Secret-free summaries of the files the broker holds now. */
   inspect(): Promise<Record<TManagedFile, string[]>>;
-  /** Closes a client's session at once. */
-  kick(clientId: string): Promise<void>;
+  /** Closes these clients' sessions at once. */
+  kick(clientIds: string[]): Promise<void>;
 }

@@ -35,7 +35,7 @@ export function mosquittoDriver(ep: TBrokerEndpoint, sign: TCommandSigner): TBro
         const reply = await sendAgentCommand(client, ep, sign, { type: "inspect" });
         return Object.fromEntries(MANAGED_FILES.map((f) => [f, reply.summaries?.[f] ?? []])) as Record<TManagedFile, string[]>;
       }),
-    kick: (clientId: string) => withChannel(ep, async (client) => void (await sendAgentCommand(client, ep, sign, { type: "kick", clientId }))),
+    kick: (clientIds: string[]) => withChannel(ep, async (client) => void (await sendAgentCommand(client, ep, sign, { type: "kick", clientIds }, 60_000))),
   };
 }
 

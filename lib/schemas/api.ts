@@ -5,6 +5,7 @@ import type { TPermission } from "@/lib/domain/permissions";
 import { ZAuditEvent, ZAuditQuery, ZAuditVerify } from "./audit";
 import { listOf, ZEmpty, ZIdParams } from "./common";
 import { ZBroker, ZBrokerCreate } from "./broker";
+import { ZDevice, ZDeviceCreate, ZDeviceCreated, ZDeviceQuery, ZDeviceUpdate } from "./device";
 import { ZSessionInfo } from "./session";
 import { ZApiToken, ZApiTokenWithSecret, ZTokenCreate } from "./token";
 import { ZUser, ZUserCreate, ZUserQuery, ZUserUpdate, ZUserWithPassword } from "./user";
@@ -78,6 +79,28 @@ export const API = {
     summary: "Entry-by-entry difference between what the broker holds and the desired state (no secrets)", params: ZIdParams }),
   getBrokerTls: spec({ method: "GET", path: "/api/v1/brokers/{id}/tls", permission: "inventory.read", tag: "Brokers",
     summary: "TLS posture per listener: protocol versions accepted, negotiated suite, certificate chain", params: ZIdParams }),
+
+  listDevices: spec({ method: "GET", path: "/api/v1/devices", permission: "inventory.read", tag: "Devices",
+    summary: "Devices by client id; q matches client id, name or tag", query: ZDeviceQuery, response: listOf(ZDevice) }),
+  createDevice: spec({ method: "POST", path: "/api/v1/devices", permission: "fleet.manage", tag: "Devices",
+    summary: "Onboard a device with its own secret (password, TLS-PSK or X.509 from a CSR or generated), returned once with the connection bundle",
+    body: ZDeviceCreate, response: ZDeviceCreated, status: 201, audit: "device.create" }),
+  getDevice: spec({ method: "GET", path: "/api/v1/devices/{id}", permission: "inventory.read", tag: "Devices",
+    summary: "One device with its certificates and per-broker sync state", params: ZIdParams }),
+  updateDevice: spec({ method: "PATCH", path: "/api/v1/devices/{id}", permission: "fleet.manage", tag: "Devices",
+    summary: "Disable or enable a device (a disabled device is refused or may do nothing; sessions closed)", params: ZIdParams,
+    body: ZDeviceUpdate, response: ZDevice, audit: "device.disable" }),
+  deleteDevice: spec({ method: "DELETE", path: "/api/v1/devices/{id}", permission: "fleet.manage", tag: "Devices",
+    summary: "Remove a device everywhere: credentials revoked, sessions closed", params: ZIdParams,
+    response: z.object({ deleted: z.boolean(), revision: z.string() }), audit: "device.delete" }),
+  revokeDevice: spec({ method: "POST", path: "/api/v1/devices/{id}/revoke", permission: "fleet.manage", tag: "Devices",
+    summary: "Revoke all of a device's credentials (certificates into the CRL) and disconnect it on every broker", params: ZIdParams,
+    body: ZEmpty, response: ZDevice, audit: "device.revoke" }),
+  rotateDevice: spec({ method: "POST", path: "/api/v1/devices/{id}/rotate", permission: "fleet.manage", tag: "Devices",
+    summary: "New password or PSK (old one stops working), or a renewed certificate (old one stays valid until revoked)",
+    params: ZIdParams, body: z.strictObject({ csrPem: z.string().max(16_000, "is too long for a CSR").optional() }), response: ZDeviceCreated, audit: "device.rotate" }),
+  getCrl: spec({ method: "GET", path: "/api/v1/ca/crl", permission: "public", tag: "Certificates",
+    summary: "The fleet CA's current CRL (PEM), as pushed to every broker" }),
 
   listAudit: spec({ method: "GET", path: "/api/v1/audit", permission: "audit.read", tag: "Audit",
     summary: "Audit events, newest first, filtered and paged", query: ZAuditQuery, response: listOf(ZAuditEvent) }),

@@ -1,21 +1,76 @@
 import { z } from "zod";
+import { ZCursor, ZLimit } from "./common";
 
 // Client ids Fleetward accepts: what MQTT allows (1-65535 UTF-8 bytes, no U+0000) narrowed to characters that are
-// safe in every file and topic a broker derives from them: no wildcards, separators, spaces or colons.
+// safe in every file, certificate and topic a broker derives from them: no wildcards, separators, spaces or colons.
 export const CLIENT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._@-]*$/;
 
 export const ZClientId = z
   .string({ error: "is required" })
   .min(1, "is required")
   .max(128, "must be at most 128 characters")
-  .regex(CLIENT_ID_PATTERN, "may use letters, digits and . _ @ - only, starting with a letter or digit (no + # / : or spaces)");
+  .refine((s) => !s.includes("\u0000"), "must not contain U+0000")
+  .refine((s) => !/[+#/]/.test(s), "must not contain the MQTT wildcards + # or the level separator /")
+  .regex(CLIENT_ID_PATTERN, "may use letters, digits and . _ @ - only, starting with a letter or digit");
+
+const ZTags = z.array(z.string().regex(/^[\w.:-]{1,40}$/, "tags are 1-40 of letters, digits, . _ : -")).max(20, "at most 20 tags");
+
+export const AUTH_TYPES = ["password", "psk", "x509"] as const;
+
+export const ZDeviceAuth = z.discriminatedUnion(
+  "type",
+  [
+    z.strictObject({ type: z.literal("password") }),
+    z.strictObject({ type: z.literal("psk") }),
+    z.strictObject({
+      type: z.literal("x509"),
+      csrPem: z.string().max(16_000, "is too long for a CSR").optional(),
+    }),
+  ],
+  { error: 'must be {"type":"password"}, {"type":"psk"} or {"type":"x509","csrPem"?}' },
+);
 
 export const ZDeviceCreate = z.strictObject({
   clientId: ZClientId,
   name: z.string().trim().min(1, "must not be empty").max(200, "must be at most 200 characters").optional(),
-  tags: z.array(z.string().regex(/^[\w.:-]{1,40}$/, "tags are 1-40 of letters, digits, . _ : -")).max(20, "at most 20 tags").default([]),
-  auth: z.discriminatedUnion("type", [z.strictObject({ type: z.literal("password") }), z.strictObject({ type: z.literal("psk") })], {
-    error: 'must be {"type":"password"} or {"type":"psk"}',
-  }),
+  tags: ZTags.default([]),
+  auth: ZDeviceAuth,
 });
 export type TDeviceCreate = z.infer<typeof ZDeviceCreate>;
+
+export const ZDeviceQuery = z.strictObject({
+  q: z.string().max(128, "must be at most 128 characters").optional(),
+  limit: ZLimit,
+  cursor: ZCursor,
+});
+
+export const ZDeviceUpdate = z.strictObject({ disabled: z.boolean({ error: "must be true or false" }) });
+
+export const LISTENER_NAMES = ["tls-password", "mtls", "psk", "wss"] as const;
+
+export const ZEndpoint = z.object({ broker: z.string(), listener: z.enum(LISTENER_NAMES), url: z.string() });
+
+export const ZDevice = z.object({
+  id: z.string(),
+  clientId: z.string(),
+  name: z.string().nullable(),
+  tags: z.array(z.string()),
+  authType: z.enum(["PASSWORD", "PSK", "X509"]),
+  disabled: z.boolean(),
+  hasCredential: z.boolean(),
+  revision: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type TDevice = z.infer<typeof ZDevice>;
+
+export const ZDeviceSecret = z.object({
+  password: z.string().optional(),
+  pskIdentity: z.string().optional(),
+  pskKey: z.string().optional(),
+  certPem: z.string().optional(),
+  keyPem: z.string().optional(),
+});
+
+export const ZDeviceCreated = z.object({ device: ZDevice, secret: ZDeviceSecret, caPem: z.string(), endpoints: z.array(ZEndpoint) });
+export type TDeviceCreated = z.infer<typeof ZDeviceCreated>;

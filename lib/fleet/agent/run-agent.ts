@@ -87,8 +87,14 @@ export function runAgent(cfg: TAgentConfig): { stop: () => Promise<void> } {
       if (Object.keys(cmd.files).length > 0) sighup(); // nothing changed: no reload, no stall
       log("info", "applied", { revision: cmd.revision, files: Object.keys(cmd.files) });
     } else if (cmd.type === "kick") {
-      await kick(cmd.clientId);
-      event("kick", { clientId: cmd.clientId });
+      let next = 0;
+      await Promise.all(Array.from({ length: Math.min(20, cmd.clientIds.length) }, async () => {
+        while (next < cmd.clientIds.length) {
+          const clientId = cmd.clientIds[next++]!;
+          await kick(clientId);
+          event("kick", { clientId });
+        }
+      }));
     } else if (cmd.type === "inspect") {
       const files = Object.fromEntries(MANAGED_FILES.map((f) => [f, readManaged(cfg.managedDir, f)]));
       return { ...base, ok: true, revision: state.revision, digests: currentDigests(cfg.managedDir), summaries: summarizeFiles(files) };

@@ -57,11 +57,13 @@ export type TIssueOptions = {
   dnsNames?: string[];
   ipAddresses?: string[];
   days: number;
+  /** The subject's public key from a verified CSR; without it a key pair is generated here. */
+  publicKey?: CryptoKey;
 };
 
-/** Issues a certificate signed by the CA, with a new key pair generated here. */
+/** Issues a certificate signed by the CA (for a CSR's key, or a key pair generated here and returned once). */
 export async function issueCertificate(o: TIssueOptions): Promise<TIssued> {
-  const keys = await generateKeys();
+  const keys = o.publicKey ? null : await generateKeys();
   const caCert = new x509.X509Certificate(o.ca.certPem);
   const serial = newSerial();
   const notAfter = new Date(Date.now() + o.days * DAY);
@@ -72,7 +74,7 @@ export async function issueCertificate(o: TIssueOptions): Promise<TIssued> {
     issuer: caCert.subject,
     notBefore: new Date(Date.now() - 60_000),
     notAfter,
-    publicKey: keys.publicKey,
+    publicKey: o.publicKey ?? keys!.publicKey,
     signingKey: await importPrivateKey(o.ca.keyPem),
     signingAlgorithm: ALG,
     extensions: [
@@ -83,7 +85,31 @@ export async function issueCertificate(o: TIssueOptions): Promise<TIssued> {
       ...(sans.length ? [new x509.SubjectAlternativeNameExtension(sans)] : []),
     ],
   });
-  return { certPem: cert.toString("pem"), keyPem: await privateKeyPem(keys.privateKey), serial, notAfter };
+  return { certPem: cert.toString("pem"), keyPem: keys ? await privateKeyPem(keys.privateKey) : "", serial, notAfter };
+}
+
+const ACCEPTED_KEYS: Record<string, (k: x509.PublicKey) => boolean> = {
+  ECDSA: (k) => ["P-256", "P-384"].includes((k.algorithm as EcKeyAlgorithm).namedCurve),
+  "RSASSA-PKCS1-v1_5": (k) => ((k.algorithm as RsaHashedKeyAlgorithm).modulusLength ?? 0) >= 2048,
+};
+
+/**
+ * Reads a CSR and checks what the CA relies on: its signature (proof of the private key), its CN and an
+ * accepted key (EC P-256/P-384, RSA 2048+). Returns the public key to certify, or why it is refused.
+ */
+export async function verifyCsr(pem: string, expectedCn: string): Promise<{ publicKey: CryptoKey } | { error: string }> {
+  let csr: x509.Pkcs10CertificateRequest;
+  try {
+    csr = new x509.Pkcs10CertificateRequest(pem.trim());
+  } catch {
+    return { error: "is not a PEM certificate signing request (-----BEGIN CERTIFICATE REQUEST-----)" };
+  }
+  if (!(await csr.verify().catch(() => false))) return { error: "has a signature that does not verify: it was not signed by its own key" };
+  const cn = csr.subjectName.getField("CN")[0];
+  if (cn !== expectedCn) return { error: `has CN ${JSON.stringify(cn ?? "")}, but the certificate's CN must be the client id ${JSON.stringify(expectedCn)}` };
+  const check = ACCEPTED_KEYS[csr.publicKey.algorithm.name];
+  if (!check || !check(csr.publicKey)) return { error: "has a key Fleetward does not certify: use EC P-256 or P-384, or RSA of 2048 bits or more" };
+  return { publicKey: await csr.publicKey.export() };
 }
 
 export type TRevokedEntry = { serial: string; revokedAt: Date };

@@ -30,6 +30,12 @@ export async function syncBroker(brokerId: string): Promise<{ revision: bigint; 
       where: { id: brokerId, appliedRevision: { lte: revision } },
       data: { appliedRevision: revision, appliedAt: now, expectedDigests: expected, actualDigests: reply.digests ?? {}, lastSeenAt: now, lastError: null, lastErrorAt: null },
     });
+    // Sessions the applied state now refuses but Mosquitto keeps open (PSK, certificates): close them.
+    const kicks = await db.kick.findMany({ where: { id: { gt: broker.kickedUpTo }, revision: { lte: revision } }, orderBy: { id: "asc" }, take: 10_000 });
+    if (kicks.length) {
+      await driver.kick([...new Set(kicks.map((k) => k.clientId))]);
+      await db.broker.update({ where: { id: brokerId }, data: { kickedUpTo: kicks.at(-1)!.id } });
+    }
     return { revision, skipped: false };
   } catch (e) {
     await db.broker.update({ where: { id: brokerId }, data: { lastError: e instanceof Error ? e.message : String(e), lastErrorAt: new Date() } });

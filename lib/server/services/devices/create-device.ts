@@ -4,26 +4,32 @@ import { appendAudit, type TActor } from "../../audit";
 import { db } from "../../db";
 import { AppError } from "../../errors";
 import { desiredStateChanged } from "../../queue";
+import { connectionBundle } from "./connection-bundle";
 import { newCredential } from "./device-secrets";
+import { toDeviceDto } from "./device-dto";
 
 export type TCreateDeviceOptions = { actor: TActor; input: TDeviceCreate };
 
 /** Creates a device with its own dedicated secret (returned once) and queues the sync that lets it connect. */
 export async function createDevice({ actor, input }: TCreateDeviceOptions) {
-  const credential = await newCredential(input.auth.type, input.clientId);
+  if (await db.device.findUnique({ where: { clientId: input.clientId }, select: { id: true } })) {
+    throw new AppError("CONFLICT", `A device with client id ${input.clientId} already exists.`, { clientId: "is already in use" });
+  }
+  const credential = await newCredential(input.auth, input.clientId);
   const device = await db.$transaction(async (tx) => {
     if (await tx.device.findUnique({ where: { clientId: input.clientId }, select: { id: true } })) {
       throw new AppError("CONFLICT", `A device with client id ${input.clientId} already exists.`, { clientId: "is already in use" });
     }
     const d = await tx.device.create({ data: { clientId: input.clientId, name: input.name ?? null, tags: input.tags, ...credential.row } });
+    if (credential.certificate) await tx.certificate.create({ data: { ...credential.certificate, deviceId: d.id } });
     await appendAudit(tx, actor, {
       action: "device.create",
       targetType: "device",
       targetId: d.id,
-      details: { after: { clientId: d.clientId, name: d.name, tags: d.tags, auth: input.auth.type } },
+      details: { after: { clientId: d.clientId, name: d.name, tags: d.tags, auth: input.auth.type, ...(credential.certificate ? { certificateSerial: credential.certificate.serial, csr: "csrPem" in input.auth && input.auth.csrPem !== undefined } : {}) } },
     });
-    await desiredStateChanged(tx, `device ${d.clientId} created`);
-    return d;
+    const revision = await desiredStateChanged(tx, `device ${d.clientId} created`);
+    return tx.device.update({ where: { id: d.id }, data: { revision }, include: { certificates: true } });
   });
-  return { device: { id: device.id, clientId: device.clientId, name: device.name, tags: device.tags, authType: device.authType }, secret: credential.secret };
+  return { device: toDeviceDto(device), secret: credential.secret, ...(await connectionBundle(device.authType)) };
 }

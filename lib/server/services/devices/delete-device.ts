@@ -1,19 +1,25 @@
 import "server-only";
 import { appendAudit, type TActor } from "../../audit";
 import { db } from "../../db";
-import { AppError } from "../../errors";
-import { desiredStateChanged } from "../../queue";
+import { revokeCredentials } from "./revoke-device";
 
 export type TDeleteDeviceOptions = { actor: TActor; id: string };
 
-/** Removes a device everywhere: brokers drop and refuse it once the sync this queues is applied. */
+/**
+ * Removes a device everywhere: its credentials are revoked (certificates into the CRL, so a certificate that
+ * still exists on the device is refused), its sessions closed, and the device forgotten. Its certificates stay
+ * in the inventory as revoked.
+ */
 export async function deleteDevice({ actor, id }: TDeleteDeviceOptions) {
   return db.$transaction(async (tx) => {
-    const d = await tx.device.findUnique({ where: { id } });
-    if (!d) throw new AppError("NOT_FOUND", "Device was not found.");
+    const r = await revokeCredentials(tx, id, "deleted");
     await tx.device.delete({ where: { id } });
-    await appendAudit(tx, actor, { action: "device.delete", targetType: "device", targetId: id, details: { before: { clientId: d.clientId, auth: d.authType } } });
-    const revision = await desiredStateChanged(tx, `device ${d.clientId} deleted`);
-    return { deleted: true, revision: revision.toString() };
+    await appendAudit(tx, actor, {
+      action: "device.delete",
+      targetType: "device",
+      targetId: id,
+      details: { before: { clientId: r.device.clientId, auth: r.device.authType }, revokedCertificates: r.revokedCertificates },
+    });
+    return { deleted: true, revision: r.revision.toString() };
   });
 }

@@ -1,27 +1,68 @@
 import "server-only";
 import { randomBytes, randomUUID } from "node:crypto";
 import { mosquittoPasswordHash } from "@/lib/domain/mosquitto-password";
+import { AppError } from "../../errors";
+import { certInfo } from "../../pki/cert-info";
+import { issueCertificate, verifyCsr } from "../../pki/x509";
 import { generatePassword } from "../../passwords";
 import { seal } from "../../secrets";
+import { fleetCa } from "../fleet/fleet-keys";
 
 export const pskContext = (deviceId: string) => `device:${deviceId}:psk`;
+export const DEVICE_CERT_DAYS = 397;
 
 /** What a device's owner receives once, named as the API returns it. */
 export type TDeviceSecret = { password?: string; pskIdentity?: string; pskKey?: string; certPem?: string; keyPem?: string };
 
-export type TNewCredential =
-  | { row: { id: string; authType: "PASSWORD"; passwordHash: string }; secret: TDeviceSecret }
-  | { row: { id: string; authType: "PSK"; pskIdentity: string; pskKeySealed: string }; secret: TDeviceSecret };
+export type TCertificateRow = {
+  kind: "DEVICE";
+  serial: string;
+  subject: string;
+  issuer: string;
+  sans: string[];
+  fingerprint256: string;
+  keyType: string;
+  keyBits: number | null;
+  notBefore: Date;
+  notAfter: Date;
+  pem: string;
+};
+
+export type TNewCredential = {
+  row: { id: string; authType: "PASSWORD" | "PSK" | "X509"; passwordHash?: string | null; pskIdentity?: string | null; pskKeySealed?: string | null };
+  certificate: TCertificateRow | null;
+  secret: TDeviceSecret;
+};
+
+export type TAuthRequest = { type: "password" } | { type: "psk" } | { type: "x509"; csrPem?: string };
 
 /**
- * A fresh dedicated secret for a device: a 190-bit password kept only as the broker's hash, or a 256-bit
- * TLS-PSK key sealed at rest (the broker needs it in clear in psk_file). The secret is returned once.
+ * A fresh dedicated secret: a 190-bit password kept only as the broker's hash; a 256-bit TLS-PSK key sealed at
+ * rest (the broker needs it in psk_file); or a client certificate from the fleet CA with CN = client id, for
+ * the device's own CSR (its key never leaves it) or for a key pair generated here and returned once.
  */
-export async function newCredential(type: "password" | "psk", clientId: string, id = randomUUID()): Promise<TNewCredential> {
-  if (type === "password") {
+export async function newCredential(auth: TAuthRequest, clientId: string, id: string = randomUUID()): Promise<TNewCredential> {
+  if (auth.type === "password") {
     const password = generatePassword(32);
-    return { row: { id, authType: "PASSWORD", passwordHash: await mosquittoPasswordHash(password) }, secret: { password } };
+    return { row: { id, authType: "PASSWORD", passwordHash: await mosquittoPasswordHash(password) }, certificate: null, secret: { password } };
   }
-  const pskKey = randomBytes(32).toString("hex");
-  return { row: { id, authType: "PSK", pskIdentity: clientId, pskKeySealed: seal(pskKey, pskContext(id)) }, secret: { pskIdentity: clientId, pskKey } };
+  if (auth.type === "psk") {
+    const pskKey = randomBytes(32).toString("hex");
+    return { row: { id, authType: "PSK", pskIdentity: clientId, pskKeySealed: seal(pskKey, pskContext(id)) }, certificate: null, secret: { pskIdentity: clientId, pskKey } };
+  }
+  const certificate = await issueDeviceCertificate(clientId, auth.csrPem);
+  return { row: { id, authType: "X509" }, certificate: certificate.row, secret: { certPem: certificate.certPem, ...(certificate.keyPem ? { keyPem: certificate.keyPem } : {}) } };
+}
+
+export async function issueDeviceCertificate(clientId: string, csrPem?: string) {
+  let publicKey: CryptoKey | undefined;
+  if (csrPem !== undefined) {
+    const checked = await verifyCsr(csrPem, clientId);
+    if ("error" in checked) throw new AppError("UNPROCESSABLE", `The CSR ${checked.error}.`, { "auth.csrPem": checked.error });
+    publicKey = checked.publicKey;
+  }
+  const issued = await issueCertificate({ ca: await fleetCa(), commonName: clientId, usage: "client", days: DEVICE_CERT_DAYS, publicKey });
+  const { commonName: _cn, ...info } = certInfo(issued.certPem);
+  const row: TCertificateRow = { kind: "DEVICE", ...info, pem: issued.certPem };
+  return { row, certPem: issued.certPem, keyPem: issued.keyPem || null };
 }

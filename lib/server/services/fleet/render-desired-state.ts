@@ -28,7 +28,7 @@ async function render(): Promise<TRendered> {
     async (tx) => ({
       revision: (await tx.fleetState.findUniqueOrThrow({ where: { id: 1 } })).revision,
       devices: await tx.device.findMany({
-        select: { id: true, clientId: true, authType: true, passwordHash: true, pskIdentity: true, pskKeySealed: true },
+        select: { id: true, clientId: true, authType: true, disabled: true, passwordHash: true, pskIdentity: true, pskKeySealed: true },
       }),
     }),
     { isolationLevel: "RepeatableRead" },
@@ -36,6 +36,7 @@ async function render(): Promise<TRendered> {
   const files = renderBrokerFiles({
     devices: devices.map((d) => ({
       clientId: d.clientId,
+      disabled: d.disabled,
       authType: d.authType,
       passwordHash: d.passwordHash,
       pskIdentity: d.pskIdentity,

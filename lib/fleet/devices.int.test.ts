@@ -1,0 +1,147 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { MqttClient } from "mqtt";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { db, disconnectDb } from "@/lib/server/db";
+import { AppError } from "@/lib/server/errors";
+import { deleteBroker } from "@/lib/server/services/brokers/delete-broker";
+import { createDevice } from "@/lib/server/services/devices/create-device";
+import { revokeDevice } from "@/lib/server/services/devices/revoke-device";
+import { rotateDeviceCredential } from "@/lib/server/services/devices/rotate-device-credential";
+import { updateDevice } from "@/lib/server/services/devices/update-device";
+import { testActor, unique } from "@/lib/server/testing/fixtures";
+import { connectDevice, eventually, startTestFleet, startWorker, type TTestFleet, type TTestWorker } from "./testing/test-fleet";
+
+let fleet: TTestFleet;
+let worker: TTestWorker;
+let tmp: string;
+const actor = testActor();
+
+beforeAll(() => {
+  fleet = startTestFleet(3);
+  worker = startWorker(fleet.dir);
+  tmp = mkdtempSync(path.join(os.tmpdir(), "fleetward-dev-"));
+}, 120_000);
+
+afterAll(async () => {
+  await worker?.kill();
+  if (fleet) {
+    fleet.stop();
+    for (const b of await db.broker.findMany({ where: { name: { startsWith: `${fleet.prefix}-` } } })) await deleteBroker({ actor, id: b.id });
+  }
+  await disconnectDb();
+}, 60_000);
+
+const caFile = () => {
+  const f = path.join(tmp, "ca.crt");
+  writeFileSync(f, fleet.caPem);
+  return f;
+};
+
+/** Debian's mosquitto_pub with whatever credential flags; true when it connected and published (QoS 1). */
+function pub(port: number, clientId: string, flags: string[]): boolean {
+  try {
+    execFileSync("mosquitto_pub", ["-h", "127.0.0.1", "-p", String(port), "-i", clientId, "-t", `devices/${clientId}/t`, "-m", "x", "-q", "1", "-V", "mqttv5", ...flags], { stdio: "ignore", timeout: 10_000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function everywhere(check: (b: TTestFleet["brokers"][number]) => boolean, what: string) {
+  for (const b of fleet.brokers) await eventually(() => check(b), `${what} on ${b.name}`, 30_000, 200);
+}
+
+describe("device credentials against the real fleet", () => {
+  it("X.509 from a CSR (key never leaves the device): connects with mosquitto_pub; revoked, it is cut off and refused", async () => {
+    const clientId = `cert-${unique()}`;
+    const key = path.join(tmp, `${clientId}.key`);
+    const csr = execFileSync("openssl", ["req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", key, "-subj", `/CN=${clientId}`], { encoding: "utf8" });
+    const created = await createDevice({ actor, input: { clientId, tags: [], auth: { type: "x509", csrPem: csr } } });
+    expect(created.secret.keyPem).toBeUndefined();
+    const cert = path.join(tmp, `${clientId}.crt`);
+    writeFileSync(cert, created.secret.certPem!);
+    expect(created.endpoints.filter((e) => e.listener === "mtls" && e.broker.startsWith(fleet.prefix))).toHaveLength(3);
+    const flags = ["--cafile", caFile(), "--cert", cert, "--key", key];
+    await everywhere((b) => pub(b.ports.mtls, clientId, flags), "certificate login");
+
+    const sessions = await Promise.all(fleet.brokers.map((b) => connectDevice(b.ports.mtls, fleet.caPem, { clientId, cert: created.secret.certPem!, key: readKey(key) })));
+    const closed = sessions.map((c) => new Promise<void>((r) => c.once("close", () => r())));
+    await revokeDevice({ actor, id: created.device.id });
+    await Promise.all(closed);
+    await everywhere((b) => !pub(b.ports.mtls, clientId, flags), "refusal of the revoked certificate");
+    const crl = (await db.fleetState.findUniqueOrThrow({ where: { id: 1 } })).crlPem!;
+    expect(execFileSync("openssl", ["crl", "-noout", "-text"], { input: crl, encoding: "utf8" }).toUpperCase()).toContain(
+      (await db.certificate.findFirstOrThrow({ where: { deviceId: created.device.id } })).serial.toUpperCase(),
+    );
+  }, 120_000);
+
+  it("X.509 with a generated key, TLS-PSK and password: each connects; rotated, the old secret is refused and the new one works", async () => {
+    const x = await createDevice({ actor, input: { clientId: `gen-${unique()}`, tags: [], auth: { type: "x509" } } });
+    const [cert, key] = [path.join(tmp, "gen.crt"), path.join(tmp, "gen.key")];
+    writeFileSync(cert, x.secret.certPem!);
+    writeFileSync(key, x.secret.keyPem!);
+    await everywhere((b) => pub(b.ports.mtls, x.device.clientId, ["--cafile", caFile(), "--cert", cert, "--key", key]), "generated-key login");
+
+    const p = await createDevice({ actor, input: { clientId: `psk-${unique()}`, tags: [], auth: { type: "psk" } } });
+    expect(p.secret.pskKey).toMatch(/^[0-9a-f]{64}$/);
+    const pskFlags = (k: string) => ["--psk-identity", p.device.clientId, "--psk", k];
+    await everywhere((b) => pub(b.ports.psk, p.device.clientId, pskFlags(p.secret.pskKey!)), "PSK login");
+    const rotated = await rotateDeviceCredential({ actor, id: p.device.id });
+    await everywhere((b) => pub(b.ports.psk, p.device.clientId, pskFlags(rotated.secret.pskKey!)), "the new PSK");
+    for (const b of fleet.brokers) expect(pub(b.ports.psk, p.device.clientId, pskFlags(p.secret.pskKey!))).toBe(false);
+
+    const w = await createDevice({ actor, input: { clientId: `pw-${unique()}`, tags: [], auth: { type: "password" } } });
+    const pwFlags = (pw: string) => ["--cafile", caFile(), "-u", w.device.clientId, "-P", pw];
+    await everywhere((b) => pub(b.ports.tlsPassword, w.device.clientId, pwFlags(w.secret.password!)), "password login");
+    const next = await rotateDeviceCredential({ actor, id: w.device.id });
+    await everywhere((b) => pub(b.ports.tlsPassword, w.device.clientId, pwFlags(next.secret.password!)), "the new password");
+    for (const b of fleet.brokers) expect(pub(b.ports.tlsPassword, w.device.clientId, pwFlags(w.secret.password!))).toBe(false);
+  }, 120_000);
+
+  it("a disabled certificate device can connect but do nothing; enabled again, it works", async () => {
+    const x = await createDevice({ actor, input: { clientId: `off-${unique()}`, tags: [], auth: { type: "x509" } } });
+    const b = fleet.brokers[0]!;
+    await eventually(async () => (await connectDevice(b.ports.mtls, fleet.caPem, { clientId: x.device.clientId, cert: x.secret.certPem!, key: x.secret.keyPem! })).endAsync().then(() => true), "login");
+    await updateDevice({ actor, id: x.device.id, input: { disabled: true } });
+    await eventually(async () => {
+      const c = await connectDevice(b.ports.mtls, fleet.caPem, { clientId: x.device.clientId, cert: x.secret.certPem!, key: x.secret.keyPem! });
+      const outcome = await publishOutcome(c, `devices/${x.device.clientId}/t`);
+      await c.endAsync(true);
+      return outcome === "refused";
+    }, "publish refused while disabled");
+    await updateDevice({ actor, id: x.device.id, input: { disabled: false } });
+    await eventually(async () => {
+      const c = await connectDevice(b.ports.mtls, fleet.caPem, { clientId: x.device.clientId, cert: x.secret.certPem!, key: x.secret.keyPem! });
+      const outcome = await publishOutcome(c, `devices/${x.device.clientId}/t`);
+      await c.endAsync(true);
+      return outcome === "accepted";
+    }, "publish allowed once enabled");
+  }, 120_000);
+
+  it("refuses bad CSRs with the reason and writes nothing", async () => {
+    const clientId = `bad-${unique()}`;
+    const other = execFileSync("openssl", ["req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "/dev/null", "-subj", "/CN=someone-else"], { encoding: "utf8" });
+    const tampered = other.replace(/(-----BEGIN CERTIFICATE REQUEST-----\n)(.{20})(.)/, (_m, a: string, b: string, c: string) => a + b + (c === "A" ? "B" : "A"));
+    for (const [csrPem, reason] of [[other, /CN "someone-else"/], ["not a csr", /not a PEM certificate signing request/], [tampered, /signature|not a PEM/]] as const) {
+      const err = await createDevice({ actor, input: { clientId, tags: [], auth: { type: "x509", csrPem } } }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(AppError);
+      expect((err as AppError).fields?.["auth.csrPem"]).toMatch(reason);
+    }
+    expect(await db.device.count({ where: { clientId } })).toBe(0);
+  }, 60_000);
+});
+
+/** QoS 1 publish: accepted, refused (PUBACK with an error), or no answer (the session was closed meanwhile). */
+function publishOutcome(c: MqttClient, topic: string): Promise<"accepted" | "refused" | "timeout"> {
+  return Promise.race([
+    c.publishAsync(topic, "1", { qos: 1 }).then(() => "accepted" as const, () => "refused" as const),
+    new Promise<"timeout">((r) => setTimeout(() => r("timeout"), 3_000)),
+  ]);
+}
+
+function readKey(file: string): string {
+  return execFileSync("cat", [file], { encoding: "utf8" });
+}
