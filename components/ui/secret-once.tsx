@@ -10,7 +10,7 @@ export function SecretOnce({ label, value }: { label: string; value: string }) {
     <div className="space-y-1.5 rounded-md border border-amber-300 bg-amber-50 p-3">
       <p className="text-xs font-medium text-amber-900">{label}: copy it now, it will not be shown again.</p>
       <div className="flex items-center gap-2">
-        <code data-testid="secret-value" className="min-w-0 flex-1 break-all rounded bg-white px-2 py-1.5 font-mono text-xs ring-1 ring-amber-200">
+        <code data-testid="secret-value" data-label={label} className="min-w-0 flex-1 break-all rounded bg-white px-2 py-1.5 font-mono text-xs ring-1 ring-amber-200">
           {value}
         </code>
         <Button

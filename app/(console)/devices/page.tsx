@@ -1,19 +1,17 @@
-import { Smartphone } from "lucide-react";
 import type { Metadata } from "next";
-import { EmptyArea } from "@/components/shell/empty-area";
+import { DevicesTable } from "@/components/devices/devices-table";
+import { PageHeader } from "@/components/shell/page-header";
+import { can } from "@/lib/domain/permissions";
 import { requirePage } from "@/lib/server/gate";
 
 export const metadata: Metadata = { title: "Devices" };
 
-export default async function Page() {
-  await requirePage("inventory.read");
+export default async function DevicesPage() {
+  const { role } = await requirePage("inventory.read");
   return (
-    <EmptyArea
-      title="Devices"
-      description="Every device with its own credential: password, TLS-PSK key or client certificate."
-      icon={Smartphone}
-      emptyTitle="No devices yet"
-      emptyText="Devices appear here once they are onboarded. Onboarding needs a registered broker fleet first."
-    />
+    <>
+      <PageHeader title="Devices" description="Every device with its own credential: password, TLS-PSK key or client certificate." />
+      <DevicesTable canManage={can(role, "fleet.manage")} />
+    </>
   );
 }
