@@ -3,6 +3,7 @@ import { parseArgs } from "node:util";
 import { disconnectDb } from "@/lib/server/db";
 import { agentCommand } from "./commands/agent";
 import { fleetDownCommand, fleetUpCommand } from "./commands/fleet";
+import { queuesEnsureCommand } from "./commands/queues";
 import { createTokenCommand } from "./commands/token-create";
 import { workerCommand } from "./commands/worker";
 import { createUserCommand, ensureAdminCommand } from "./commands/user-create";
@@ -15,6 +16,7 @@ const COMMANDS: Record<string, { run: TCommand; usage: string }> = {
   "token create": { run: createTokenCommand, usage: "token create --name N --role ADMIN|OPERATOR|AUDITOR" },
   "fleet up": { run: fleetUpCommand, usage: "fleet up [--brokers 3] [--prefix demo] [--dir .data/fleet]   (local Mosquitto brokers + agents)" },
   "fleet down": { run: fleetDownCommand, usage: "fleet down [--dir .data/fleet]" },
+  "queues ensure": { run: queuesEnsureCommand, usage: "queues ensure   (pg-boss schema and queues; part of migrating)" },
   worker: { run: workerCommand, usage: "worker   (sync jobs and broker monitor; run one or more)" },
   agent: { run: agentCommand, usage: "agent --broker-config <file>   (runs beside a broker)" },
 };

@@ -28,7 +28,7 @@ async function publishes(port: number, clientId: string, flags: string[], want =
 
 async function onboard(page: Page, clientId: string, method: string, csrPem?: string) {
   await page.goto("/devices/new");
-  await page.getByLabel("Client id").fill(clientId);
+  await page.getByLabel("Client id", { exact: true }).fill(clientId);
   await page.getByLabel(method).check();
   if (csrPem) await page.getByLabel("Certificate signing request (PEM)").fill(csrPem);
   await page.getByRole("button", { name: "Create device" }).click();
@@ -78,11 +78,11 @@ test("onboard by form with each method; Debian's mosquitto_pub connects to every
 test("bad input is refused beside the field and nothing is created", async ({ page }) => {
   await signInAs(page, "OPERATOR");
   await page.goto("/devices/new");
-  await page.getByLabel("Client id").fill("bad/+#id");
+  await page.getByLabel("Client id", { exact: true }).fill("bad/+#id");
   await page.getByRole("button", { name: "Create device" }).click();
   await expect(page.getByText("must not contain the MQTT wildcards")).toBeVisible();
   const clientId = `ui-csr-bad-${unique()}`;
-  await page.getByLabel("Client id").fill(clientId);
+  await page.getByLabel("Client id", { exact: true }).fill(clientId);
   await page.getByLabel("X.509 from a CSR").check();
   await page.getByLabel("Certificate signing request (PEM)").fill("-----BEGIN CERTIFICATE REQUEST-----\nnot base64\n-----END CERTIFICATE REQUEST-----");
   await page.getByRole("button", { name: "Create device" }).click();

@@ -21,9 +21,12 @@ export type TAuditInput = {
 // Any constant shared by every writer: one lock serialises appends so concurrent writers never fork the chain.
 const AUDIT_CHAIN_LOCK = 0x66_77_61_75; // "fwau"
 
+/** Held until the transaction ends; taking it again in the same transaction is free. */
+export const lockAuditChain = (tx: TTx) => tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`);
+
 /** Appends one event to the chain inside the caller's transaction, so it commits or rolls back with the change. */
 export async function appendAudit(tx: TTx, actor: TActor, input: TAuditInput): Promise<void> {
-  await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`);
+  await lockAuditChain(tx);
   const last = await tx.auditEvent.findFirst({ orderBy: { id: "desc" }, select: { hash: true } });
   const content = {
     at: new Date(),

@@ -21,24 +21,26 @@ export type TBrokerSyncJob = { brokerId: string; reason: string };
 // A sync that has not finished in 30 s is presumed lost with its worker and is retried (applying is idempotent).
 const SYNC_OPTIONS = { retryLimit: 100_000, retryDelay: 1, retryBackoff: true, expireInSeconds: 30 } as const;
 
-const globalForBoss = globalThis as unknown as { fleetwardBoss?: Promise<PgBoss> };
+const globalForBoss = globalThis as unknown as { fleetwardBoss?: PgBoss; fleetwardQueuesChecked?: boolean };
 
 /**
- * A pg-boss instance for sending: its schema and queues are made sure of first (pg-boss silently drops a job
- * sent to a queue that does not exist), without maintenance or polling, which workers do.
+ * A pg-boss instance for sending only: never started here, so no maintenance, polling or schema change runs
+ * beside a transaction (a lock taken there could wait on this very transaction). Workers start their own.
  */
-export function boss(): Promise<PgBoss> {
-  globalForBoss.fleetwardBoss ??= (async () => {
-    const b = new PgBoss({ connectionString: dbEnv().DATABASE_URL, max: 4, supervise: false, schedule: false });
-    b.on("error", (e: Error) => console.error("[queue]", e.message));
-    await b.start();
-    await ensureQueues(b);
-    return b;
-  })().catch((e: unknown) => {
-    globalForBoss.fleetwardBoss = undefined;
-    throw e;
-  });
+export function boss(): PgBoss {
+  globalForBoss.fleetwardBoss ??= new PgBoss({ connectionString: dbEnv().DATABASE_URL, max: 4 });
   return globalForBoss.fleetwardBoss;
+}
+
+/** pg-boss silently drops a job sent to a queue that does not exist: refuse to change anything instead. */
+async function assertQueuesExist(tx: TTx): Promise<void> {
+  if (globalForBoss.fleetwardQueuesChecked) return;
+  const names = Object.values(QUEUES);
+  // Two steps, so a missing schema is a clean answer rather than an error that would abort the transaction.
+  const [table] = await tx.$queryRawUnsafe<{ exists: boolean }[]>("SELECT to_regclass('pgboss.queue') IS NOT NULL AS exists");
+  const rows = table?.exists ? await tx.$queryRawUnsafe<{ n: number }[]>("SELECT count(*)::int AS n FROM pgboss.queue WHERE name = ANY($1::text[])", names) : [];
+  if ((rows[0]?.n ?? 0) < names.length) throw new Error("Fleetward's job queues are missing: run `fleetward queues ensure` (quickstart and npm test do).");
+  globalForBoss.fleetwardQueuesChecked = true;
 }
 
 const inTx = (tx: TTx) => ({
@@ -47,13 +49,14 @@ const inTx = (tx: TTx) => ({
 
 /** Enqueues a sync for each broker inside the caller's transaction. */
 export async function enqueueBrokerSyncs(tx: TTx, brokerIds: readonly string[], reason: string): Promise<void> {
+  await assertQueuesExist(tx);
   for (const brokerId of brokerIds) {
-    await (await boss()).send(QUEUES.brokerSync, { brokerId, reason } satisfies TBrokerSyncJob, { ...SYNC_OPTIONS, singletonKey: brokerId, db: inTx(tx) });
+    await boss().send(QUEUES.brokerSync, { brokerId, reason } satisfies TBrokerSyncJob, { ...SYNC_OPTIONS, singletonKey: brokerId, db: inTx(tx) });
   }
   if (brokerIds.length) await tx.$executeRawUnsafe(`SELECT pg_notify('${SYNC_WAKEUP_CHANNEL}', '')`);
 }
 
-/** Creates the queues (idempotent). Called by workers at start. */
+/** Creates or updates the queues (idempotent): `fleetward queues ensure` at deploy, and workers at start. */
 export async function ensureQueues(b: PgBoss): Promise<void> {
   const existing = new Set((await b.getQueues()).map((q) => q.name));
   if (!existing.has(QUEUES.brokerSync)) await b.createQueue(QUEUES.brokerSync, { name: QUEUES.brokerSync, policy: "stately", ...SYNC_OPTIONS });

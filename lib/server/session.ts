@@ -1,4 +1,5 @@
 import "server-only";
+import { change } from "./change";
 import type { TRole } from "@/lib/domain/permissions";
 import { sessionState } from "@/lib/domain/session-policy";
 import { appendAudit, type TActor } from "./audit";
@@ -48,7 +49,7 @@ export async function principalFromSession(meta: TMeta): Promise<TPrincipal | nu
 
 /** Ends a session once (later calls change nothing) and audits why. */
 export async function endSession(sessionId: string, actor: TActor, reason: string): Promise<boolean> {
-  return db.$transaction(async (tx) => {
+  return change(async (tx) => {
     const r = await tx.userSession.updateMany({ where: { id: sessionId, endedAt: null }, data: { endedAt: new Date() } });
     if (r.count === 0) return false;
     await appendAudit(tx, actor, { action: reason === "sign_out" ? "auth.sign_out" : "auth.session_ended", targetType: "session", targetId: sessionId, details: { reason } });

@@ -33,7 +33,7 @@ export function ensureLocalEnv(file = ".env.local") {
   return values;
 }
 
-/** Applies committed migrations; quiet unless it fails. */
+/** Applies committed migrations and creates the job queues; quiet unless it fails. */
 export function migrate(databaseUrl) {
   const r = spawnSync("node_modules/.bin/prisma", ["migrate", "deploy"], {
     env: { ...process.env, DATABASE_URL: databaseUrl },
@@ -42,6 +42,11 @@ export function migrate(databaseUrl) {
   if (r.status !== 0) {
     process.stderr.write(r.stdout + r.stderr);
     throw new Error(`database migration failed (exit ${r.status})`);
+  }
+  const q = spawnSync("node", ["bin/fleetward.mjs", "queues", "ensure"], { env: { ...process.env, DATABASE_URL: databaseUrl }, encoding: "utf8" });
+  if (q.status !== 0) {
+    process.stderr.write(q.stdout + q.stderr);
+    throw new Error(`creating the job queues failed (exit ${q.status})`);
   }
 }
 

@@ -69,11 +69,16 @@ export function runAgent(cfg: TAgentConfig): { stop: () => Promise<void> } {
   async function kick(clientId: string) {
     // Mosquitto has no kick command: a connection with the same client id closes the older session.
     const taker = mqtt.connect(`mqtts://${cfg.host}:${cfg.adminPort}`, { ...tls, clientId, protocolVersion: 5, reconnectPeriod: 0, connectTimeout: 5_000 });
-    await new Promise<void>((resolve, reject) => {
-      taker.once("connect", () => resolve());
-      taker.once("error", reject);
-    });
-    await taker.endAsync(true);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error("no CONNACK within 5 s")), 5_000);
+        taker.once("connect", () => (clearTimeout(timer), resolve()));
+        taker.once("error", (e) => (clearTimeout(timer), reject(e)));
+        taker.once("close", () => (clearTimeout(timer), reject(new Error("connection closed before CONNACK"))));
+      });
+    } finally {
+      taker.end(true);
+    }
   }
 
   async function execute(signed: TSignedCommand): Promise<TAgentReply> {
@@ -88,13 +93,14 @@ export function runAgent(cfg: TAgentConfig): { stop: () => Promise<void> } {
       log("info", "applied", { revision: cmd.revision, files: Object.keys(cmd.files) });
     } else if (cmd.type === "kick") {
       let next = 0;
+      const failed: string[] = [];
       await Promise.all(Array.from({ length: Math.min(20, cmd.clientIds.length) }, async () => {
         while (next < cmd.clientIds.length) {
           const clientId = cmd.clientIds[next++]!;
-          await kick(clientId);
-          event("kick", { clientId });
+          await kick(clientId).then(() => event("kick", { clientId }), (e: unknown) => (failed.push(clientId), log("warn", "kick failed", { clientId, error: String(e) })));
         }
       }));
+      if (failed.length) throw new Error(`could not close the sessions of ${failed.slice(0, 5).join(", ")}${failed.length > 5 ? ` and ${failed.length - 5} more` : ""}`);
     } else if (cmd.type === "inspect") {
       const files = Object.fromEntries(MANAGED_FILES.map((f) => [f, readManaged(cfg.managedDir, f)]));
       return { ...base, ok: true, revision: state.revision, digests: currentDigests(cfg.managedDir), summaries: summarizeFiles(files) };

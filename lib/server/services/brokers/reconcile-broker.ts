@@ -1,6 +1,6 @@
 import "server-only";
+import { change } from "../../change";
 import { appendAudit, type TActor } from "../../audit";
-import { db } from "../../db";
 import { AppError } from "../../errors";
 import { enqueueBrokerSyncs } from "../../queue";
 
@@ -8,7 +8,7 @@ export type TReconcileBrokerOptions = { actor: TActor; id: string };
 
 /** Queues a full push of the desired state to the broker now (repairs drift and lost state). */
 export async function reconcileBroker({ actor, id }: TReconcileBrokerOptions) {
-  await db.$transaction(async (tx) => {
+  await change(async (tx) => {
     const b = await tx.broker.findUnique({ where: { id }, select: { id: true, name: true } });
     if (!b) throw new AppError("NOT_FOUND", "Broker was not found.");
     await enqueueBrokerSyncs(tx, [id], "reconcile requested");

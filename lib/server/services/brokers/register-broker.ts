@@ -1,4 +1,5 @@
 import "server-only";
+import { change } from "../../change";
 import { randomUUID } from "node:crypto";
 import type { TBrokerCreate } from "@/lib/schemas/broker";
 import { ChannelError } from "@/lib/fleet/admin-channel";
@@ -56,8 +57,10 @@ export async function registerBroker({ actor, input, replace = false }: TRegiste
     actualDigests: facts.digests,
     lastSeenAt: new Date(),
   };
-  const { broker, revision } = await db.$transaction(async (tx) => {
-    const b = existing ? await tx.broker.update({ where: { id }, data }) : await tx.broker.create({ data: { id, ...data } });
+  const { broker, revision } = await change(async (tx) => {
+    // A new broker starts after every kick so far: it is about to receive the state that refuses those clients.
+    const lastKick = existing ? null : await tx.kick.findFirst({ orderBy: { id: "desc" }, select: { id: true } });
+    const b = existing ? await tx.broker.update({ where: { id }, data }) : await tx.broker.create({ data: { id, ...data, kickedUpTo: lastKick?.id ?? 0n } });
     await appendAudit(tx, actor, {
       action: existing ? "broker.update" : "broker.create",
       targetType: "broker",

@@ -1,4 +1,5 @@
 import "server-only";
+import { change } from "../../change";
 import type { TDeviceCreate } from "@/lib/schemas/device";
 import { appendAudit, type TActor } from "../../audit";
 import { db } from "../../db";
@@ -16,7 +17,7 @@ export async function createDevice({ actor, input }: TCreateDeviceOptions) {
     throw new AppError("CONFLICT", `A device with client id ${input.clientId} already exists.`, { clientId: "is already in use" });
   }
   const credential = await newCredential(input.auth, input.clientId);
-  const device = await db.$transaction(async (tx) => {
+  const device = await change(async (tx) => {
     if (await tx.device.findUnique({ where: { clientId: input.clientId }, select: { id: true } })) {
       throw new AppError("CONFLICT", `A device with client id ${input.clientId} already exists.`, { clientId: "is already in use" });
     }

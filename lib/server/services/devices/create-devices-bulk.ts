@@ -1,6 +1,6 @@
 import "server-only";
+import { change } from "../../change";
 import { appendAudit, type TActor } from "../../audit";
-import { db } from "../../db";
 import { AppError } from "../../errors";
 import { desiredStateChanged } from "../../queue";
 import { newCredential } from "./device-secrets";
@@ -20,7 +20,7 @@ export async function createDevicesBulk({ actor, devices }: TCreateDevicesBulkOp
   }
   const prepared = await Promise.all(devices.map(async (d) => ({ d, credential: await newCredential({ type: d.auth }, d.clientId) })));
   const rows = prepared.map(({ d, credential }) => ({ clientId: d.clientId, name: d.name ?? null, tags: d.tags ?? [], ...credential.row }));
-  const revision = await db.$transaction(
+  const revision = await change(
     async (tx) => {
       const taken = await tx.device.findMany({ where: { clientId: { in: [...seen] } }, select: { clientId: true }, take: 5 });
       if (taken.length) throw new AppError("CONFLICT", `Client ids already in use: ${taken.map((t) => t.clientId).join(", ")}.`, { devices: "some client ids are already in use" });
@@ -32,7 +32,7 @@ export async function createDevicesBulk({ actor, devices }: TCreateDevicesBulkOp
       await tx.device.updateMany({ where: { clientId: { in: [...seen] } }, data: { revision } });
       return revision;
     },
-    { timeout: 120_000 },
+    { timeoutMs: 120_000 },
   );
   return { revision, devices: prepared.map(({ d, credential }) => ({ clientId: d.clientId, ...credential.secret })) };
 }

@@ -1,6 +1,6 @@
 import "server-only";
+import { change } from "../../change";
 import { appendAudit, type TActor } from "../../audit";
-import { db } from "../../db";
 import { revokeCredentials } from "./revoke-device";
 
 export type TDeleteDeviceOptions = { actor: TActor; id: string };
@@ -11,7 +11,7 @@ export type TDeleteDeviceOptions = { actor: TActor; id: string };
  * in the inventory as revoked.
  */
 export async function deleteDevice({ actor, id }: TDeleteDeviceOptions) {
-  return db.$transaction(async (tx) => {
+  return change(async (tx) => {
     const r = await revokeCredentials(tx, id, "deleted");
     await tx.device.delete({ where: { id } });
     await appendAudit(tx, actor, {

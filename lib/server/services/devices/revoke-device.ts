@@ -1,7 +1,7 @@
 import "server-only";
+import { change } from "../../change";
 import type { TTx } from "../../db";
 import { appendAudit, type TActor } from "../../audit";
-import { db } from "../../db";
 import { AppError } from "../../errors";
 import { desiredStateChanged } from "../../queue";
 import { queueKick, reissueCrl } from "../fleet/revocations";
@@ -31,7 +31,7 @@ export async function revokeCredentials(tx: TTx, deviceId: string, reason: strin
 
 /** Revokes all of a device's credentials and disconnects it everywhere; the device stays in the inventory. */
 export async function revokeDevice({ actor, id }: TRevokeDeviceOptions) {
-  const device = await db.$transaction(async (tx) => {
+  const device = await change(async (tx) => {
     const r = await revokeCredentials(tx, id, "revoked");
     await appendAudit(tx, actor, {
       action: "device.revoke",

@@ -1,4 +1,5 @@
 import "server-only";
+import { change } from "../../change";
 import { appendAudit, type TActor } from "../../audit";
 import { db } from "../../db";
 import { AppError } from "../../errors";
@@ -21,7 +22,7 @@ export async function rotateDeviceCredential({ actor, id, csrPem }: TRotateDevic
   if (csrPem !== undefined && d.authType !== "X509") throw new AppError("UNPROCESSABLE", "Only a certificate device takes a CSR.", { csrPem: "applies to certificate devices only" });
   const fresh = d.authType === "X509" ? null : await newCredential({ type: d.authType === "PASSWORD" ? "password" : "psk" }, d.clientId, d.id);
   const cert = d.authType === "X509" ? await issueDeviceCertificate(d.clientId, csrPem) : null;
-  const device = await db.$transaction(async (tx) => {
+  const device = await change(async (tx) => {
     let revision: bigint;
     if (cert) {
       await tx.certificate.create({ data: { ...cert.row, deviceId: id } });

@@ -1,6 +1,6 @@
 import "server-only";
+import { change } from "../../change";
 import { appendAudit, type TActor } from "../../audit";
-import { db } from "../../db";
 import { AppError } from "../../errors";
 import { desiredStateChanged } from "../../queue";
 import { queueKick } from "../fleet/revocations";
@@ -10,7 +10,7 @@ export type TUpdateDeviceOptions = { actor: TActor; id: string; input: { disable
 
 /** Disables (no broker accepts or serves it; open sessions closed) or enables a device, keeping its credentials. */
 export async function updateDevice({ actor, id, input }: TUpdateDeviceOptions) {
-  const device = await db.$transaction(async (tx) => {
+  const device = await change(async (tx) => {
     const before = await tx.device.findUnique({ where: { id } });
     if (!before) throw new AppError("NOT_FOUND", "Device was not found.");
     if (before.disabled === input.disabled) return tx.device.findUniqueOrThrow({ where: { id }, include: { certificates: true } });

@@ -1,4 +1,5 @@
 import "server-only";
+import { change } from "../../change";
 import { db } from "../../db";
 import { createCrl } from "../../pki/x509";
 import { desiredStateChanged } from "../../queue";
@@ -20,7 +21,7 @@ export async function refreshCrlIfDue(): Promise<boolean> {
   const state = await db.fleetState.findUniqueOrThrow({ where: { id: 1 } });
   if (state.crlIssuedAt && Date.now() - state.crlIssuedAt.getTime() < REISSUE_AFTER_MS) return false;
   const crlPem = await createCrl(await fleetCa(), []);
-  await db.$transaction(async (tx) => {
+  await change(async (tx) => {
     await tx.fleetState.update({ where: { id: 1 }, data: { crlPem, crlIssuedAt: new Date() } });
     await desiredStateChanged(tx, "CRL reissued");
   });

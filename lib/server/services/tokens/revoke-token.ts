@@ -1,6 +1,6 @@
 import "server-only";
+import { change } from "../../change";
 import { appendAudit, type TActor } from "../../audit";
-import { db } from "../../db";
 import { AppError } from "../../errors";
 import { toTokenDto } from "./token-dto";
 
@@ -8,7 +8,7 @@ export type TRevokeTokenOptions = { actor: TActor; id: string };
 
 /** Revokes a token at once; revoking a revoked token is a conflict, not a silent success. */
 export async function revokeToken({ actor, id }: TRevokeTokenOptions) {
-  const token = await db.$transaction(async (tx) => {
+  const token = await change(async (tx) => {
     const before = await tx.apiToken.findUnique({ where: { id } });
     if (!before) throw new AppError("NOT_FOUND", "API token was not found.");
     if (before.revokedAt) throw new AppError("CONFLICT", "This API token is already revoked.");

@@ -1,7 +1,7 @@
 import "server-only";
+import { change } from "../../change";
 import type { TUserCreate } from "@/lib/schemas/user";
 import { appendAudit, type TActor } from "../../audit";
-import { db } from "../../db";
 import { AppError } from "../../errors";
 import { generatePassword, hashPassword } from "../../passwords";
 import { toUserDto } from "./user-dto";
@@ -12,7 +12,7 @@ export type TCreateUserOptions = { actor: TActor; input: TUserCreate };
 export async function createUser({ actor, input }: TCreateUserOptions) {
   const password = generatePassword();
   const passwordHash = await hashPassword(password);
-  const user = await db.$transaction(async (tx) => {
+  const user = await change(async (tx) => {
     if (await tx.user.findUnique({ where: { email: input.email }, select: { id: true } })) {
       throw new AppError("CONFLICT", `A user with e-mail ${input.email} already exists.`, { email: "is already in use" });
     }

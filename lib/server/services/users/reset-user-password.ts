@@ -1,6 +1,6 @@
 import "server-only";
+import { change } from "../../change";
 import { appendAudit, type TActor } from "../../audit";
-import { db } from "../../db";
 import { AppError } from "../../errors";
 import { generatePassword, hashPassword } from "../../passwords";
 import { toUserDto } from "./user-dto";
@@ -11,7 +11,7 @@ export type TResetUserPasswordOptions = { actor: TActor; id: string };
 export async function resetUserPassword({ actor, id }: TResetUserPasswordOptions) {
   const password = generatePassword();
   const passwordHash = await hashPassword(password);
-  const user = await db.$transaction(async (tx) => {
+  const user = await change(async (tx) => {
     const exists = await tx.user.findUnique({ where: { id }, select: { id: true } });
     if (!exists) throw new AppError("NOT_FOUND", "User was not found.");
     const u = await tx.user.update({ where: { id }, data: { passwordHash } });

@@ -1,7 +1,7 @@
 import "server-only";
+import { change } from "../../change";
 import type { TUserUpdate } from "@/lib/schemas/user";
 import { appendAudit, type TActor } from "../../audit";
-import { db } from "../../db";
 import { AppError } from "../../errors";
 import { toUserDto } from "./user-dto";
 
@@ -9,9 +9,8 @@ export type TUpdateUserOptions = { actor: TActor; id: string; input: TUserUpdate
 
 /** Changes name, role or disabled state. Disabling ends the user's sessions; the last active admin is protected. */
 export async function updateUser({ actor, id, input }: TUpdateUserOptions) {
-  const user = await db.$transaction(async (tx) => {
-    // Serialise admin-count checks so two admins cannot demote each other at once.
-    await tx.$executeRawUnsafe("SELECT pg_advisory_xact_lock(7001)");
+  const user = await change(async (tx) => {
+    // Changes are serialised (see change()), so two admins cannot demote each other at once.
     const before = await tx.user.findUnique({ where: { id } });
     if (!before) throw new AppError("NOT_FOUND", "User was not found.");
     const losesAdmin = before.role === "ADMIN" && !before.disabled && ((input.role && input.role !== "ADMIN") || input.disabled === true);
