@@ -36,7 +36,7 @@ describe("durable sync jobs", () => {
     const target = await revision();
     const brokerId = (await db.broker.findUniqueOrThrow({ where: { name: a.name } })).id;
     const jobId = await eventually(async () => {
-      const rows = await db.$queryRawUnsafe<{ id: string }[]>(`SELECT id::text FROM pgboss.job WHERE name = 'broker-sync' AND state = 'active' AND singleton_key = $1`, brokerId);
+      const rows = await db.$queryRawUnsafe<{ id: string }[]>(`SELECT id::text FROM pgboss.job WHERE name = 'broker-sync' AND state = 'active' AND data->>'brokerId' = $1`, brokerId);
       return rows[0]?.id;
     }, "the job to be active");
     await first.kill("SIGKILL");

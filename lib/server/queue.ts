@@ -7,7 +7,7 @@ import { dbEnv } from "./env";
 // exactly when the change committed; workers in any replica pick it up, one at a time per job.
 
 export const QUEUES = {
-  /** Push the current desired state to one broker. Stately: at most one waiting and one running per broker. */
+  /** Push the current desired state to one broker (a sync holds that broker's lock; an up-to-date broker is skipped). */
   brokerSync: "broker-sync",
   /** Periodic: enqueue a sync for every broker, which also repairs drift. */
   brokerReconcile: "broker-reconcile",
@@ -16,10 +16,12 @@ export const QUEUES = {
 /** NOTIFYed in the transaction that enqueues syncs; workers LISTEN and start at once after commit. */
 export const SYNC_WAKEUP_CHANNEL = "fleetward_sync";
 
-export type TBrokerSyncJob = { brokerId: string; reason: string };
+/** `force`: push even when the broker looks up to date (reconcile). */
+export type TBrokerSyncJob = { brokerId: string; reason: string; force?: boolean };
 
 // A sync that has not finished in 30 s is presumed lost with its worker and is retried (applying is idempotent).
-const SYNC_OPTIONS = { retryLimit: 100_000, retryDelay: 1, retryBackoff: true, expireInSeconds: 30 } as const;
+// Retried every 2 s while a broker is down (refusals are instant), so it converges within seconds of returning.
+const SYNC_OPTIONS = { retryLimit: 100_000, retryDelay: 2, retryBackoff: false, expireInSeconds: 30 } as const;
 
 const globalForBoss = globalThis as unknown as { fleetwardBoss?: PgBoss; fleetwardQueuesChecked?: boolean };
 
@@ -48,10 +50,10 @@ const inTx = (tx: TTx) => ({
 });
 
 /** Enqueues a sync for each broker inside the caller's transaction. */
-export async function enqueueBrokerSyncs(tx: TTx, brokerIds: readonly string[], reason: string): Promise<void> {
+export async function enqueueBrokerSyncs(tx: TTx, brokerIds: readonly string[], reason: string, force = false): Promise<void> {
   await assertQueuesExist(tx);
   for (const brokerId of brokerIds) {
-    await boss().send(QUEUES.brokerSync, { brokerId, reason } satisfies TBrokerSyncJob, { ...SYNC_OPTIONS, singletonKey: brokerId, db: inTx(tx) });
+    await boss().send(QUEUES.brokerSync, { brokerId, reason, force } satisfies TBrokerSyncJob, { ...SYNC_OPTIONS, db: inTx(tx) });
   }
   if (brokerIds.length) await tx.$executeRawUnsafe(`SELECT pg_notify('${SYNC_WAKEUP_CHANNEL}', '')`);
 }
@@ -59,9 +61,10 @@ export async function enqueueBrokerSyncs(tx: TTx, brokerIds: readonly string[], 
 /** Creates or updates the queues (idempotent): `fleetward queues ensure` at deploy, and workers at start. */
 export async function ensureQueues(b: PgBoss): Promise<void> {
   const existing = new Set((await b.getQueues()).map((q) => q.name));
-  if (!existing.has(QUEUES.brokerSync)) await b.createQueue(QUEUES.brokerSync, { name: QUEUES.brokerSync, policy: "stately", ...SYNC_OPTIONS });
-  else await b.updateQueue(QUEUES.brokerSync, { name: QUEUES.brokerSync, policy: "stately", ...SYNC_OPTIONS });
-  if (!existing.has(QUEUES.brokerReconcile)) await b.createQueue(QUEUES.brokerReconcile, { name: QUEUES.brokerReconcile, policy: "singleton" });
+  // Standard policy: stately's unique keys made transactional sends wait on workers' fetches (seen hanging).
+  if (!existing.has(QUEUES.brokerSync)) await b.createQueue(QUEUES.brokerSync, { name: QUEUES.brokerSync, policy: "standard", ...SYNC_OPTIONS });
+  else await b.updateQueue(QUEUES.brokerSync, { name: QUEUES.brokerSync, policy: "standard", ...SYNC_OPTIONS });
+  if (!existing.has(QUEUES.brokerReconcile)) await b.createQueue(QUEUES.brokerReconcile, { name: QUEUES.brokerReconcile, policy: "standard" });
 }
 
 /** Bumps the desired-state revision and enqueues a sync for every broker, in the caller's transaction. */

@@ -4,13 +4,24 @@ import pg from "pg";
 import { db } from "../db";
 import { dbEnv } from "../env";
 import { ensureQueues, QUEUES, SYNC_WAKEUP_CHANNEL, type TBrokerSyncJob } from "../queue";
-import { syncBroker } from "../services/brokers/sync-broker";
+import { syncBroker, type TSyncResult } from "../services/brokers/sync-broker";
 import { refreshCrlIfDue } from "../services/fleet/current-crl";
 import { startBrokerMonitor } from "./broker-monitor";
 
 const SYNC_WORKERS = 4;
 
 export type TWorkerLog = (msg: string) => void;
+
+async function newerSyncQueued(brokerId: string, jobId: string): Promise<boolean> {
+  const rows = await db.$queryRawUnsafe<{ n: number }[]>(
+    `SELECT count(*)::int AS n FROM pgboss.job WHERE name = $1 AND data->>'brokerId' = $2 AND state IN ('created', 'retry') AND id <> $3::uuid
+       AND created_on > (SELECT created_on FROM pgboss.job WHERE id = $3::uuid)`,
+    QUEUES.brokerSync,
+    brokerId,
+    jobId,
+  );
+  return (rows[0]?.n ?? 0) > 0;
+}
 
 /** Runs durable jobs (broker syncs, periodic reconcile) and watches the brokers, until stopped. */
 export async function runWorker(log: TWorkerLog): Promise<{ stop: () => Promise<void> }> {
@@ -26,10 +37,17 @@ export async function runWorker(log: TWorkerLog): Promise<{ stop: () => Promise<
       await boss.work<TBrokerSyncJob>(QUEUES.brokerSync, { batchSize: 1, pollingIntervalSeconds: 2 }, async ([job]) => {
         if (!job) return;
         const started = Date.now();
-        const r = await syncBroker(job.data.brokerId).catch((e: unknown) => {
+        const r: TSyncResult = await syncBroker(job.data.brokerId, job.data.force ?? false).catch(async (e: unknown) => {
+          // A newer job for this broker will push the newest state: let it carry the retries, not both.
+          if (await newerSyncQueued(job.data.brokerId, job.id)) return { revision: 0n, skipped: true };
           log(`sync of ${job.data.brokerId} failed (will retry): ${e instanceof Error ? e.message : String(e)}`);
           throw e;
         });
+        if (r.busy) {
+          // Another worker is syncing this broker; look again in a second (it may have rendered before this change).
+          await boss.send(QUEUES.brokerSync, job.data, { startAfter: 1, retryLimit: 100_000, retryDelay: 2, expireInSeconds: 30 });
+          return;
+        }
         if (!r.skipped) log(`job ${job.id}: synced ${job.data.brokerId} to revision ${r.revision} in ${Date.now() - started} ms (${job.data.reason})`);
       }),
     );
@@ -40,7 +58,7 @@ export async function runWorker(log: TWorkerLog): Promise<{ stop: () => Promise<
     if (await refreshCrlIfDue()) log("CRL reissued");
     const brokers = await db.broker.findMany({ select: { id: true } });
     for (const b of brokers) {
-      await boss.send(QUEUES.brokerSync, { brokerId: b.id, reason: "periodic reconcile" } satisfies TBrokerSyncJob, { singletonKey: b.id });
+      await boss.send(QUEUES.brokerSync, { brokerId: b.id, reason: "periodic reconcile", force: true } satisfies TBrokerSyncJob);
     }
   });
 

@@ -11,7 +11,7 @@ export async function reconcileBroker({ actor, id }: TReconcileBrokerOptions) {
   await change(async (tx) => {
     const b = await tx.broker.findUnique({ where: { id }, select: { id: true, name: true } });
     if (!b) throw new AppError("NOT_FOUND", "Broker was not found.");
-    await enqueueBrokerSyncs(tx, [id], "reconcile requested");
+    await enqueueBrokerSyncs(tx, [id], "reconcile requested", true);
     await appendAudit(tx, actor, { action: "broker.reconcile", targetType: "broker", targetId: id, details: { name: b.name } });
   });
   return { queued: true };

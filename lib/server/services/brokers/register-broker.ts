@@ -67,7 +67,7 @@ export async function registerBroker({ actor, input, replace = false }: TRegiste
       targetId: id,
       details: { after: { name: b.name, host: b.host, ports: input.ports, tags: b.tags } },
     });
-    await enqueueBrokerSyncs(tx, [id], existing ? "broker re-registered" : "broker registered");
+    await enqueueBrokerSyncs(tx, [id], existing ? "broker re-registered" : "broker registered", true);
     return { broker: b, revision: (await tx.fleetState.findUniqueOrThrow({ where: { id: 1 } })).revision };
   });
   return toBrokerDto(broker, revision);

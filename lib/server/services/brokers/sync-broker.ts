@@ -11,9 +11,29 @@ const pick = (files: TBrokerFiles, names: readonly TManagedFile[]) => Object.fro
  * a broker that missed changes gets all of them at once; the agent refuses anything not newer than it ran.
  * Throws on failure so the queue retries with backoff.
  */
-export async function syncBroker(brokerId: string): Promise<{ revision: bigint; skipped: boolean }> {
+export type TSyncResult = { revision: bigint; skipped: boolean; busy?: boolean };
+
+export async function syncBroker(brokerId: string, force = false): Promise<TSyncResult> {
+  // One sync per broker at a time (any worker, any replica): the lock lives as long as this transaction.
+  // When another sync holds it, say so at once rather than tie up a worker waiting.
+  return db.$transaction(
+    async (tx) => {
+      const [row] = await tx.$queryRawUnsafe<{ locked: boolean }[]>("SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked", `broker-sync:${brokerId}`);
+      if (!row?.locked) return { revision: 0n, skipped: true, busy: true };
+      return syncLocked(brokerId, force);
+    },
+    { maxWait: 10_000, timeout: 90_000 },
+  );
+}
+
+async function syncLocked(brokerId: string, force: boolean): Promise<TSyncResult> {
   const broker = await db.broker.findUnique({ where: { id: brokerId } });
   if (!broker) return { revision: 0n, skipped: true }; // removed since the job was queued
+  const state = await db.fleetState.findUniqueOrThrow({ where: { id: 1 }, select: { revision: true } });
+  const pendingKick = await db.kick.findFirst({ where: { id: { gt: broker.kickedUpTo } }, select: { id: true } });
+  const drifted = driftedFiles(broker.expectedDigests as Partial<TFileDigests> | null, broker.actualDigests as Partial<TFileDigests> | null).length > 0;
+  // A burst of changes queues a job each; the first applies them all and the rest find nothing to do.
+  if (!force && !drifted && !pendingKick && !broker.lastError && broker.appliedRevision >= state.revision) return { revision: broker.appliedRevision, skipped: true };
   const { revision, files } = await renderDesiredState();
   const expected = fileDigests(files);
   try {
