@@ -66,12 +66,17 @@ export async function sendAgentCommand(
 ): Promise<TAgentReply> {
   const signed = await sign(ep.name, command);
   const replyTopic = AGENT_TOPICS.reply(ep.name);
-  await client.subscribeAsync(replyTopic, { qos: 0 });
+  // Timer and close handler come first: on a connection the broker just dropped, even SUBSCRIBE never completes.
   return new Promise<TAgentReply>((resolve, reject) => {
+    const done = () => (clearTimeout(timer), client.off("message", onMessage), client.off("close", onClose));
     const timer = setTimeout(() => {
-      client.off("message", onMessage);
+      done();
       reject(new ChannelError("no_agent", `No answer from the Fleetward agent of ${ep.name} within ${timeoutMs / 1000} s: is \`fleetward agent\` running beside the broker?`));
     }, timeoutMs);
+    function onClose() {
+      done();
+      reject(new ChannelError("unreachable", `The admin channel to ${ep.name} closed before its agent answered.`));
+    }
     function onMessage(topic: string, payload: Buffer) {
       if (topic !== replyTopic) return;
       let reply: TAgentReply;
@@ -81,13 +86,17 @@ export async function sendAgentCommand(
         return;
       }
       if (reply.id !== signed.cmd.id) return;
-      clearTimeout(timer);
-      client.off("message", onMessage);
+      done();
       if (reply.ok) resolve(reply);
       else reject(new ChannelError("agent_error", `The agent of ${ep.name} answered: ${reply.error ?? "error"}`));
     }
+    if (!client.connected) return onClose();
+    client.once("close", onClose);
     client.on("message", onMessage);
-    client.publish(AGENT_TOPICS.command(ep.name), JSON.stringify(signed), { qos: 0 });
+    client.subscribe(replyTopic, { qos: 0 }, (err) => {
+      if (err) return (done(), reject(classify(err, ep)));
+      client.publish(AGENT_TOPICS.command(ep.name), JSON.stringify(signed), { qos: 0 });
+    });
   });
 }
 

@@ -11,7 +11,9 @@ async function withChannel<T>(ep: TBrokerEndpoint, fn: (c: MqttClient) => Promis
   try {
     return await fn(client);
   } finally {
-    await client.endAsync().catch(() => undefined);
+    // A graceful end never settles on a connection the broker already dropped: bound it, then force.
+    await Promise.race([client.endAsync().catch(() => undefined), new Promise((r) => setTimeout(r, 2_000))]);
+    client.end(true);
   }
 }
 
@@ -35,7 +37,7 @@ export function mosquittoDriver(ep: TBrokerEndpoint, sign: TCommandSigner): TBro
         const reply = await sendAgentCommand(client, ep, sign, { type: "inspect" });
         return Object.fromEntries(MANAGED_FILES.map((f) => [f, reply.summaries?.[f] ?? []])) as Record<TManagedFile, string[]>;
       }),
-    kick: (clientIds: string[]) => withChannel(ep, async (client) => void (await sendAgentCommand(client, ep, sign, { type: "kick", clientIds }, 60_000))),
+    kick: (clientIds: string[]) => withChannel(ep, async (client) => void (await sendAgentCommand(client, ep, sign, { type: "kick", clientIds }, 20_000))),
   };
 }
 

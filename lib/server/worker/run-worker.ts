@@ -12,16 +12,6 @@ const SYNC_WORKERS = 4;
 
 export type TWorkerLog = (msg: string) => void;
 
-async function newerSyncQueued(brokerId: string, jobId: string): Promise<boolean> {
-  const rows = await db.$queryRawUnsafe<{ n: number }[]>(
-    `SELECT count(*)::int AS n FROM pgboss.job WHERE name = $1 AND data->>'brokerId' = $2 AND state IN ('created', 'retry') AND id <> $3::uuid
-       AND created_on > (SELECT created_on FROM pgboss.job WHERE id = $3::uuid)`,
-    QUEUES.brokerSync,
-    brokerId,
-    jobId,
-  );
-  return (rows[0]?.n ?? 0) > 0;
-}
 
 /** Runs durable jobs (broker syncs, periodic reconcile) and watches the brokers, until stopped. */
 export async function runWorker(log: TWorkerLog): Promise<{ stop: () => Promise<void> }> {
@@ -37,9 +27,7 @@ export async function runWorker(log: TWorkerLog): Promise<{ stop: () => Promise<
       await boss.work<TBrokerSyncJob>(QUEUES.brokerSync, { batchSize: 1, pollingIntervalSeconds: 2 }, async ([job]) => {
         if (!job) return;
         const started = Date.now();
-        const r: TSyncResult = await syncBroker(job.data.brokerId, job.data.force ?? false).catch(async (e: unknown) => {
-          // A newer job for this broker will push the newest state: let it carry the retries, not both.
-          if (await newerSyncQueued(job.data.brokerId, job.id)) return { revision: 0n, skipped: true };
+        const r: TSyncResult = await syncBroker(job.data.brokerId, job.data.force ?? false).catch((e: unknown) => {
           log(`sync of ${job.data.brokerId} failed (will retry): ${e instanceof Error ? e.message : String(e)}`);
           throw e;
         });
