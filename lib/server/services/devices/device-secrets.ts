@@ -2,7 +2,7 @@ import "server-only";
 import { randomBytes, randomUUID } from "node:crypto";
 import { mosquittoPasswordHash } from "@/lib/domain/mosquitto-password";
 import { AppError } from "../../errors";
-import { certInfo } from "../../pki/cert-info";
+import { certInfo, type TCertInfo } from "../../pki/cert-info";
 import { issueCertificate, verifyCsr } from "../../pki/x509";
 import { generatePassword } from "../../passwords";
 import { seal } from "../../secrets";
@@ -14,19 +14,7 @@ export const DEVICE_CERT_DAYS = 397;
 /** What a device's owner receives once, named as the API returns it. */
 export type TDeviceSecret = { password?: string; pskIdentity?: string; pskKey?: string; certPem?: string; keyPem?: string };
 
-export type TCertificateRow = {
-  kind: "DEVICE";
-  serial: string;
-  subject: string;
-  issuer: string;
-  sans: string[];
-  fingerprint256: string;
-  keyType: string;
-  keyBits: number | null;
-  notBefore: Date;
-  notAfter: Date;
-  pem: string;
-};
+export type TCertificateRow = Omit<TCertInfo, "commonName"> & { kind: "DEVICE"; pem: string };
 
 export type TNewCredential = {
   row: { id: string; authType: "PASSWORD" | "PSK" | "X509"; passwordHash?: string | null; pskIdentity?: string | null; pskKeySealed?: string | null };
