@@ -12,6 +12,9 @@ test("an operator sees the fleet in sync and a broker's drift, endpoints and TLS
     await expect(page.getByTestId(`broker-row-${name}`).getByTestId("sync-state")).toHaveText("In sync", { timeout: 20_000 });
   }
   await expect(page.getByTestId("broker-row-e2e-1")).toContainText("Mosquitto 2.0");
+  await page.goto("/overview");
+  await expect(page.getByTestId("fleet-summary")).toContainText("e2e-1");
+  await page.goto("/brokers");
   await page.getByRole("link", { name: "e2e-1" }).click();
   await expect(page.getByTestId("drift")).toContainText("No drift");
   const b = localBroker("e2e-1");

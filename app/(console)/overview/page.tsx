@@ -8,21 +8,42 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { can, ROLE_LABELS, ROLE_SUMMARIES } from "@/lib/domain/permissions";
 import { requirePage } from "@/lib/server/gate";
 import { findAuditEvents } from "@/lib/server/services/audit/find-audit-events";
+import { findBrokers } from "@/lib/server/services/brokers/find-brokers";
+import { SyncStateBadge, formatUptime } from "@/components/brokers/sync-state-badge";
 
 export const metadata: Metadata = { title: "Overview" };
 
 export default async function OverviewPage() {
   const { actor, role } = await requirePage("overview.read");
-  const recent = can(role, "audit.read") ? await findAuditEvents({ limit: 8 }) : null;
+  const [recent, brokers] = await Promise.all([can(role, "audit.read") ? findAuditEvents({ limit: 8 }) : null, findBrokers()]);
   return (
     <>
       <PageHeader title="Overview" description={`Signed in as ${actor.label}.`} />
       <div className="grid gap-4 lg:grid-cols-3">
         <Card className="lg:col-span-2">
-          <CardHeader title="Fleet" description="Brokers, their sync state and connected clients." />
-          <EmptyState icon={Server} title="No brokers registered">
-            Fleetward has no brokers to manage yet.
-          </EmptyState>
+          <CardHeader
+            title="Fleet"
+            description="Brokers, their sync state and connected clients."
+            actions={<Link className="text-xs text-brand underline" href="/brokers">All brokers</Link>}
+          />
+          {brokers.items.length === 0 ? (
+            <EmptyState icon={Server} title="No brokers registered">
+              Register one on the Brokers page, or start the local demo fleet with `npx fleetward fleet up`.
+            </EmptyState>
+          ) : (
+            <ul className="divide-y divide-line" data-testid="fleet-summary">
+              {brokers.items.map((b) => (
+                <li key={b.id} className="flex items-center justify-between gap-4 px-4 py-2">
+                  <Link href={`/brokers/${b.id}`} className="font-medium text-brand hover:underline">{b.name}</Link>
+                  <span className="flex items-center gap-4 text-xs text-muted">
+                    <span>{b.connectedClients ?? "—"} clients</span>
+                    <span>up {formatUptime(b.uptimeSeconds)}</span>
+                    <SyncStateBadge state={b.syncState} />
+                  </span>
+                </li>
+              ))}
+            </ul>
+          )}
         </Card>
         <Card>
           <CardHeader title={`Your role: ${ROLE_LABELS[role]}`} />
