@@ -4,10 +4,8 @@ import path from "node:path";
 import type { MqttClient } from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AGENT_TOPICS, signCommand, type TAgentReply } from "@/lib/domain/agent-command";
-import { db, disconnectDb } from "@/lib/server/db";
-import { deleteBroker } from "@/lib/server/services/brokers/delete-broker";
+import { disconnectDb } from "@/lib/server/db";
 import { signAgentCommand } from "@/lib/server/services/fleet/sign-agent-command";
-import { testActor } from "@/lib/server/testing/fixtures";
 import { connectAdmin } from "./admin-channel";
 import { startTestFleet, type TTestFleet } from "./testing/test-fleet";
 
@@ -26,10 +24,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await admin?.endAsync();
-  if (fleet) {
-    fleet.stop();
-    for (const b of await db.broker.findMany({ where: { name: { startsWith: `${fleet.prefix}-` } } })) await deleteBroker({ actor: testActor(), id: b.id });
-  }
+  await fleet?.stop();
   await disconnectDb();
 }, 60_000);
 

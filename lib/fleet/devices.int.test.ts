@@ -6,7 +6,6 @@ import type { MqttClient } from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db, disconnectDb } from "@/lib/server/db";
 import { AppError } from "@/lib/server/errors";
-import { deleteBroker } from "@/lib/server/services/brokers/delete-broker";
 import { createDevice } from "@/lib/server/services/devices/create-device";
 import { revokeDevice } from "@/lib/server/services/devices/revoke-device";
 import { rotateDeviceCredential } from "@/lib/server/services/devices/rotate-device-credential";
@@ -27,10 +26,7 @@ beforeAll(() => {
 
 afterAll(async () => {
   await worker?.kill();
-  if (fleet) {
-    fleet.stop();
-    for (const b of await db.broker.findMany({ where: { name: { startsWith: `${fleet.prefix}-` } } })) await deleteBroker({ actor, id: b.id });
-  }
+  await fleet?.stop();
   await disconnectDb();
 }, 60_000);
 

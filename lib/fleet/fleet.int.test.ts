@@ -1,7 +1,6 @@
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db, disconnectDb } from "@/lib/server/db";
-import { deleteBroker } from "@/lib/server/services/brokers/delete-broker";
 import { createDevice } from "@/lib/server/services/devices/create-device";
 import { deleteDevice } from "@/lib/server/services/devices/delete-device";
 import { reconcileBroker } from "@/lib/server/services/brokers/reconcile-broker";
@@ -25,10 +24,7 @@ beforeAll(() => {
 
 afterAll(async () => {
   await worker?.kill();
-  if (fleet) {
-    fleet.stop();
-    for (const b of await db.broker.findMany({ where: { name: { startsWith: `${fleet.prefix}-` } } })) await deleteBroker({ actor, id: b.id });
-  }
+  await fleet?.stop();
   await disconnectDb();
 }, 60_000);
 

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db, disconnectDb } from "@/lib/server/db";
-import { deleteBroker } from "@/lib/server/services/brokers/delete-broker";
 import { createDevice } from "@/lib/server/services/devices/create-device";
 import { testActor, unique } from "@/lib/server/testing/fixtures";
 import { eventually, startTestFleet, startWorker, type TTestFleet } from "./testing/test-fleet";
@@ -13,10 +12,7 @@ beforeAll(() => {
 }, 120_000);
 
 afterAll(async () => {
-  if (fleet) {
-    fleet.stop();
-    for (const b of await db.broker.findMany({ where: { name: { startsWith: `${fleet.prefix}-` } } })) await deleteBroker({ actor, id: b.id });
-  }
+  await fleet?.stop();
   await disconnectDb();
 }, 60_000);
 

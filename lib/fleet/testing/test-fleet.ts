@@ -5,19 +5,27 @@ import { mkdtempSync, openSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
+import { db } from "@/lib/server/db";
+import { deleteBroker } from "@/lib/server/services/brokers/delete-broker";
 import { readFleetFile, type TLocalBroker } from "../local-fleet";
 
 const ROOT = path.resolve(import.meta.dirname, "../../..");
 const cli = (...args: string[]) => execFileSync("node", [path.join(ROOT, "bin/fleetward.mjs"), ...args], { encoding: "utf8", cwd: ROOT });
 
-export type TTestFleet = { dir: string; prefix: string; brokers: TLocalBroker[]; caPem: string; stop: () => void };
+/** `stop` ends the brokers and agents and removes their registrations, so later workers do not chase them. */
+export type TTestFleet = { dir: string; prefix: string; brokers: TLocalBroker[]; caPem: string; stop: () => Promise<void> };
 
 export function startTestFleet(count: number): TTestFleet {
   const prefix = `t${randomUUID().slice(0, 6)}`;
   const dir = mkdtempSync(path.join(os.tmpdir(), "fleetward-fleet-"));
   cli("fleet", "up", "--brokers", String(count), "--prefix", prefix, "--dir", dir);
   const { brokers } = readFleetFile(dir);
-  return { dir, prefix, brokers, caPem: readFileSync(path.join(dir, "admin/ca.crt"), "utf8"), stop: () => void cli("fleet", "down", "--dir", dir) };
+  const stop = async () => {
+    cli("fleet", "down", "--dir", dir);
+    const actor = { type: "system" as const, id: null, label: "test-fleet", ip: null, userAgent: null };
+    for (const b of await db.broker.findMany({ where: { name: { startsWith: `${prefix}-` } } })) await deleteBroker({ actor, id: b.id });
+  };
+  return { dir, prefix, brokers, caPem: readFileSync(path.join(dir, "admin/ca.crt"), "utf8"), stop };
 }
 
 export type TTestWorker = { process: ChildProcess; logFile: string; log: () => string; kill: (signal?: NodeJS.Signals) => Promise<void> };
