@@ -3,36 +3,28 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { MqttClient } from "mqtt";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { db, disconnectDb } from "@/lib/server/db";
+import { beforeAll, describe, expect, it } from "vitest";
+import { db } from "@/lib/server/db";
 import { AppError } from "@/lib/server/errors";
 import { createDevice } from "@/lib/server/services/devices/create-device";
 import { revokeDevice } from "@/lib/server/services/devices/revoke-device";
 import { rotateDeviceCredential } from "@/lib/server/services/devices/rotate-device-credential";
 import { updateDevice } from "@/lib/server/services/devices/update-device";
 import { testActor, unique } from "@/lib/server/testing/fixtures";
-import { connectDevice, eventually, startTestFleet, startWorker, type TTestFleet, type TTestWorker } from "./testing/test-fleet";
+import { connectDevice, eventually, type TTestFleet } from "./testing/test-fleet";
+import { fleetSuite } from "./testing/fleet-suite";
 
-let fleet: TTestFleet;
-let worker: TTestWorker;
 let tmp: string;
 const actor = testActor();
 
+const suite = fleetSuite(3);
 beforeAll(() => {
-  fleet = startTestFleet(3);
-  worker = startWorker(fleet.dir);
   tmp = mkdtempSync(path.join(os.tmpdir(), "fleetward-dev-"));
-}, 120_000);
-
-afterAll(async () => {
-  await worker?.kill();
-  await fleet?.stop();
-  await disconnectDb();
-}, 60_000);
+});
 
 const caFile = () => {
   const f = path.join(tmp, "ca.crt");
-  writeFileSync(f, fleet.caPem);
+  writeFileSync(f, suite.fleet.caPem);
   return f;
 };
 
@@ -47,7 +39,7 @@ function pub(port: number, clientId: string, flags: string[]): boolean {
 }
 
 async function everywhere(check: (b: TTestFleet["brokers"][number]) => boolean, what: string) {
-  for (const b of fleet.brokers) await eventually(() => check(b), `${what} on ${b.name}`, 30_000, 200);
+  for (const b of suite.fleet.brokers) await eventually(() => check(b), `${what} on ${b.name}`, 30_000, 200);
 }
 
 describe("device credentials against the real fleet", () => {
@@ -59,11 +51,11 @@ describe("device credentials against the real fleet", () => {
     expect(created.secret.keyPem).toBeUndefined();
     const cert = path.join(tmp, `${clientId}.crt`);
     writeFileSync(cert, created.secret.certPem!);
-    expect(created.endpoints.filter((e) => e.listener === "mtls" && e.broker.startsWith(fleet.prefix))).toHaveLength(3);
+    expect(created.endpoints.filter((e) => e.listener === "mtls" && e.broker.startsWith(suite.fleet.prefix))).toHaveLength(3);
     const flags = ["--cafile", caFile(), "--cert", cert, "--key", key];
     await everywhere((b) => pub(b.ports.mtls, clientId, flags), "certificate login");
 
-    const sessions = await Promise.all(fleet.brokers.map((b) => connectDevice(b.ports.mtls, fleet.caPem, { clientId, cert: created.secret.certPem!, key: readKey(key) })));
+    const sessions = await Promise.all(suite.fleet.brokers.map((b) => connectDevice(b.ports.mtls, suite.fleet.caPem, { clientId, cert: created.secret.certPem!, key: readKey(key) })));
     const closed = sessions.map((c) => new Promise<void>((r) => c.once("close", () => r())));
     await revokeDevice({ actor, id: created.device.id });
     await Promise.all(closed);
@@ -87,30 +79,30 @@ describe("device credentials against the real fleet", () => {
     await everywhere((b) => pub(b.ports.psk, p.device.clientId, pskFlags(p.secret.pskKey!)), "PSK login");
     const rotated = await rotateDeviceCredential({ actor, id: p.device.id });
     await everywhere((b) => pub(b.ports.psk, p.device.clientId, pskFlags(rotated.secret.pskKey!)), "the new PSK");
-    for (const b of fleet.brokers) expect(pub(b.ports.psk, p.device.clientId, pskFlags(p.secret.pskKey!))).toBe(false);
+    for (const b of suite.fleet.brokers) expect(pub(b.ports.psk, p.device.clientId, pskFlags(p.secret.pskKey!))).toBe(false);
 
     const w = await createDevice({ actor, input: { clientId: `pw-${unique()}`, tags: [], auth: { type: "password" } } });
     const pwFlags = (pw: string) => ["--cafile", caFile(), "-u", w.device.clientId, "-P", pw];
     await everywhere((b) => pub(b.ports.tlsPassword, w.device.clientId, pwFlags(w.secret.password!)), "password login");
     const next = await rotateDeviceCredential({ actor, id: w.device.id });
     await everywhere((b) => pub(b.ports.tlsPassword, w.device.clientId, pwFlags(next.secret.password!)), "the new password");
-    for (const b of fleet.brokers) expect(pub(b.ports.tlsPassword, w.device.clientId, pwFlags(w.secret.password!))).toBe(false);
+    for (const b of suite.fleet.brokers) expect(pub(b.ports.tlsPassword, w.device.clientId, pwFlags(w.secret.password!))).toBe(false);
   }, 120_000);
 
   it("a disabled certificate device can connect but do nothing; enabled again, it works", async () => {
     const x = await createDevice({ actor, input: { clientId: `off-${unique()}`, tags: [], auth: { type: "x509" } } });
-    const b = fleet.brokers[0]!;
-    await eventually(async () => (await connectDevice(b.ports.mtls, fleet.caPem, { clientId: x.device.clientId, cert: x.secret.certPem!, key: x.secret.keyPem! })).endAsync().then(() => true), "login");
+    const b = suite.fleet.brokers[0]!;
+    await eventually(async () => (await connectDevice(b.ports.mtls, suite.fleet.caPem, { clientId: x.device.clientId, cert: x.secret.certPem!, key: x.secret.keyPem! })).endAsync().then(() => true), "login");
     await updateDevice({ actor, id: x.device.id, input: { disabled: true } });
     await eventually(async () => {
-      const c = await connectDevice(b.ports.mtls, fleet.caPem, { clientId: x.device.clientId, cert: x.secret.certPem!, key: x.secret.keyPem! });
+      const c = await connectDevice(b.ports.mtls, suite.fleet.caPem, { clientId: x.device.clientId, cert: x.secret.certPem!, key: x.secret.keyPem! });
       const outcome = await publishOutcome(c, `devices/${x.device.clientId}/t`);
       await c.endAsync(true);
       return outcome === "refused";
     }, "publish refused while disabled");
     await updateDevice({ actor, id: x.device.id, input: { disabled: false } });
     await eventually(async () => {
-      const c = await connectDevice(b.ports.mtls, fleet.caPem, { clientId: x.device.clientId, cert: x.secret.certPem!, key: x.secret.keyPem! });
+      const c = await connectDevice(b.ports.mtls, suite.fleet.caPem, { clientId: x.device.clientId, cert: x.secret.certPem!, key: x.secret.keyPem! });
       const outcome = await publishOutcome(c, `devices/${x.device.clientId}/t`);
       await c.endAsync(true);
       return outcome === "accepted";

@@ -1,6 +1,6 @@
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { db, disconnectDb } from "@/lib/server/db";
+import { describe, expect, it } from "vitest";
+import { db } from "@/lib/server/db";
 import { createDevice } from "@/lib/server/services/devices/create-device";
 import { deleteDevice } from "@/lib/server/services/devices/delete-device";
 import { reconcileBroker } from "@/lib/server/services/brokers/reconcile-broker";
@@ -8,30 +8,20 @@ import { getBroker } from "@/lib/server/services/brokers/find-brokers";
 import { diffBrokerState } from "@/lib/server/services/brokers/diff-broker-state";
 import { testActor, unique } from "@/lib/server/testing/fixtures";
 import { startBroker, stopPids, type TLocalBroker } from "./local-fleet";
-import { connectDevice, eventually, mosquittoPub, startTestFleet, startWorker, type TTestFleet, type TTestWorker } from "./testing/test-fleet";
+import { connectDevice, eventually, mosquittoPub } from "./testing/test-fleet";
+import { fleetSuite } from "./testing/fleet-suite";
 import { readFileSync, writeFileSync } from "node:fs";
 import { AGENT_TOPICS } from "@/lib/domain/agent-command";
 import { connectAdmin } from "./admin-channel";
 
-let fleet: TTestFleet;
-let worker: TTestWorker;
 const actor = testActor();
 
-beforeAll(() => {
-  fleet = startTestFleet(3);
-  worker = startWorker(fleet.dir);
-}, 120_000);
-
-afterAll(async () => {
-  await worker?.kill();
-  await fleet?.stop();
-  await disconnectDb();
-}, 60_000);
+const suite = fleetSuite(3);
 
 const caFile = (b: TLocalBroker) => path.join(b.dir, "pki/ca.crt");
 
 /** Every broker of this fleet has applied at least `revision`. */
-async function allApplied(revision: bigint, brokers = fleet.brokers) {
+async function allApplied(revision: bigint, brokers = suite.fleet.brokers) {
   await eventually(async () => {
     const rows = await db.broker.findMany({ where: { name: { in: brokers.map((b) => b.name) } } });
     return rows.length === brokers.length && rows.every((r) => r.appliedRevision >= revision);
@@ -47,11 +37,11 @@ describe("a real 3-broker fleet", () => {
     await allApplied(await currentRevision());
 
     const sessions = [];
-    for (const b of fleet.brokers) {
+    for (const b of suite.fleet.brokers) {
       const pub = mosquittoPub(b.ports.tlsPassword, caFile(b), clientId, secret.password!, `devices/${clientId}/temp`);
       expect(pub.ok, `${b.name}: ${pub.output}`).toBe(true);
       expect(mosquittoPub(b.ports.tlsPassword, caFile(b), clientId, "wrong-password", `devices/${clientId}/temp`).ok).toBe(false);
-      const c = await connectDevice(b.ports.tlsPassword, fleet.caPem, { clientId, username: clientId, password: secret.password! });
+      const c = await connectDevice(b.ports.tlsPassword, suite.fleet.caPem, { clientId, username: clientId, password: secret.password! });
       // Least privilege: its own subtree only.
       await expect(c.publishAsync(`devices/${clientId}/t`, "1", { qos: 1 })).resolves.toBeDefined();
       await expect(c.publishAsync("devices/someone-else/t", "1", { qos: 1 })).rejects.toMatchObject({ code: 135 });
@@ -59,8 +49,8 @@ describe("a real 3-broker fleet", () => {
     }
 
     // The agent's retained snapshot of connected clients, built from the broker's own log lines.
-    const b0 = fleet.brokers[0]!;
-    const file = (f: string) => readFileSync(path.join(fleet.dir, "admin", f), "utf8");
+    const b0 = suite.fleet.brokers[0]!;
+    const file = (f: string) => readFileSync(path.join(suite.fleet.dir, "admin", f), "utf8");
     const watcher = await connectAdmin({ name: b0.name, host: "127.0.0.1", adminPort: b0.ports.admin, caPem: file("ca.crt"), adminCertPem: file("admin.crt"), adminKeyPem: file("admin.key") });
     const snapshots: { clients: { clientId: string; username: string; ip: string; protocol: string; keepalive: number }[] }[] = [];
     watcher.on("message", (_t, p) => snapshots.push(JSON.parse(p.toString())));
@@ -72,20 +62,20 @@ describe("a real 3-broker fleet", () => {
     const closed = sessions.map((c) => new Promise<void>((r) => c.once("close", () => r())));
     await deleteDevice({ actor, id: device.id });
     await Promise.all(closed); // the open sessions are closed by the brokers
-    for (const b of fleet.brokers) {
-      await expect(connectDevice(b.ports.tlsPassword, fleet.caPem, { clientId, username: clientId, password: secret.password! })).rejects.toThrow(/Not authorized|Bad User Name or Password/i);
+    for (const b of suite.fleet.brokers) {
+      await expect(connectDevice(b.ports.tlsPassword, suite.fleet.caPem, { clientId, username: clientId, password: secret.password! })).rejects.toThrow(/Not authorized|Bad User Name or Password/i);
       expect(mosquittoPub(b.ports.tlsPassword, caFile(b), clientId, secret.password!, `devices/${clientId}/t`).ok).toBe(false);
     }
   }, 120_000);
 
   it("brings a broker that was down during changes up to date, in order, with nothing lost", async () => {
-    const down = fleet.brokers[2]!;
+    const down = suite.fleet.brokers[2]!;
     await stopPids([down.brokerPid]);
     const made = [];
     for (let i = 0; i < 3; i++) made.push(await createDevice({ actor, input: { clientId: `late-${i}-${unique()}`, tags: [], auth: { type: "password" } } }));
     await deleteDevice({ actor, id: made[0]!.device.id });
     const revision = await currentRevision();
-    await allApplied(revision, fleet.brokers.slice(0, 2));
+    await allApplied(revision, suite.fleet.brokers.slice(0, 2));
     expect((await db.broker.findUniqueOrThrow({ where: { name: down.name } })).appliedRevision).toBeLessThan(revision);
 
     down.brokerPid = await startBroker(down.dir, down.ports);
@@ -98,7 +88,7 @@ describe("a real 3-broker fleet", () => {
   }, 120_000);
 
   it("sees a broker whose auth state was wiped as drifted, and a reconcile restores it", async () => {
-    const b = fleet.brokers[1]!;
+    const b = suite.fleet.brokers[1]!;
     const { device, secret } = await createDevice({ actor, input: { clientId: `wipe-${unique()}`, tags: [], auth: { type: "password" } } });
     await allApplied(await currentRevision());
     writeFileSync(path.join(b.dir, "managed/passwd"), "");

@@ -69,8 +69,11 @@ export async function ensureDatabase(url) {
   }
 }
 
-/** A fresh database for a test run: DATABASE_URL when set, otherwise a new embedded server on a free port. */
+/**
+ * A fresh database for a test or benchmark run: DATABASE_URL when set, otherwise a new embedded server on a free
+ * port, in FLEETWARD_SCRATCH_PG (default .data/test-pg) so a benchmark and tests can run side by side.
+ */
 export async function startTestDatabase() {
   if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, stop: async () => {} };
-  return startEmbeddedPg({ dir: ".data/test-pg", port: await freePort(), db: "fleetward_test", fresh: true });
+  return startEmbeddedPg({ dir: process.env.FLEETWARD_SCRATCH_PG ?? ".data/test-pg", port: await freePort(), db: "fleetward_test", fresh: true });
 }
