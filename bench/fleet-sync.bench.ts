@@ -43,15 +43,15 @@ export async function fleetSyncBench(sizes = [1_000, 10_000]): Promise<TFigure[]
 
     const measure = async (n: number, load: string) => {
       const run = randomUUID().slice(0, 6);
-      const devices = Array.from({ length: n }, (_, i) => ({ clientId: `bench-${run}-${String(i).padStart(6, "0")}`, auth: "password" as const }));
+      const devices = Array.from({ length: n }, (_, i) => ({ clientId: `bench-${run}-${String(i).padStart(6, "0")}`, tags: [], auth: { type: "password" as const } }));
       const before = performance.now();
-      const created = await createDevicesBulk({ actor, devices });
+      const created = await createDevicesBulk({ actor, input: { devices } });
       const committedAt = performance.now();
       // The stall window starts at commit, like the figure: hashing the batch beforehand is this process's own work.
       await Promise.all(probers.map((p) => p.reset()));
       const last = created.devices.at(-1)!;
       const sample = [created.devices[0]!, created.devices[Math.floor(n / 2)]!, last];
-      const times = await Promise.all(fleet.brokers.flatMap((b) => sample.map((d) => usableAt(b.ports.tlsPassword, fleet.caPem, d.clientId, d.password!))));
+      const times = await Promise.all(fleet.brokers.flatMap((b) => sample.map((d) => usableAt(b.ports.tlsPassword, fleet.caPem, d.clientId, d.secret.password!))));
       const worst = await Promise.all(probers.map((p) => p.worst()));
       const stall = Math.max(...worst);
       figures.push({
@@ -75,16 +75,16 @@ export async function fleetSyncBench(sizes = [1_000, 10_000]): Promise<TFigure[]
     const perDeviceOurs = figures[0] ? figures[0].value / (sizes[0] ?? 1) : NaN;
 
     // The same with 10,000 TLS-PSK devices connected to the first broker.
-    const psk = await createDevicesBulk({ actor, devices: Array.from({ length: CONNECTED }, (_, i) => ({ clientId: `held-${String(i).padStart(5, "0")}`, auth: "psk" as const })) });
+    const psk = await createDevicesBulk({ actor, input: { devices: Array.from({ length: CONNECTED }, (_, i) => ({ clientId: `held-${String(i).padStart(5, "0")}`, tags: [], auth: { type: "psk" as const } })) } });
     const first = fleet.brokers[0]!;
     const lastPsk = psk.devices.at(-1)!;
     await eventually(async () => {
-      const c = await connectPsk(first.ports.psk, lastPsk.pskIdentity!, lastPsk.pskKey!).catch(() => null);
+      const c = await connectPsk(first.ports.psk, lastPsk.secret.pskIdentity!, lastPsk.secret.pskKey!).catch(() => null);
       await c?.endAsync();
       return c !== null;
     }, "the PSK devices to be usable", 60_000, 100);
     const connectStart = performance.now();
-    const holders = await holdConnections(first.ports.psk, psk.devices.map((d) => ({ pskIdentity: d.pskIdentity!, pskKey: d.pskKey! })));
+    const holders = await holdConnections(first.ports.psk, psk.devices.map((d) => ({ pskIdentity: d.secret.pskIdentity!, pskKey: d.secret.pskKey! })));
     const connectMs = performance.now() - connectStart;
     try {
       for (const n of sizes) await measure(n, `${CONNECTED.toLocaleString("en")} PSK connected`);

@@ -21,6 +21,12 @@ async function newDeviceId(r: APIRequestContext): Promise<string> {
   return ((await res.json()) as { device: { id: string } }).device.id;
 }
 
+async function newBatchId(r: APIRequestContext): Promise<string> {
+  const res = await r.post("/api/v1/devices:bulk", { headers: bearer("ADMIN"), data: { devices: [{ clientId: `batch-${unique()}`, auth: { type: "psk" } }] } });
+  expect(res.status(), "setup POST /api/v1/devices:bulk").toBe(201);
+  return ((await res.json()) as { batch: { id: string } }).batch.id;
+}
+
 const newUserId = (r: APIRequestContext) => adminCreates(r, "/api/v1/users", { email: `target-${unique()}@e2e.test`, role: "AUDITOR" });
 const newTokenId = (r: APIRequestContext) => adminCreates(r, "/api/v1/tokens", { name: `target-${unique()}`, role: "AUDITOR" });
 
@@ -46,6 +52,9 @@ export const SAMPLES: Record<TApiName, (r: APIRequestContext) => Promise<TSample
   getBrokerTls: async (r) => ({ params: { id: (await brokerNamed(r, "e2e-1"))!.id } }),
   listDevices: async () => ({}),
   createDevice: async () => ({ body: { clientId: `new-${unique()}`, auth: { type: "psk" } } }),
+  createDevicesBulk: async () => ({ body: { devices: [{ clientId: `bulk-${unique()}`, auth: { type: "password" } }, { clientId: `bulk-${unique()}`, auth: { type: "x509" } }] } }),
+  getDeviceBatch: async (r) => ({ params: { id: await newBatchId(r) } }),
+  cancelDeviceBatch: async (r) => ({ params: { id: await newBatchId(r) }, body: {} }),
   getDevice: async (r) => ({ params: { id: await newDeviceId(r) } }),
   updateDevice: async (r) => ({ params: { id: await newDeviceId(r) }, body: { disabled: true } }),
   deleteDevice: async (r) => ({ params: { id: await newDeviceId(r) } }),

@@ -6,10 +6,14 @@ import type { MqttClient } from "mqtt";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/server/db";
 import { AppError } from "@/lib/server/errors";
+import { cancelDeviceBatch } from "@/lib/server/services/devices/cancel-device-batch";
 import { createDevice } from "@/lib/server/services/devices/create-device";
+import { createDevicesBulk } from "@/lib/server/services/devices/create-devices-bulk";
+import { getDeviceBatch } from "@/lib/server/services/devices/get-device-batch";
 import { revokeDevice } from "@/lib/server/services/devices/revoke-device";
 import { rotateDeviceCredential } from "@/lib/server/services/devices/rotate-device-credential";
 import { updateDevice } from "@/lib/server/services/devices/update-device";
+import { validateBulkDevices } from "@/lib/server/services/devices/validate-bulk-devices";
 import { testActor, unique } from "@/lib/server/testing/fixtures";
 import { connectDevice, eventually, type TTestFleet } from "./testing/test-fleet";
 import { fleetSuite } from "./testing/fleet-suite";
@@ -120,6 +124,73 @@ describe("device credentials against the real fleet", () => {
     }
     expect(await db.device.count({ where: { clientId } })).toBe(0);
   }, 60_000);
+});
+
+describe("bulk import against the real fleet", () => {
+  const csrFor = (clientId: string) =>
+    execFileSync("openssl", ["req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", path.join(tmp, `${clientId}.key`), "-subj", `/CN=${clientId}`], { encoding: "utf8" });
+
+  it("reports every bad row and writes nothing when one row is bad", async () => {
+    const taken = await createDevice({ actor, input: { clientId: `taken-${unique()}`, tags: [], auth: { type: "password" } } });
+    const ok = `ok-${unique()}`;
+    const rows = [
+      { clientId: ok, auth: { type: "password" } },
+      { clientId: "bad/id", auth: { type: "psk" } },
+      { clientId: ok, auth: { type: "psk" } },
+      { clientId: taken.device.clientId, auth: { type: "password" } },
+      { clientId: `csr-${unique()}`, auth: { type: "x509", csrPem: csrFor("someone-else") } },
+    ];
+    const [devices, batches, events] = await Promise.all([db.device.count(), db.deviceBatch.count(), db.auditEvent.count()]);
+    const err = await createDevicesBulk({ actor, input: { devices: rows } }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AppError);
+    expect((err as AppError).code).toBe("UNPROCESSABLE");
+    expect((err as AppError).fields).toEqual({
+      "devices.1.clientId": expect.stringMatching(/wildcards|separator/),
+      "devices.2.clientId": "repeats the client id of row 0",
+      "devices.3.clientId": "is already in use",
+      "devices.4.auth.csrPem": expect.stringMatching(/CN "someone-else"/),
+    });
+    expect([await db.device.count(), await db.deviceBatch.count(), await db.auditEvent.count()]).toEqual([devices, batches, events]);
+    const checked = await validateBulkDevices({ devices: rows });
+    expect(checked.ok ? [] : checked.errors.map((e) => e.row)).toEqual([1, 2, 3, 4]);
+  }, 60_000);
+
+  it("commits all rows, pushes them to every broker, and a cancelled import is removed everywhere", async () => {
+    const run = unique();
+    const csrId = `bulk-csr-${run}`;
+    const created = await createDevicesBulk({
+      actor,
+      input: {
+        devices: [
+          { clientId: `bulk-pw-${run}`, tags: ["bulk"], auth: { type: "password" } },
+          { clientId: `bulk-psk-${run}`, auth: { type: "psk" } },
+          { clientId: csrId, name: "From a CSR", auth: { type: "x509", csrPem: csrFor(csrId) } },
+        ],
+      },
+    });
+    expect(created.batch.count).toBe(3);
+    const [pw, psk, cert] = created.devices;
+    await eventually(async () => (await getDeviceBatch(created.batch.id)).status === "done", "the import applied on every broker", 30_000);
+    const certFile = path.join(tmp, `${csrId}.crt`);
+    writeFileSync(certFile, cert!.secret.certPem!);
+    const caf = caFile();
+    for (const b of suite.fleet.brokers) {
+      expect(pub(b.ports.tlsPassword, pw!.clientId, ["--cafile", caf, "-u", pw!.clientId, "-P", pw!.secret.password!]), `password on ${b.name}`).toBe(true);
+      expect(pub(b.ports.psk, psk!.clientId, ["--psk-identity", psk!.secret.pskIdentity!, "--psk", psk!.secret.pskKey!]), `psk on ${b.name}`).toBe(true);
+      expect(pub(b.ports.mtls, csrId, ["--cafile", caf, "--cert", certFile, "--key", path.join(tmp, `${csrId}.key`)]), `certificate on ${b.name}`).toBe(true);
+    }
+    const session = await connectDevice(suite.fleet.brokers[0]!.ports.mtls, suite.fleet.caPem, { clientId: csrId, cert: cert!.secret.certPem!, key: readKey(path.join(tmp, `${csrId}.key`)) });
+    const closed = new Promise<void>((r) => session.once("close", () => r()));
+
+    const cancelled = await cancelDeviceBatch({ actor, id: created.batch.id });
+    expect(cancelled.remaining).toBe(0);
+    await closed;
+    await eventually(async () => (await getDeviceBatch(created.batch.id)).status === "cancelled", "the cancellation applied on every broker", 30_000);
+    await everywhere((b) => !pub(b.ports.tlsPassword, pw!.clientId, ["--cafile", caf, "-u", pw!.clientId, "-P", pw!.secret.password!]), "refusal of the cancelled password device");
+    await everywhere((b) => !pub(b.ports.mtls, csrId, ["--cafile", caf, "--cert", certFile, "--key", path.join(tmp, `${csrId}.key`)]), "refusal of the cancelled certificate");
+    expect(await db.device.count({ where: { batchId: created.batch.id } })).toBe(0);
+    expect(await db.certificate.findFirstOrThrow({ where: { subject: `CN=${csrId}` } })).toMatchObject({ revocationReason: "import cancelled", revokedAt: expect.any(Date) });
+  }, 120_000);
 });
 
 /** QoS 1 publish: accepted, refused (PUBACK with an error), or no answer (the session was closed meanwhile). */

@@ -5,7 +5,7 @@ import type { TPermission } from "@/lib/domain/permissions";
 import { ZAuditEvent, ZAuditQuery, ZAuditVerify } from "./audit";
 import { listOf, ZEmpty, ZIdParams } from "./common";
 import { ZBroker, ZBrokerCreate } from "./broker";
-import { ZDevice, ZDeviceCreate, ZDeviceCreated, ZDeviceQuery, ZDeviceUpdate } from "./device";
+import { ZDevice, ZDeviceBatch, ZDeviceBulk, ZDeviceBulkCreated, ZDeviceCreate, ZDeviceCreated, ZDeviceQuery, ZDeviceUpdate } from "./device";
 import { ZSessionInfo } from "./session";
 import { ZApiToken, ZApiTokenWithSecret, ZTokenCreate } from "./token";
 import { ZUser, ZUserCreate, ZUserQuery, ZUserUpdate, ZUserWithPassword } from "./user";
@@ -25,6 +25,8 @@ export type TApiSpec = {
   status?: number;
   /** Mutations are audited under this action name. */
   audit?: string;
+  /** A larger body limit than the default, for bulk routes. */
+  maxBodyBytes?: number;
 };
 
 const spec = <const T extends TApiSpec>(s: T) => s;
@@ -85,6 +87,14 @@ export const API = {
   createDevice: spec({ method: "POST", path: "/api/v1/devices", permission: "fleet.manage", tag: "Devices",
     summary: "Onboard a device with its own secret (password, TLS-PSK or X.509 from a CSR or generated), returned once with the connection bundle",
     body: ZDeviceCreate, response: ZDeviceCreated, status: 201, audit: "device.create" }),
+  createDevicesBulk: spec({ method: "POST", path: "/api/v1/devices:bulk", permission: "fleet.manage", tag: "Devices",
+    summary: "Bulk import: every row is validated first and any bad row rejects the whole import (422, each bad row as devices.<row>.<field>); then all commit together and are pushed. Secrets returned once",
+    body: ZDeviceBulk, response: ZDeviceBulkCreated, status: 201, audit: "device.bulk_create", maxBodyBytes: 16_000_000 }),
+  getDeviceBatch: spec({ method: "GET", path: "/api/v1/device-batches/{id}", permission: "inventory.read", tag: "Devices",
+    summary: "A bulk import and its push progress per broker", params: ZIdParams, response: ZDeviceBatch }),
+  cancelDeviceBatch: spec({ method: "POST", path: "/api/v1/device-batches/{id}/cancel", permission: "fleet.manage", tag: "Devices",
+    summary: "Cancel a bulk import: its devices are removed everywhere (certificates revoked, sessions closed)",
+    params: ZIdParams, body: ZEmpty, response: ZDeviceBatch, audit: "device.bulk_cancel" }),
   getDevice: spec({ method: "GET", path: "/api/v1/devices/{id}", permission: "inventory.read", tag: "Devices",
     summary: "One device with its certificates and per-broker sync state", params: ZIdParams }),
   updateDevice: spec({ method: "PATCH", path: "/api/v1/devices/{id}", permission: "fleet.manage", tag: "Devices",

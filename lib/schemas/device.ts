@@ -74,3 +74,45 @@ export const ZDeviceSecret = z.object({
 
 export const ZDeviceCreated = z.object({ device: ZDevice, secret: ZDeviceSecret, caPem: z.string(), endpoints: z.array(ZEndpoint) });
 export type TDeviceCreated = z.infer<typeof ZDeviceCreated>;
+
+export const MAX_BULK_DEVICES = 10_000;
+
+// The list; each row is then checked on its own (as ZDeviceCreate, and against the fleet) so that every bad row is
+// reported with all its reasons in one answer.
+export const ZDeviceBulk = z.strictObject({
+  devices: z
+    .array(z.unknown().meta({ description: "one device, exactly as the body of POST /api/v1/devices" }), { error: "must be a list of devices" })
+    .min(1, "must hold at least one device")
+    .max(MAX_BULK_DEVICES, `must hold at most ${MAX_BULK_DEVICES} devices`),
+});
+
+/** One bad row of a bulk import: its index in `devices` (0-based), the field and the reason. */
+export type TBulkRowError = { row: number; field: string; reason: string };
+
+export const ZBatchBroker = z.object({
+  broker: z.string(),
+  state: z.enum(["applied", "pending", "offline", "error"]),
+  appliedRevision: z.string(),
+  lastError: z.string().nullable(),
+});
+
+export const ZDeviceBatch = z.object({
+  id: z.string(),
+  count: z.number(),
+  remaining: z.number(),
+  revision: z.string(),
+  status: z.enum(["pushing", "done", "cancelling", "cancelled"]),
+  createdBy: z.string(),
+  createdAt: z.string(),
+  cancelledAt: z.string().nullable(),
+  brokers: z.array(ZBatchBroker),
+});
+export type TDeviceBatch = z.infer<typeof ZDeviceBatch>;
+
+export const ZDeviceBulkCreated = z.object({
+  batch: ZDeviceBatch,
+  devices: z.array(z.object({ id: z.string(), clientId: z.string(), secret: ZDeviceSecret })),
+  caPem: z.string(),
+  endpoints: z.array(ZEndpoint),
+});
+export type TDeviceBulkCreated = z.infer<typeof ZDeviceBulkCreated>;

@@ -39,7 +39,7 @@ export function route<S extends TApiSpec>(spec: S, handler: (ctx: TGateContext<S
       const principal = await authenticate(req, spec.permission);
       const params = parseInput(spec.params, (await ctx.params) ?? {}, "path");
       const query = parseInput(spec.query, Object.fromEntries(new URL(req.url).searchParams), "query");
-      const body = spec.body ? parseInput(spec.body, await parseBody(req), "body") : undefined;
+      const body = spec.body ? parseInput(spec.body, await parseBody(req, spec.maxBodyBytes), "body") : undefined;
       const result = await handler({ ...principal, req, params, query, body } as TGateContext<S>);
       if (result instanceof Response) return result;
       return Response.json(result, { status: spec.status ?? 200 });

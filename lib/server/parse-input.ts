@@ -5,11 +5,12 @@ import { AppError, type TFieldErrors } from "./errors";
 export const MAX_BODY_BYTES = 1_000_000;
 
 /** Reads a JSON body with a size cap; malformed JSON is a 400 naming the problem. */
-export async function parseBody(req: Request): Promise<unknown> {
+export async function parseBody(req: Request, maxBytes = MAX_BODY_BYTES): Promise<unknown> {
+  const tooLarge = () => new AppError("PAYLOAD_TOO_LARGE", `The body must be at most ${maxBytes} bytes.`);
   const declared = Number(req.headers.get("content-length") ?? 0);
-  if (declared > MAX_BODY_BYTES) throw new AppError("PAYLOAD_TOO_LARGE", `The body must be at most ${MAX_BODY_BYTES} bytes.`);
+  if (declared > maxBytes) throw tooLarge();
   const text = await req.text();
-  if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw new AppError("PAYLOAD_TOO_LARGE", `The body must be at most ${MAX_BODY_BYTES} bytes.`);
+  if (Buffer.byteLength(text) > maxBytes) throw tooLarge();
   if (text.trim() === "") return {};
   const type = req.headers.get("content-type") ?? "";
   if (!/^application\/json\b/i.test(type)) {

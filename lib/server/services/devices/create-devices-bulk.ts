@@ -1,38 +1,62 @@
 import "server-only";
+import type { TDeviceBulkCreated } from "@/lib/schemas/device";
 import { change } from "../../change";
 import { appendAudit, type TActor } from "../../audit";
 import { AppError } from "../../errors";
 import { desiredStateChanged } from "../../queue";
+import { connectionBundle } from "./connection-bundle";
 import { newCredential } from "./device-secrets";
+import { getDeviceBatch } from "./get-device-batch";
+import { bulkErrorFields, validateBulkDevices } from "./validate-bulk-devices";
 
-export type TBulkDevice = { clientId: string; name?: string; tags?: string[]; auth: "password" | "psk" | "x509" };
-export type TCreateDevicesBulkOptions = { actor: TActor; devices: readonly TBulkDevice[] };
+export type TCreateDevicesBulkOptions = { actor: TActor; input: unknown };
+
+const CHUNK = 5_000;
+
+function rejected(count: number, fields: Record<string, string>): AppError {
+  return new AppError("UNPROCESSABLE", `${count} row${count === 1 ? " is" : "s are"} invalid; nothing was written.`, fields);
+}
 
 /**
- * Creates many devices in one transaction: all or none, one audit event, one sync per broker.
- * Returns each device's secret once.
+ * A bulk import: every row is checked first and any bad row rejects the whole import (nothing written). Then all
+ * devices, their certificates, the batch, one audit event and one sync per broker commit in one transaction.
+ * Each device's secret is returned once.
  */
-export async function createDevicesBulk({ actor, devices }: TCreateDevicesBulkOptions) {
-  const seen = new Set<string>();
-  for (const d of devices) {
-    if (seen.has(d.clientId)) throw new AppError("UNPROCESSABLE", `Client id ${d.clientId} appears twice.`, { devices: `duplicate client id ${d.clientId}` });
-    seen.add(d.clientId);
-  }
-  const prepared = await Promise.all(devices.map(async (d) => ({ d, credential: await newCredential({ type: d.auth }, d.clientId) })));
-  const rows = prepared.map(({ d, credential }) => ({ clientId: d.clientId, name: d.name ?? null, tags: d.tags ?? [], ...credential.row }));
-  const revision = await change(
+export async function createDevicesBulk({ actor, input }: TCreateDevicesBulkOptions): Promise<TDeviceBulkCreated> {
+  const checked = await validateBulkDevices(input);
+  if (!checked.ok) throw rejected(new Set(checked.errors.map((e) => e.row)).size, bulkErrorFields(checked.errors));
+  const prepared = await Promise.all(checked.devices.map(async (d) => ({ d, credential: await newCredential(d.auth, d.clientId) })));
+  const clientIds = prepared.map(({ d }) => d.clientId);
+  const batch = await change(
     async (tx) => {
-      const taken = await tx.device.findMany({ where: { clientId: { in: [...seen] } }, select: { clientId: true }, take: 5 });
-      if (taken.length) throw new AppError("CONFLICT", `Client ids already in use: ${taken.map((t) => t.clientId).join(", ")}.`, { devices: "some client ids are already in use" });
-      for (let i = 0; i < rows.length; i += 5_000) await tx.device.createMany({ data: rows.slice(i, i + 5_000) });
+      const taken = await tx.device.findMany({ where: { clientId: { in: clientIds } }, select: { clientId: true } });
+      if (taken.length) {
+        const row = new Map(clientIds.map((c, i) => [c, i]));
+        throw new AppError("CONFLICT", `${taken.length} client id(s) were taken meanwhile; nothing was written.`, Object.fromEntries(taken.map((t) => [`devices.${row.get(t.clientId)}.clientId`, "is already in use"])));
+      }
+      const revision = await desiredStateChanged(tx, `${prepared.length} devices imported`);
+      const batch = await tx.deviceBatch.create({ data: { count: prepared.length, revision, createdBy: actor.label } });
+      const rows = prepared.map(({ d, credential }) => ({ clientId: d.clientId, name: d.name ?? null, tags: d.tags, ...credential.row, revision, batchId: batch.id }));
+      for (let i = 0; i < rows.length; i += CHUNK) await tx.device.createMany({ data: rows.slice(i, i + CHUNK) });
       const certificates = prepared.flatMap(({ credential }) => (credential.certificate ? [{ ...credential.certificate, deviceId: credential.row.id }] : []));
-      for (let i = 0; i < certificates.length; i += 5_000) await tx.certificate.createMany({ data: certificates.slice(i, i + 5_000) });
-      await appendAudit(tx, actor, { action: "device.bulk_create", targetType: "device", details: { count: rows.length, first: rows[0]?.clientId, last: rows.at(-1)?.clientId } });
-      const revision = await desiredStateChanged(tx, `${rows.length} devices created`);
-      await tx.device.updateMany({ where: { clientId: { in: [...seen] } }, data: { revision } });
-      return revision;
+      for (let i = 0; i < certificates.length; i += CHUNK) await tx.certificate.createMany({ data: certificates.slice(i, i + CHUNK) });
+      const byAuth = Object.fromEntries(["password", "psk", "x509"].map((t) => [t, prepared.filter(({ d }) => d.auth.type === t).length]));
+      await appendAudit(tx, actor, {
+        action: "device.bulk_create",
+        targetType: "device_batch",
+        targetId: batch.id,
+        details: { after: { count: rows.length, byAuth, first: clientIds[0], last: clientIds.at(-1), certificates: certificates.length } },
+      });
+      return batch;
     },
     { timeoutMs: 120_000 },
   );
-  return { revision, devices: prepared.map(({ d, credential }) => ({ clientId: d.clientId, ...credential.secret })) };
+  const types = [...new Set(prepared.map(({ credential }) => credential.row.authType))];
+  const bundles = await Promise.all(types.map((t) => connectionBundle(t)));
+  return {
+    batch: await getDeviceBatch(batch.id),
+    devices: prepared.map(({ d, credential }) => ({ id: credential.row.id, clientId: d.clientId, secret: credential.secret })),
+    caPem: bundles[0]?.caPem ?? "",
+    endpoints: bundles.flatMap((b) => b.endpoints),
+  };
 }

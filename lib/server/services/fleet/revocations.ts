@@ -11,10 +11,11 @@ export async function reissueCrl(tx: TTx): Promise<void> {
 }
 
 /**
- * Closes the device's open sessions on every broker once that broker has applied `revision` (the state that
+ * Closes the devices' open sessions on every broker once that broker has applied `revision` (the state that
  * refuses its reconnect): Mosquitto keeps a session whose PSK identity was removed or whose certificate was
  * revoked, so the sync job takes it over afterwards.
  */
-export async function queueKick(tx: TTx, clientId: string, revision: bigint, reason: string): Promise<void> {
-  await tx.kick.create({ data: { clientId, revision, reason } });
+export async function queueKick(tx: TTx, clientIds: string | readonly string[], revision: bigint, reason: string): Promise<void> {
+  const ids = typeof clientIds === "string" ? [clientIds] : clientIds;
+  await tx.kick.createMany({ data: ids.map((clientId) => ({ clientId, revision, reason })) });
 }
