@@ -2,11 +2,13 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { disconnectDb } from "@/lib/server/db";
+import { devicesBench } from "./devices.bench";
 import { met, type TFigure } from "./figures";
 import { fleetSyncBench } from "./fleet-sync.bench";
 
 const BENCHES: Record<string, () => Promise<TFigure[]>> = {
   "fleet-sync": () => fleetSyncBench(),
+  devices: () => devicesBench(),
 };
 
 function table(rows: TFigure[]): string {

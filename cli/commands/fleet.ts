@@ -17,6 +17,7 @@ import {
 } from "@/lib/fleet/local-fleet";
 import { AppError } from "@/lib/server/errors";
 import { issueCertificate } from "@/lib/server/pki/x509";
+import { recordCertificates } from "@/lib/server/services/certificates/record-certificates";
 import { registerBroker } from "@/lib/server/services/brokers/register-broker";
 import { commandSigningKey, fleetCa } from "@/lib/server/services/fleet/fleet-keys";
 import { renderDesiredState } from "@/lib/server/services/fleet/render-desired-state";
@@ -50,6 +51,7 @@ export async function fleetUpCommand(flags: Record<string, string | undefined>) 
       const ports = Object.fromEntries(LISTENERS.map((l, j) => [l, list[j]!])) as TBrokerPorts;
       const server = await issueCertificate({ ca, commonName: name, usage: "server", dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"], days: 825 });
       const agent = await issueCertificate({ ca, commonName: agentIdentity(name), usage: "client", days: 825 });
+      await recordCertificates([{ pem: server.certPem, kind: "BROKER" }, { pem: agent.certPem, kind: "SERVICE" }]);
       writeBrokerDir({
         name,
         dir,

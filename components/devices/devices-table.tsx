@@ -1,6 +1,6 @@
 "use client";
 import { useInfiniteQuery } from "@tanstack/react-query";
-import { Plus, Smartphone } from "lucide-react";
+import { FileUp, Plus, Smartphone } from "lucide-react";
 import Link from "next/link";
 import { useState, type FormEvent } from "react";
 import { Badge } from "@/components/ui/badge";
@@ -42,6 +42,7 @@ export function DevicesTable({ canManage }: { canManage: boolean }) {
             <form onSubmit={onSearch} role="search" className="flex gap-2">
               <Input name="q" aria-label="Search devices" placeholder="Search…" className="h-8 w-56" defaultValue={q} />
             </form>
+            {canManage ? <Button asChild variant="secondary"><Link href="/devices/import"><FileUp className="size-4" /> Import CSV</Link></Button> : null}
             {canManage ? <Button asChild><Link href="/devices/new"><Plus className="size-4" /> New device</Link></Button> : null}
           </>
         }

@@ -60,6 +60,12 @@ export const SAMPLES: Record<TApiName, (r: APIRequestContext) => Promise<TSample
   deleteDevice: async (r) => ({ params: { id: await newDeviceId(r) } }),
   revokeDevice: async (r) => ({ params: { id: await newDeviceId(r) }, body: {} }),
   rotateDevice: async (r) => ({ params: { id: await newDeviceId(r) }, body: {} }),
+  listCertificates: async () => ({}),
+  getCertificateExpiry: async () => ({}),
+  getCertificate: async (r) => {
+    const res = await r.get("/api/v1/certificates?kind=CA", { headers: bearer("ADMIN") });
+    return { params: { id: ((await res.json()) as { items: { id: string }[] }).items[0]!.id } };
+  },
   getCrl: async () => ({}),
   listAudit: async () => ({}),
   verifyAudit: async () => ({}),

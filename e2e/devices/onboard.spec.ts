@@ -4,27 +4,11 @@ import os from "node:os";
 import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
 import { localBroker } from "../fleet";
+import { publishes } from "./mqtt";
 import { signInAs, unique } from "../fixtures";
 
 const BROKERS = ["e2e-1", "e2e-2"];
 const tmp = mkdtempSync(path.join(os.tmpdir(), "fleetward-e2e-dev-"));
-
-/** Debian's mosquitto_pub against a broker listener, retried while the new state reaches the broker. */
-async function publishes(port: number, clientId: string, flags: string[], want = true) {
-  await expect
-    .poll(
-      () => {
-        try {
-          execFileSync("mosquitto_pub", ["-h", "127.0.0.1", "-p", String(port), "-i", clientId, "-t", `devices/${clientId}/t`, "-m", "x", "-q", "1", "-V", "mqttv5", ...flags], { stdio: "ignore", timeout: 10_000 });
-          return true;
-        } catch {
-          return false;
-        }
-      },
-      { timeout: 20_000, intervals: [250] },
-    )
-    .toBe(want);
-}
 
 async function onboard(page: Page, clientId: string, method: string, csrPem?: string) {
   await page.goto("/devices/new");

@@ -5,6 +5,7 @@ import type { TPermission } from "@/lib/domain/permissions";
 import { ZAuditEvent, ZAuditQuery, ZAuditVerify } from "./audit";
 import { listOf, ZEmpty, ZIdParams } from "./common";
 import { ZBroker, ZBrokerCreate } from "./broker";
+import { ZCertificate, ZCertificateExpiry, ZCertificateQuery } from "./certificate";
 import { ZDevice, ZDeviceBatch, ZDeviceBulk, ZDeviceBulkCreated, ZDeviceCreate, ZDeviceCreated, ZDeviceQuery, ZDeviceUpdate } from "./device";
 import { ZSessionInfo } from "./session";
 import { ZApiToken, ZApiTokenWithSecret, ZTokenCreate } from "./token";
@@ -109,6 +110,13 @@ export const API = {
   rotateDevice: spec({ method: "POST", path: "/api/v1/devices/{id}/rotate", permission: "fleet.manage", tag: "Devices",
     summary: "New password or PSK (old one stops working), or a renewed certificate (old one stays valid until revoked)",
     params: ZIdParams, body: z.strictObject({ csrPem: z.string().max(16_000, "is too long for a CSR").optional() }), response: ZDeviceCreated, audit: "device.rotate" }),
+  listCertificates: spec({ method: "GET", path: "/api/v1/certificates", permission: "inventory.read", tag: "Certificates",
+    summary: "Every certificate Fleetward knows (CA, brokers, its own identities, devices): q matches subject, issuer, SAN, serial, fingerprint or client id; filter by kind, status or expiry; sort",
+    query: ZCertificateQuery, response: listOf(ZCertificate) }),
+  getCertificateExpiry: spec({ method: "GET", path: "/api/v1/certificates/expiry", permission: "inventory.read", tag: "Certificates",
+    summary: "How many certificates expire within 7, 30 and 90 days, and how many expired or were revoked", response: ZCertificateExpiry }),
+  getCertificate: spec({ method: "GET", path: "/api/v1/certificates/{id}", permission: "inventory.read", tag: "Certificates",
+    summary: "One certificate with its PEM", params: ZIdParams, response: ZCertificate.extend({ pem: z.string() }) }),
   getCrl: spec({ method: "GET", path: "/api/v1/ca/crl", permission: "public", tag: "Certificates",
     summary: "The fleet CA's current CRL (PEM), as pushed to every broker" }),
 

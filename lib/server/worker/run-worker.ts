@@ -9,9 +9,11 @@ import { refreshCrlIfDue } from "../services/fleet/current-crl";
 import { startBrokerMonitor } from "./broker-monitor";
 
 const SYNC_WORKERS = 4;
+/** A sync that finds its broker busy is retried this soon, and the holder catches up after it finishes. */
+const BUSY_RETRY_MS = 200;
+const CATCH_UP_ROUNDS = 3;
 
 export type TWorkerLog = (msg: string) => void;
-
 
 /** Runs durable jobs (broker syncs, periodic reconcile) and watches the brokers, until stopped. */
 export async function runWorker(log: TWorkerLog): Promise<{ stop: () => Promise<void> }> {
@@ -22,21 +24,30 @@ export async function runWorker(log: TWorkerLog): Promise<{ stop: () => Promise<
   await ensureQueues(boss);
 
   const workerIds: string[] = [];
+  const wakeWorkers = () => workerIds.forEach((id) => boss.notifyWorker(id));
   for (let i = 0; i < SYNC_WORKERS; i++) {
     workerIds.push(
       await boss.work<TBrokerSyncJob>(QUEUES.brokerSync, { batchSize: 1, pollingIntervalSeconds: 2 }, async ([job]) => {
         if (!job) return;
         const started = Date.now();
-        const r: TSyncResult = await syncBroker(job.data.brokerId, job.data.force ?? false).catch((e: unknown) => {
-          log(`sync of ${job.data.brokerId} failed (will retry): ${e instanceof Error ? e.message : String(e)}`);
-          throw e;
-        });
+        const sync = () =>
+          syncBroker(job.data.brokerId, job.data.force ?? false).catch((e: unknown) => {
+            log(`sync of ${job.data.brokerId} failed (will retry): ${e instanceof Error ? e.message : String(e)}`);
+            throw e;
+          });
+        let r: TSyncResult = await sync();
         if (r.busy) {
-          // Another worker is syncing this broker; look again in a second (it may have rendered before this change).
-          await boss.send(QUEUES.brokerSync, job.data, { startAfter: 1, retryLimit: 100_000, retryDelay: 2, expireInSeconds: 30 });
+          // Another worker is syncing this broker and may have rendered before this change: look again shortly.
+          await boss.send(QUEUES.brokerSync, job.data, { startAfter: new Date(Date.now() + BUSY_RETRY_MS), retryLimit: 100_000, retryDelay: 2, expireInSeconds: 30 });
+          setTimeout(wakeWorkers, BUSY_RETRY_MS + 50).unref();
           return;
         }
         if (!r.skipped) log(`job ${job.id}: synced ${job.data.brokerId} to revision ${r.revision} in ${Date.now() - started} ms (${job.data.reason})`);
+        // Changes committed while this sync ran found the broker busy: catch up now rather than after their retry.
+        for (let i = 0; i < CATCH_UP_ROUNDS && !r.skipped; i++) {
+          r = await syncBroker(job.data.brokerId, false);
+          if (!r.skipped && !r.busy) log(`job ${job.id}: caught ${job.data.brokerId} up to revision ${r.revision}`);
+        }
       }),
     );
   }
@@ -54,7 +65,7 @@ export async function runWorker(log: TWorkerLog): Promise<{ stop: () => Promise<
   const listener = new pg.Client({ connectionString: dbEnv().DATABASE_URL });
   await listener.connect();
   await listener.query(`LISTEN ${SYNC_WAKEUP_CHANNEL}`);
-  listener.on("notification", () => workerIds.forEach((id) => boss.notifyWorker(id)));
+  listener.on("notification", wakeWorkers);
 
   const monitor = startBrokerMonitor(log);
   log(`worker running: ${SYNC_WORKERS} sync workers, reconcile every minute`);

@@ -1,4 +1,5 @@
 import "server-only";
+import { recordCertificates } from "../certificates/record-certificates";
 import { change } from "../../change";
 import { randomUUID } from "node:crypto";
 import type { TBrokerCreate } from "@/lib/schemas/broker";
@@ -67,6 +68,7 @@ export async function registerBroker({ actor, input, replace = false }: TRegiste
       targetId: id,
       details: { after: { name: b.name, host: b.host, ports: input.ports, tags: b.tags } },
     });
+    await recordCertificates([{ pem: data.caPem, kind: "CA" }, { pem: data.adminCertPem, kind: "SERVICE" }], tx);
     await enqueueBrokerSyncs(tx, [id], existing ? "broker re-registered" : "broker registered", true);
     return { broker: b, revision: (await tx.fleetState.findUniqueOrThrow({ where: { id: 1 } })).revision };
   });

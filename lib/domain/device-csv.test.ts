@@ -1,0 +1,40 @@
+import Papa from "papaparse";
+import { describe, expect, it } from "vitest";
+import { csvLine, CSV_TEMPLATE, parseDeviceCsv, secretsCsv } from "./device-csv";
+
+describe("device CSV", () => {
+  it("reads the template into bulk rows", () => {
+    const { rows, problems } = parseDeviceCsv(CSV_TEMPLATE);
+    expect(problems).toEqual([]);
+    expect(rows).toEqual([
+      { clientId: "sensor-0001", name: "Boiler room sensor", tags: ["plant-a", "boiler"], auth: { type: "password" } },
+      { clientId: "gateway-0002", tags: ["plant-a"], auth: { type: "psk" } },
+      { clientId: "camera-0003", name: "Gate camera", tags: [], auth: { type: "x509" } },
+    ]);
+  });
+
+  it("keeps a quoted multi-line CSR, implies x509 for it, ignores case and a BOM in the header", () => {
+    const csr = "-----BEGIN CERTIFICATE REQUEST-----\nMIIB\n-----END CERTIFICATE REQUEST-----";
+    const { rows } = parseDeviceCsv(`\uFEFFClient_ID,CSR_PEM\r\ndev-1,"${csr}"\r\n\r\n`);
+    expect(rows).toEqual([{ clientId: "dev-1", tags: [], auth: { type: "x509", csrPem: csr } }]);
+  });
+
+  it("passes bad values through for the server to name, but refuses a file it cannot read", () => {
+    expect(parseDeviceCsv("client_id,auth\nbad/id,carrier-pigeon\n").rows).toEqual([{ clientId: "bad/id", tags: [], auth: { type: "carrier-pigeon" } }]);
+    expect(parseDeviceCsv("id,auth\nx,psk\n").problems).toEqual([
+      "The header must name a client_id column (columns: client_id, name, tags, auth, csr_pem).",
+      "Unknown column: id (known: client_id, name, tags, auth, csr_pem).",
+    ]);
+    expect(parseDeviceCsv("client_id\n").problems).toEqual(["The file has a header but no devices."]);
+    expect(parseDeviceCsv('client_id,name\na,"unterminated\n').problems[0]).toMatch(/^Line 2: /);
+  });
+
+  it("numbers lines as a spreadsheet does and writes secrets that read back", () => {
+    expect(csvLine(0)).toBe(2);
+    const pem = "-----BEGIN CERTIFICATE-----\nAB,C\"D\n-----END CERTIFICATE-----\n";
+    const text = secretsCsv([{ clientId: "a", secret: { password: "p,w" } }, { clientId: "b", secret: { certPem: pem } }]);
+    const back = Papa.parse<Record<string, string>>(text, { header: true }).data;
+    expect(back[0]).toMatchObject({ client_id: "a", password: "p,w" });
+    expect(back[1]).toMatchObject({ client_id: "b", cert_pem: pem });
+  });
+});

@@ -1,0 +1,54 @@
+// The bulk import's CSV: one device per line, read into the rows of POST /api/v1/devices:bulk, and the secrets
+// file offered once afterwards. Line numbers count the header as line 1, as spreadsheets do.
+import Papa from "papaparse";
+
+export const CSV_COLUMNS = ["client_id", "name", "tags", "auth", "csr_pem"] as const;
+export const CSV_TEMPLATE = "client_id,name,tags,auth,csr_pem\nsensor-0001,Boiler room sensor,plant-a;boiler,password,\ngateway-0002,,plant-a,psk,\ncamera-0003,Gate camera,,x509,\n";
+
+export type TCsvRow = { clientId: string; name?: string; tags: string[]; auth: { type: string; csrPem?: string } };
+export type TCsvResult = { rows: TCsvRow[]; problems: string[] };
+
+/** The spreadsheet line of a 0-based data row. */
+export const csvLine = (row: number) => row + 2;
+
+// Papa gives quote errors a character index and counts their rows with the header; other errors a data row.
+function lineOf(text: string, e: Papa.ParseError): number | string {
+  if ("index" in e && typeof e.index === "number") return text.slice(0, e.index).split("\n").length;
+  return e.row === undefined ? "?" : csvLine(e.row);
+}
+
+export function parseDeviceCsv(text: string): TCsvResult {
+  const source = text.replace(/^\uFEFF/, "");
+  const parsed = Papa.parse<Record<string, string>>(source, { header: true, skipEmptyLines: "greedy", transformHeader: (h) => h.trim().toLowerCase() });
+  const problems: string[] = [];
+  const columns = parsed.meta.fields ?? [];
+  const unknown = columns.filter((c) => !(CSV_COLUMNS as readonly string[]).includes(c));
+  if (!columns.includes("client_id")) problems.push("The header must name a client_id column (columns: client_id, name, tags, auth, csr_pem).");
+  if (unknown.length) problems.push(`Unknown column${unknown.length > 1 ? "s" : ""}: ${unknown.join(", ")} (known: ${CSV_COLUMNS.join(", ")}).`);
+  // A one-column file has no delimiter to detect: that is no problem.
+  for (const e of parsed.errors.filter((x) => x.code !== "UndetectableDelimiter").slice(0, 10)) problems.push(`Line ${lineOf(source, e)}: ${e.message}.`);
+  if (problems.length) return { rows: [], problems };
+  const rows = parsed.data.map((r) => {
+    const cell = (k: (typeof CSV_COLUMNS)[number]) => (r[k] ?? "").trim();
+    const csrPem = cell("csr_pem");
+    const type = cell("auth").toLowerCase() || (csrPem ? "x509" : "password");
+    return {
+      clientId: cell("client_id"),
+      ...(cell("name") ? { name: cell("name") } : {}),
+      tags: cell("tags").split(/[;\s]+/).filter(Boolean),
+      auth: type === "x509" && csrPem ? { type, csrPem } : { type },
+    };
+  });
+  if (rows.length === 0) problems.push("The file has a header but no devices.");
+  return { rows, problems };
+}
+
+export type TSecretRow = { clientId: string; secret: { password?: string; pskIdentity?: string; pskKey?: string; certPem?: string; keyPem?: string } };
+
+/** The secrets of an import as CSV, one device per line; PEM blocks stay quoted multi-line cells. */
+export function secretsCsv(devices: readonly TSecretRow[]): string {
+  return Papa.unparse({
+    fields: ["client_id", "password", "psk_identity", "psk_key_hex", "cert_pem", "key_pem"],
+    data: devices.map((d) => [d.clientId, d.secret.password ?? "", d.secret.pskIdentity ?? "", d.secret.pskKey ?? "", d.secret.certPem ?? "", d.secret.keyPem ?? ""]),
+  });
+}
