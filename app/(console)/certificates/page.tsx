@@ -1,19 +1,19 @@
-import { FileLock2 } from "lucide-react";
 import type { Metadata } from "next";
-import { EmptyArea } from "@/components/shell/empty-area";
+import { Suspense } from "react";
+import { CertificateInventory } from "@/components/certificates/certificate-inventory";
+import { PageHeader } from "@/components/shell/page-header";
 import { requirePage } from "@/lib/server/gate";
 
 export const metadata: Metadata = { title: "Certificates" };
 
-export default async function Page() {
+export default async function CertificatesPage() {
   await requirePage("inventory.read");
   return (
-    <EmptyArea
-      title="Certificates"
-      description="Fleet CA, device certificates, expiry, renewal and revocation."
-      icon={FileLock2}
-      emptyTitle="No certificates yet"
-      emptyText="Certificates appear here once the fleet CA issues them to devices."
-    />
+    <>
+      <PageHeader title="Certificates" description="What the fleet CA issued and what Fleetward was given: status, expiry and revocation." />
+      <Suspense>
+        <CertificateInventory />
+      </Suspense>
+    </>
   );
 }

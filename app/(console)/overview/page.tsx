@@ -1,4 +1,4 @@
-import { Server } from "lucide-react";
+import { Server, TriangleAlert } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { AuditTable } from "@/components/audit/audit-table";
@@ -9,16 +9,29 @@ import { can, ROLE_LABELS, ROLE_SUMMARIES } from "@/lib/domain/permissions";
 import { requirePage } from "@/lib/server/gate";
 import { findAuditEvents } from "@/lib/server/services/audit/find-audit-events";
 import { findBrokers } from "@/lib/server/services/brokers/find-brokers";
+import { certificateExpiry } from "@/lib/server/services/certificates/certificate-expiry";
+import { ExpiryChart } from "@/components/certificates/expiry-chart";
 import { SyncStateBadge, formatUptime } from "@/components/brokers/sync-state-badge";
 
 export const metadata: Metadata = { title: "Overview" };
 
 export default async function OverviewPage() {
   const { actor, role } = await requirePage("overview.read");
-  const [recent, brokers] = await Promise.all([can(role, "audit.read") ? findAuditEvents({ limit: 8 }) : null, findBrokers()]);
+  const [recent, brokers, expiry] = await Promise.all([can(role, "audit.read") ? findAuditEvents({ limit: 8 }) : null, findBrokers(), certificateExpiry()]);
+  const expiring = expiry.within["30"];
   return (
     <>
       <PageHeader title="Overview" description={`Signed in as ${actor.label}.`} />
+      {expiring > 0 || expiry.expired > 0 ? (
+        <Link href="/certificates?status=expiring" role="alert" data-testid="expiry-flag" className="mb-4 flex items-center gap-2 rounded-md border border-amber-300 bg-amber-50 px-4 py-2 text-sm text-amber-900 hover:bg-amber-100">
+          <TriangleAlert className="size-4 shrink-0" />
+          <span>
+            {expiring > 0 ? `${expiring} certificate${expiring === 1 ? "" : "s"} expire${expiring === 1 ? "s" : ""} within 30 days (${expiry.within["7"]} within 7)` : ""}
+            {expiring > 0 && expiry.expired > 0 ? "; " : ""}
+            {expiry.expired > 0 ? `${expiry.expired} expired` : ""}. Renew or replace them before devices are cut off.
+          </span>
+        </Link>
+      ) : null}
       <div className="grid gap-4 lg:grid-cols-3">
         <Card className="lg:col-span-2">
           <CardHeader
@@ -45,10 +58,18 @@ export default async function OverviewPage() {
             </ul>
           )}
         </Card>
-        <Card>
-          <CardHeader title={`Your role: ${ROLE_LABELS[role]}`} />
-          <p className="px-4 py-3 text-muted">{ROLE_SUMMARIES[role]}</p>
-        </Card>
+        <div className="space-y-4">
+          <Card>
+            <CardHeader title="Certificate expiry" actions={<Link className="text-xs text-brand underline" href="/certificates">All certificates</Link>} />
+            <div className="p-4">
+              <ExpiryChart expiry={expiry} hrefFor={(bar) => (bar === "expired" ? "/certificates?status=expired" : `/certificates?expiresWithinDays=${bar}`)} />
+            </div>
+          </Card>
+          <Card>
+            <CardHeader title={`Your role: ${ROLE_LABELS[role]}`} />
+            <p className="px-4 py-3 text-muted">{ROLE_SUMMARIES[role]}</p>
+          </Card>
+        </div>
       </div>
       {recent ? (
         <Card className="mt-4">

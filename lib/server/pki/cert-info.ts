@@ -14,13 +14,19 @@ export type TCertInfo = {
   notAfter: Date;
 };
 
-const CURVE_BITS: Record<string, number> = { prime256v1: 256, secp384r1: 384, secp521r1: 521 };
+// OpenSSL's curve names, as Node reports them, and the names operators know.
+const CURVES: Record<string, { name: string; bits: number }> = {
+  prime256v1: { name: "P-256", bits: 256 },
+  secp384r1: { name: "P-384", bits: 384 },
+  secp521r1: { name: "P-521", bits: 521 },
+};
 
 /** What the inventory shows of a certificate, read with Node's own X.509 parser. */
 export function certInfo(pem: string): TCertInfo {
   const x = new X509Certificate(pem);
   const details = x.publicKey.asymmetricKeyDetails ?? {};
   const type = x.publicKey.asymmetricKeyType ?? "unknown";
+  const curve = details.namedCurve ? CURVES[details.namedCurve] : undefined;
   return {
     serial: x.serialNumber.toLowerCase().replace(/^0+(?=.)/, ""),
     subject: x.subject.replace(/\n/g, ", "),
@@ -28,8 +34,8 @@ export function certInfo(pem: string): TCertInfo {
     issuer: x.issuer.replace(/\n/g, ", "),
     sans: (x.subjectAltName ?? "").split(", ").filter(Boolean),
     fingerprint256: x.fingerprint256,
-    keyType: type === "ec" ? `EC ${details.namedCurve ?? ""}`.trim() : type.toUpperCase(),
-    keyBits: details.modulusLength ?? (details.namedCurve ? (CURVE_BITS[details.namedCurve] ?? null) : null),
+    keyType: type === "ec" ? `EC ${curve?.name ?? details.namedCurve ?? ""}`.trim() : type.toUpperCase(),
+    keyBits: details.modulusLength ?? curve?.bits ?? null,
     notBefore: new Date(x.validFrom),
     notAfter: new Date(x.validTo),
   };
