@@ -17,7 +17,7 @@ export function TlsPosture({ id }: { id: string }) {
     <Card>
       <CardHeader
         title="TLS posture"
-        description="Handshakes from Fleetward to each certificate listener: which protocol versions it accepts, the suite it negotiates and its certificate."
+        description="Handshakes from Fleetward to each listener (the TLS-PSK listener with Fleetward's probe identity, which may use no topic): which protocol versions it accepts, the suite it negotiates and its certificate."
         actions={<Button size="sm" variant="secondary" onClick={() => probe.mutate()} disabled={probe.isPending}>{probe.isPending ? "Probing…" : "Probe TLS"}</Button>}
       />
       {probe.error ? <p role="alert" className="px-4 py-3 text-danger">{probe.error.message}</p> : null}
@@ -35,11 +35,19 @@ export function TlsPosture({ id }: { id: string }) {
                   {VERSIONS.map((v) => {
                     const s = posture.accepted[v];
                     const bad = s === "accepted" && OLD.has(v);
-                    return <Td key={v}><Badge tone={bad ? "danger" : s === "accepted" ? "ok" : "neutral"}>{s}</Badge></Td>;
+                    // On hover: the suite negotiated, or the answer that made it refused or untestable.
+                    return <Td key={v}><Badge title={posture.detail[v]} tone={bad ? "danger" : s === "accepted" ? "ok" : s === "untestable" ? "warn" : "neutral"}>{s}</Badge></Td>;
                   })}
-                  <Td className="text-xs">{posture.negotiated ? `${posture.negotiated.protocol} ${posture.negotiated.cipher} (${posture.negotiated.keyExchange ?? "?"})` : posture.error}</Td>
+                  <Td className="text-xs">
+                    {posture.negotiated ? `${posture.negotiated.protocol} ${posture.negotiated.cipher} (${posture.negotiated.keyExchange ?? "?"})` : posture.error}
+                    {posture.negotiated?.protocol !== "TLSv1.2" && posture.detail["TLSv1.2"] && posture.accepted["TLSv1.2"] === "accepted" ? (
+                      <span className="block text-muted">TLSv1.2: {posture.detail["TLSv1.2"]}</span>
+                    ) : null}
+                  </Td>
                   <Td className="text-xs text-muted">
-                    {leaf ? `${leaf.subject}; ${leaf.keyType}; ${leaf.sans.join(" ")}; expires ${new Date(leaf.notAfter).toLocaleDateString("en-GB")}` : "—"}
+                    {leaf
+                      ? `${leaf.subject}; ${leaf.keyType}; ${leaf.sans.join(" ")}; expires ${new Date(leaf.notAfter).toLocaleDateString("en-GB")}`
+                      : posture.authentication === "pre-shared key" && posture.negotiated ? "pre-shared key, no certificate" : "—"}
                   </Td>
                 </tr>
               );

@@ -21,14 +21,15 @@ test("an operator sees the fleet in sync and a broker's drift, endpoints and TLS
   await expect(page.getByText(`mqtts://127.0.0.1:${b.ports.tlsPassword}`)).toBeVisible();
   await page.getByRole("button", { name: "Probe TLS" }).click();
   const rows = page.getByTestId("tls-posture").locator("tbody tr");
-  await expect(rows).toHaveCount(4, { timeout: 30_000 });
+  await expect(rows).toHaveCount(5, { timeout: 30_000 });
   for (const row of await rows.all()) {
     const cells = row.locator("td");
     await expect(cells.nth(1)).toHaveText("refused"); // TLS 1.0
     await expect(cells.nth(2)).toHaveText("refused"); // TLS 1.1
     await expect(cells.nth(3)).toHaveText("accepted"); // TLS 1.2
     await expect(cells.nth(4)).toHaveText("accepted"); // TLS 1.3
-    await expect(cells.nth(6)).toContainText("IP Address:127.0.0.1");
+    const psk = (await cells.nth(0).textContent())?.startsWith("psk");
+    await expect(cells.nth(6)).toContainText(psk ? "pre-shared key, no certificate" : "IP Address:127.0.0.1");
   }
   await page.getByRole("button", { name: "Reconcile now" }).click();
   await expect(page.getByText("Reconcile queued")).toBeVisible();

@@ -13,6 +13,10 @@ import { fleetSuite } from "./testing/fleet-suite";
 import { readFileSync, writeFileSync } from "node:fs";
 import { AGENT_TOPICS } from "@/lib/domain/agent-command";
 import { connectAdmin } from "./admin-channel";
+import type { ConnectionOptions } from "node:tls";
+import { PROBE_PSK_IDENTITY } from "@/lib/domain/broker-files";
+import { probeBrokerTls } from "@/lib/server/services/brokers/probe-broker-tls";
+import { probePskKey } from "@/lib/server/services/fleet/fleet-keys";
 
 const actor = testActor();
 
@@ -105,5 +109,65 @@ describe("a real 3-broker fleet", () => {
     await reconcileBroker({ actor, id: row.id });
     await eventually(async () => (await getBroker(row.id)).syncState === "in_sync", "the reconcile", 30_000);
     expect(mosquittoPub(b.ports.tlsPassword, caFile(b), device.clientId, secret.password!, `devices/${device.clientId}/t`).ok).toBe(true);
+  }, 120_000);
+
+  it("probes every listener's TLS, the PSK one with Fleetward's probe identity, which may use no topic", async () => {
+    const b = suite.fleet.brokers[0]!;
+    const row = await db.broker.findUniqueOrThrow({ where: { name: b.name } });
+    const { listeners } = await probeBrokerTls(row.id);
+    expect(listeners.map((l) => l.listener)).toEqual(["admin", "tlsPassword", "mtls", "psk", "wss"]);
+    for (const { listener, posture } of listeners) {
+      expect(posture.accepted, `${listener}: ${JSON.stringify(posture.detail)}`).toEqual({ TLSv1: "refused", "TLSv1.1": "refused", "TLSv1.2": "accepted", "TLSv1.3": "accepted" });
+    }
+    const psk = listeners.find((l) => l.listener === "psk")!.posture;
+    expect(psk).toMatchObject({ authentication: "pre-shared key", chain: [], error: null });
+    expect(psk.detail["TLSv1.2"]).toMatch(/^TLS_ECDHE_PSK_WITH_/);
+    expect(psk.negotiated).toMatchObject({ protocol: "TLSv1.3", keyExchange: expect.stringMatching(/^ECDH .* \+ PSK$/) });
+
+    // Its key is a fleet secret, sealed at rest, and every broker holds it.
+    const key = await probePskKey();
+    expect(key).toMatch(/^[0-9a-f]{64}$/);
+    expect((await db.fleetSecret.findUniqueOrThrow({ where: { name: "probe-psk" } })).sealed).not.toContain(key);
+    for (const x of suite.fleet.brokers) expect(readFileSync(path.join(x.dir, "managed/psk"), "utf8")).toContain(`${PROBE_PSK_IDENTITY}:${key}\n`);
+
+    // It connects (it is a valid PSK identity) but may publish nothing and receives nothing, while the admin
+    // channel sees a device's message and the broker's log lines that a subscription to # and $SYS/# would match.
+    const tlsPsk: Pick<ConnectionOptions, "pskCallback" | "ciphers" | "checkServerIdentity"> = { pskCallback: () => ({ identity: PROBE_PSK_IDENTITY, psk: Buffer.from(key, "hex") }), ciphers: "kECDHEPSK", checkServerIdentity: () => undefined };
+    const probe = await connectDevice(b.ports.psk, suite.fleet.caPem, { clientId: PROBE_PSK_IDENTITY, rejectUnauthorized: false, ...tlsPsk });
+    const received: string[] = [];
+    probe.on("message", (t) => received.push(t));
+    await probe.subscribeAsync(["#", "$SYS/#", `devices/${PROBE_PSK_IDENTITY}/#`]);
+    await expect(probe.publishAsync(`devices/${PROBE_PSK_IDENTITY}/t`, "1", { qos: 1 })).rejects.toMatchObject({ code: 135 });
+    await expect(probe.publishAsync("devices/anyone/t", "1", { qos: 1 })).rejects.toMatchObject({ code: 135 });
+
+    const file = (f: string) => readFileSync(path.join(suite.fleet.dir, "admin", f), "utf8");
+    const watcher = await connectAdmin({ name: b.name, host: "127.0.0.1", adminPort: b.ports.admin, caPem: file("ca.crt"), adminCertPem: file("admin.crt"), adminKeyPem: file("admin.key") });
+    const seen: string[] = [];
+    watcher.on("message", (t) => seen.push(t));
+    const clientId = `seen-${unique()}`;
+    await watcher.subscribeAsync([`devices/${clientId}/#`, "$SYS/broker/log/N"]);
+    const { secret } = await createDevice({ actor, input: { clientId, tags: [], auth: { type: "password" } } });
+    await allApplied(await currentRevision());
+    expect(mosquittoPub(b.ports.tlsPassword, caFile(b), clientId, secret.password!, `devices/${clientId}/t`).ok).toBe(true);
+    await eventually(() => seen.includes(`devices/${clientId}/t`) && seen.includes("$SYS/broker/log/N"), "the admin channel to see the message");
+    await new Promise((r) => setTimeout(r, 500));
+    expect(received).toEqual([]);
+    await watcher.endAsync();
+    await probe.endAsync();
+  }, 120_000);
+
+  it("says the PSK listener could not be tested, not that it refused, when the broker lacks the probe identity", async () => {
+    const b = suite.fleet.brokers[1]!;
+    const row = await db.broker.findUniqueOrThrow({ where: { name: b.name } });
+    const pskFile = path.join(b.dir, "managed/psk");
+    writeFileSync(pskFile, readFileSync(pskFile, "utf8").split("\n").filter((l) => !l.startsWith(`${PROBE_PSK_IDENTITY}:`)).join("\n"));
+    process.kill(b.brokerPid, "SIGHUP");
+    await eventually(async () => (await probeBrokerTls(row.id)).listeners.find((l) => l.listener === "psk")!.posture.error?.includes("Reconcile now"), "the probe identity to be refused");
+    const psk = (await probeBrokerTls(row.id)).listeners.find((l) => l.listener === "psk")!.posture;
+    expect(psk.accepted).toEqual({ TLSv1: "refused", "TLSv1.1": "refused", "TLSv1.2": "untestable", "TLSv1.3": "untestable" });
+    expect(psk.detail["TLSv1.2"]).toMatch(/unknown psk identity/);
+
+    await reconcileBroker({ actor, id: row.id });
+    await eventually(async () => (await probeBrokerTls(row.id)).listeners.find((l) => l.listener === "psk")!.posture.accepted["TLSv1.3"] === "accepted", "the reconcile to restore the probe identity", 30_000);
   }, 120_000);
 });

@@ -1,24 +1,36 @@
 import "server-only";
-import type { TBrokerPorts, TListenerName } from "@/lib/domain/mosquitto-conf";
-import { probeTls, type TTlsPosture } from "@/lib/fleet/tls-probe";
+import { PROBE_PSK_IDENTITY } from "@/lib/domain/broker-files";
+import { LISTENERS, type TBrokerPorts, type TListenerName } from "@/lib/domain/mosquitto-conf";
+import { probeTls, type TTlsPosture, type TTlsTarget } from "@/lib/fleet/tls-probe";
 import { db } from "../../db";
 import { AppError } from "../../errors";
+import { probePskKey } from "../fleet/fleet-keys";
 import { endpointOf } from "./broker-driver-for";
 
-// The PSK listener has no certificate and needs a PSK identity to handshake: it is probed separately.
-const CERT_LISTENERS: TListenerName[] = ["admin", "tlsPassword", "mtls", "wss"];
+const NO_PROBE_IDENTITY =
+  "The broker does not hold Fleetward's probe identity yet (it has not applied the desired state since the probe was added): Reconcile now pushes it.";
 
-/** TLS posture of each certificate listener: protocol versions accepted, negotiated suite, certificate chain. */
+/**
+ * TLS posture of each listener: protocol versions accepted, negotiated suite and key exchange, certificate chain.
+ * The PSK listener is probed with Fleetward's own probe identity, which every broker holds and which may do nothing.
+ */
 export async function probeBrokerTls(id: string) {
   const b = await db.broker.findUnique({ where: { id } });
   if (!b) throw new AppError("NOT_FOUND", "Broker was not found.");
   const ep = endpointOf(b);
   const ports = b.ports as TBrokerPorts;
+  const probeKey = Buffer.from(await probePskKey(), "hex");
   const listeners: { listener: TListenerName; port: number; posture: TTlsPosture }[] = [];
-  for (const listener of CERT_LISTENERS) {
+  for (const listener of LISTENERS) {
+    const port = ports[listener];
     // The admin certificate is offered so listeners that require a client certificate complete the handshake.
-    const posture = await probeTls({ host: b.host, port: ports[listener], caPem: b.caPem, clientCertPem: ep.adminCertPem, clientKeyPem: ep.adminKeyPem });
-    listeners.push({ listener, port: ports[listener], posture });
+    const target: TTlsTarget =
+      listener === "psk"
+        ? { host: b.host, port, psk: { identity: PROBE_PSK_IDENTITY, key: probeKey } }
+        : { host: b.host, port, caPem: b.caPem, clientCertPem: ep.adminCertPem, clientKeyPem: ep.adminKeyPem };
+    const posture = await probeTls(target);
+    if (listener === "psk" && /unknown psk identity/i.test(posture.detail["TLSv1.2"] ?? "")) posture.error = NO_PROBE_IDENTITY;
+    listeners.push({ listener, port, posture });
   }
   return { broker: b.name, probedAt: new Date().toISOString(), listeners };
 }

@@ -1,11 +1,12 @@
 import "server-only";
-import { generateKeyPairSync } from "node:crypto";
+import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { db } from "../../db";
 import { createCa, type TKeyPairPem } from "../../pki/x509";
 import { seal, unseal } from "../../secrets";
 
 const CA = "fleet-ca";
 const SIGNING = "command-signing";
+const PROBE_PSK = "probe-psk";
 
 async function loadOrCreate(name: string, make: () => Promise<{ publicPem: string; privatePem: string }>) {
   const existing = await db.fleetSecret.findUnique({ where: { name } });
@@ -39,4 +40,11 @@ export function commandSigningKey() {
       privatePem: privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
     };
   });
+}
+
+/** 256-bit TLS-PSK key (hex) of the probe identity every broker holds, so Fleetward can probe the PSK listener. */
+export async function probePskKey(): Promise<string> {
+  // A symmetric key has no public half: the sealed column holds all of it.
+  const k = await loadOrCreate(PROBE_PSK, async () => ({ publicPem: "", privatePem: randomBytes(32).toString("hex") }));
+  return k.privatePem;
 }

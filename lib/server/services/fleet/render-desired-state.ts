@@ -4,6 +4,7 @@ import { db } from "../../db";
 import { unseal } from "../../secrets";
 import { pskContext } from "../devices/device-secrets";
 import { currentCrl } from "./current-crl";
+import { probePskKey } from "./fleet-keys";
 
 type TRendered = { revision: bigint; files: TBrokerFiles };
 
@@ -43,6 +44,7 @@ async function render(): Promise<TRendered> {
       pskKeyHex: d.pskKeySealed ? unseal(d.pskKeySealed, pskContext(d.id)) : null,
     })),
     crlPem: await currentCrl(),
+    probePskKeyHex: await probePskKey(),
   });
   return { revision, files };
 }
