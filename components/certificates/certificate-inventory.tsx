@@ -128,7 +128,7 @@ export function CertificateInventory() {
                     </Td>
                     <Td>{KIND_LABEL[c.kind]}</Td>
                     <Td>{c.device ? <Link className="font-mono text-xs text-brand hover:underline" href={`/devices/${c.device.id}`} onClick={(e) => e.stopPropagation()}>{c.device.clientId}</Link> : <span className="text-muted">—</span>}</Td>
-                    <Td className="whitespace-nowrap">{c.keyType}{c.keyBits ? ` ${c.keyBits}` : ""}</Td>
+                    <Td className="whitespace-nowrap">{c.keyType}{c.keyBits && !c.keyType.startsWith("EC") ? ` ${c.keyBits}` : ""}</Td>
                     <Td className="font-mono text-xs" title={c.serial}>{c.serial.slice(0, 12)}…</Td>
                     <Td className="whitespace-nowrap tabular-nums">{date(c.notAfter)}</Td>
                     <Td><CertificateStatus c={c} /></Td>

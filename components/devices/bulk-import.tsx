@@ -74,7 +74,7 @@ export function BulkImport({ batchId }: { batchId?: string }) {
                     <Td className="tabular-nums">{e.row < 0 ? "—" : csvLine(e.row)}</Td>
                     <Td className="font-mono text-xs">{e.row < 0 ? "" : (rows[e.row]?.clientId ?? "")}</Td>
                     <Td className="font-mono text-xs">{e.field}</Td>
-                    <Td className="text-danger">{e.reason}</Td>
+                    <Td className="text-danger">{e.reason.replace(/devices\.(\d+)/g, (_, n: string) => `line ${csvLine(Number(n))}`)}</Td>
                   </tr>
                 ))}
               </tbody>

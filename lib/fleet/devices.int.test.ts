@@ -146,7 +146,7 @@ describe("bulk import against the real fleet", () => {
     expect((err as AppError).code).toBe("UNPROCESSABLE");
     expect((err as AppError).fields).toEqual({
       "devices.1.clientId": expect.stringMatching(/wildcards|separator/),
-      "devices.2.clientId": "repeats the client id of row 0",
+      "devices.2.clientId": "repeats the client id of devices.0",
       "devices.3.clientId": "is already in use",
       "devices.4.auth.csrPem": expect.stringMatching(/CN "someone-else"/),
     });

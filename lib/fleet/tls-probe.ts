@@ -1,5 +1,6 @@
 import tls from "node:tls";
 import { X509Certificate } from "node:crypto";
+import { keyOf } from "@/lib/domain/key-names";
 
 // What a TLS listener accepts, seen from a client: one handshake per protocol version, then the details of
 // the default handshake (cipher, key exchange) and the server's certificate chain. A TLS-PSK listener has no
@@ -62,15 +63,12 @@ function handshake(t: TTlsTarget, extra: tls.ConnectionOptions): Promise<tls.TLS
 
 function certInfo(c: tls.DetailedPeerCertificate): TCertInfo {
   const x = new X509Certificate(c.raw);
-  const key = x.publicKey;
-  const details = key.asymmetricKeyDetails;
   return {
     subject: x.subject.replace(/\n/g, ", "),
     issuer: x.issuer.replace(/\n/g, ", "),
     sans: (x.subjectAltName ?? "").split(", ").filter(Boolean),
     notAfter: new Date(x.validTo).toISOString(),
-    keyType: key.asymmetricKeyType === "ec" ? `EC ${details?.namedCurve ?? ""}`.trim() : (key.asymmetricKeyType ?? "unknown").toUpperCase(),
-    keyBits: details?.modulusLength ?? (details?.namedCurve === "prime256v1" ? 256 : details?.namedCurve === "secp384r1" ? 384 : null),
+    ...keyOf(x),
     serial: x.serialNumber,
   };
 }

@@ -27,7 +27,7 @@ export async function validateBulkDevices(input: unknown): Promise<TBulkValidati
   for (const { row, d } of rows) {
     const first = firstRow.get(d.clientId);
     if (first === undefined) firstRow.set(d.clientId, row);
-    else errors.push({ row, field: "clientId", reason: `repeats the client id of row ${first}` });
+    else errors.push({ row, field: "clientId", reason: `repeats the client id of devices.${first}` });
   }
   const ids = [...firstRow.keys()];
   for (let i = 0; i < ids.length; i += CHUNK) {
