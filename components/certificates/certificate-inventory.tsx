@@ -10,6 +10,7 @@ import { Card, CardHeader } from "@/components/ui/card";
 import { download } from "@/components/ui/code-block";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Input, Select } from "@/components/ui/field";
+import { LoadMore } from "@/components/ui/load-more";
 import { Table, Td, Th } from "@/components/ui/table";
 import { api, qs } from "@/lib/client/api";
 import { CERT_STATUSES, type TCertStatus } from "@/lib/domain/certificate-status";
@@ -152,11 +153,7 @@ export function CertificateInventory() {
             </tbody>
           </Table>
         )}
-        {list.hasNextPage ? (
-          <div className="p-3 text-center">
-            <Button variant="secondary" size="sm" onClick={() => list.fetchNextPage()} disabled={list.isFetchingNextPage}>Load more</Button>
-          </div>
-        ) : null}
+        <LoadMore query={list} />
       </Card>
     </div>
   );

@@ -8,6 +8,7 @@ import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Input } from "@/components/ui/field";
+import { LoadMore } from "@/components/ui/load-more";
 import { Table, Td, Th } from "@/components/ui/table";
 import { api, qs } from "@/lib/client/api";
 import type { TDevice } from "@/lib/schemas/device";
@@ -74,11 +75,7 @@ export function DevicesTable({ canManage }: { canManage: boolean }) {
           </tbody>
         </Table>
       )}
-      {devices.hasNextPage ? (
-        <div className="p-3 text-center">
-          <Button variant="secondary" size="sm" onClick={() => devices.fetchNextPage()} disabled={devices.isFetchingNextPage}>Load more</Button>
-        </div>
-      ) : null}
+      <LoadMore query={devices} />
     </Card>
   );
 }
