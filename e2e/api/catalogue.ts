@@ -1,6 +1,10 @@
 // Samples that make each catalogued route succeed for a caller allowed to use it. Tests fail for an API entry
 // without a sample, so every new route gets proven.
+import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { mkdtempSync, readFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { expect, type APIRequestContext } from "@playwright/test";
 import { API, type TApiName } from "@/lib/schemas/api";
 import { brokerNamed, registerSpare, registrationOf, SPARE, unregister } from "../fleet";
@@ -25,6 +29,15 @@ async function newBatchId(r: APIRequestContext): Promise<string> {
   const res = await r.post("/api/v1/devices:bulk", { headers: bearer("ADMIN"), data: { devices: [{ clientId: `batch-${unique()}`, auth: { type: "psk" } }] } });
   expect(res.status(), "setup POST /api/v1/devices:bulk").toBe(201);
   return ((await res.json()) as { batch: { id: string } }).batch.id;
+}
+
+/** A fresh root CA made by OpenSSL, with its unencrypted key, as an operator would import one. */
+export function opensslRootCa(subject = `/CN=Imported ${unique()}`): { certPem: string; keyPem: string } {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "fleetward-ca-"));
+  execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "365", "-subj", subject,
+    "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign",
+    "-keyout", path.join(dir, "ca.key"), "-out", path.join(dir, "ca.crt")], { stdio: "ignore" });
+  return { certPem: readFileSync(path.join(dir, "ca.crt"), "utf8"), keyPem: readFileSync(path.join(dir, "ca.key"), "utf8") };
 }
 
 const newUserId = (r: APIRequestContext) => adminCreates(r, "/api/v1/users", { email: `target-${unique()}@e2e.test`, role: "AUDITOR" });
@@ -66,6 +79,9 @@ export const SAMPLES: Record<TApiName, (r: APIRequestContext) => Promise<TSample
     const res = await r.get("/api/v1/certificates?kind=CA", { headers: bearer("ADMIN") });
     return { params: { id: ((await res.json()) as { items: { id: string }[] }).items[0]!.id } };
   },
+  listCas: async () => ({}),
+  createCa: async () => ({ body: { commonName: `Sample CA ${unique()}`, algorithm: "ecdsa-p256", validityDays: 365 } }),
+  importCa: async () => ({ body: opensslRootCa() }),
   getCrl: async () => ({}),
   listAudit: async () => ({}),
   verifyAudit: async () => ({}),

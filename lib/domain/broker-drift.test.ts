@@ -1,7 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { diffSummaries, summarizeFile, summarizeFiles } from "./broker-drift";
+import { caDirFiles, renderCaBundle } from "./broker-files";
 
-const desired = { passwd: "a:$7$1$x$y\nb:$7$1$x$z\n", acl: "pattern readwrite devices/%u/#\n", psk: "p1:00ff\n", "crl.pem": "CRL" };
+const PEM = (body: string) => `-----BEGIN CERTIFICATE-----\n${body}\n-----END CERTIFICATE-----\n`;
+const cas = renderCaBundle([{ subjectHash: "0a1b2c3d", certPem: PEM("QUJD") }, { subjectHash: "0a1b2c3d", certPem: PEM("REVG") }, { subjectHash: "ffffffff", certPem: PEM("R0hJ") }]);
+const desired = { passwd: "a:$7$1$x$y\nb:$7$1$x$z\n", acl: "pattern readwrite devices/%u/#\n", psk: "p1:00ff\n", "crl.pem": "CRL", "cas.pem": cas };
 
 describe("broker drift", () => {
   it("never carries a secret: password and PSK lines become name + digest", () => {
@@ -9,6 +12,11 @@ describe("broker drift", () => {
     expect(s).toHaveLength(1);
     expect(s[0]).toMatch(/^p1 [0-9a-f]{16}$/);
     expect(JSON.stringify(summarizeFiles(desired))).not.toContain("00ff");
+  });
+  it("lays device CAs out as capath files named by subject hash, numbering shared hashes", () => {
+    expect(caDirFiles(cas)).toEqual({ "0a1b2c3d.0": PEM("QUJD"), "0a1b2c3d.1": PEM("REVG"), "ffffffff.0": PEM("R0hJ") });
+    expect(caDirFiles("# subject-hash ../../x\n" + PEM("QUJD"))).toEqual({});
+    expect(summarizeFile("cas.pem", cas).map((l) => l.split(" ").slice(0, 2).join(" "))).toEqual(["ca 0a1b2c3d.0", "ca 0a1b2c3d.1", "ca ffffffff.0"]);
   });
   it("is empty when the broker holds exactly the desired files", () => {
     expect(diffSummaries(desired, summarizeFiles(desired))).toEqual([]);

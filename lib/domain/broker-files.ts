@@ -1,9 +1,12 @@
 import { createHash } from "node:crypto";
 
-// What a broker must know, rendered from Postgres as the four files Mosquitto reads and reloads on SIGHUP.
+// What a broker must know, rendered from Postgres as the files Mosquitto reads and reloads on SIGHUP, plus the
+// device CAs besides the fleet CA (cas.pem), which the agent lays out as the mtls listener's capath folder.
 // Deterministic: the same desired state always renders byte-identical files, so digests show drift.
 
-export const MANAGED_FILES = ["passwd", "acl", "psk", "crl.pem"] as const;
+export const MANAGED_FILES = ["passwd", "acl", "psk", "crl.pem", "cas.pem"] as const;
+/** The capath folder (inside the managed folder) the agent fills from cas.pem: `<subject hash>.<n>` files. */
+export const CA_DIR = "cas.d";
 export type TManagedFile = (typeof MANAGED_FILES)[number];
 export type TBrokerFiles = Record<TManagedFile, string>;
 export type TFileDigests = Record<TManagedFile, string>;
@@ -23,7 +26,11 @@ export type TRenderInput = {
   crlPem: string;
   /** hex key of PROBE_PSK_IDENTITY, unsealed for rendering only */
   probePskKeyHex: string;
+  /** Device CAs besides the fleet CA, oldest first. */
+  deviceCas: readonly TBundledCa[];
 };
+
+export type TBundledCa = { subjectHash: string; certPem: string };
 
 // Fleetward's TLS probe of the PSK listener needs an identity the broker knows. A leading "_" is outside
 // CLIENT_ID_PATTERN, so no device can ever hold this identity (or a client id, username or CN equal to it).
@@ -34,7 +41,7 @@ const HEADER = "# Rendered by Fleetward from its desired state. Local edits are 
 // A name Mosquitto can hold in its line-based files: no separator, no line break, no ACL wildcard.
 const safeName = (s: string) => s.length > 0 && !/[:\s#+/\u0000]/.test(s);
 
-export function renderBrokerFiles({ devices, crlPem, probePskKeyHex }: TRenderInput): TBrokerFiles {
+export function renderBrokerFiles({ devices, crlPem, probePskKeyHex, deviceCas }: TRenderInput): TBrokerFiles {
   const sorted = [...devices].sort((a, b) => (a.clientId < b.clientId ? -1 : a.clientId > b.clientId ? 1 : 0));
   const enabled = sorted.filter((d) => !d.disabled);
   const passwd = enabled
@@ -52,7 +59,24 @@ export function renderBrokerFiles({ devices, crlPem, probePskKeyHex }: TRenderIn
   // The probe only handshakes: denied every topic before the pattern could give it devices/_fleetward-probe/#.
   const probe = `\nuser ${PROBE_PSK_IDENTITY}\ntopic deny #\n`;
   const acl = HEADER + "pattern readwrite devices/%u/#\n" + probe + denied.join("");
-  return { passwd, acl, psk, "crl.pem": crlPem };
+  return { passwd, acl, psk, "crl.pem": crlPem, "cas.pem": renderCaBundle(deviceCas) };
+}
+
+const CA_BLOCK = /# subject-hash ([0-9a-f]{8})\n(-----BEGIN CERTIFICATE-----\n[A-Za-z0-9+/=\n]+-----END CERTIFICATE-----\n)/g;
+
+export function renderCaBundle(cas: readonly TBundledCa[]): string {
+  return cas.map((c) => `# subject-hash ${c.subjectHash}\n${c.certPem.trim()}\n`).join("");
+}
+
+/** cas.pem as capath files: `<hash>.0`, `<hash>.1`… (two CAs may share a subject hash), each one certificate. */
+export function caDirFiles(bundle: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [, hash, pem] of bundle.matchAll(CA_BLOCK)) {
+    let n = 0;
+    while (out[`${hash}.${n}`] !== undefined) n++;
+    out[`${hash}.${n}`] = pem!;
+  }
+  return out;
 }
 
 export const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");

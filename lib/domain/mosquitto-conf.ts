@@ -1,4 +1,5 @@
 // A hardened mosquitto.conf for one broker of the fleet (Mosquitto 2.0). Pure: paths and ports in, text out.
+import { CA_DIR } from "./broker-files";
 
 export type TListenerName = "admin" | "tlsPassword" | "mtls" | "psk" | "wss";
 export type TBrokerPorts = Record<TListenerName, number>;
@@ -12,7 +13,7 @@ export type TConfInput = {
   keyFile: string;
   /** Admin listener's own ACL: Fleetward's admin identity and this broker's agent. Never touched by sync. */
   adminAclFile: string;
-  /** The agent-managed files: passwd, acl, psk, crl.pem. */
+  /** The agent-managed files (passwd, acl, psk, crl.pem, cas.pem) and the CA folder the agent lays out. */
   managedDir: string;
 };
 
@@ -50,7 +51,9 @@ export function renderMosquittoConf(c: TConfInput): string {
     "",
     block("admin", ["allow_anonymous false", ...tls, "require_certificate true", "use_identity_as_username true", `crlfile ${m("crl.pem")}`, `acl_file ${c.adminAclFile}`]),
     block("tlsPassword", [...tls, "require_certificate false", ...device, `password_file ${m("passwd")}`]),
-    block("mtls", [...tls, "require_certificate true", "use_identity_as_username true", `crlfile ${m("crl.pem")}`, ...device]),
+    // Device certificates may come from the fleet CA (cafile) or a CA added later (capath, read on each handshake:
+    // Mosquitto 2.0 does not reload cafile on SIGHUP); crl.pem holds a CRL for each of them.
+    block("mtls", [...tls, `capath ${m(CA_DIR)}`, "require_certificate true", "use_identity_as_username true", `crlfile ${m("crl.pem")}`, ...device]),
     block("psk", ["psk_hint fleetward", `psk_file ${m("psk")}`, "use_identity_as_username true", "tls_version tlsv1.2", `ciphers ${PSK_CIPHERS}`, ...device]),
     block("wss", ["protocol websockets", `cafile ${c.caFile}`, `certfile ${c.certFile}`, `keyfile ${c.keyFile}`, "tls_version tlsv1.2", `ciphers ${TLS12_CIPHERS}`, ...device, `password_file ${m("passwd")}`]),
   ].join("\n");

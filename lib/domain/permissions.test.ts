@@ -5,8 +5,8 @@ describe("permission map", () => {
   it("gives admins every permission", () => {
     for (const p of Object.keys(PERMISSIONS) as (keyof typeof PERMISSIONS)[]) expect(can("ADMIN", p)).toBe(true);
   });
-  it("keeps user and token management to admins", () => {
-    for (const p of ["users.read", "users.manage", "tokens.read", "tokens.manage"] as const) {
+  it("keeps user, token and CA management to admins", () => {
+    for (const p of ["users.read", "users.manage", "tokens.read", "tokens.manage", "ca.manage"] as const) {
       expect(ROLES.filter((r) => can(r, p))).toEqual(["ADMIN"]);
     }
   });

@@ -20,6 +20,7 @@ export const PERMISSIONS = {
   "users.manage": ADMIN,
   "tokens.read": ADMIN,
   "tokens.manage": ADMIN,
+  "ca.manage": ADMIN,
 } as const satisfies Record<string, readonly TRole[]>;
 
 export type TPermission = keyof typeof PERMISSIONS;

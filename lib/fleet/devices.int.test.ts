@@ -6,6 +6,9 @@ import type { MqttClient } from "mqtt";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/server/db";
 import { AppError } from "@/lib/server/errors";
+import { createCa } from "@/lib/server/services/ca/create-ca";
+import { findCas } from "@/lib/server/services/ca/find-cas";
+import { importCa } from "@/lib/server/services/ca/import-ca";
 import { cancelDeviceBatch } from "@/lib/server/services/devices/cancel-device-batch";
 import { createDevice } from "@/lib/server/services/devices/create-device";
 import { createDevicesBulk } from "@/lib/server/services/devices/create-devices-bulk";
@@ -204,3 +207,68 @@ function publishOutcome(c: MqttClient, topic: string): Promise<"accepted" | "ref
 function readKey(file: string): string {
   return execFileSync("cat", [file], { encoding: "utf8" });
 }
+
+describe("device CAs against the real fleet", () => {
+  const certFlags = (clientId: string, certPem: string, keyPem: string) => {
+    writeFileSync(path.join(tmp, `${clientId}.crt`), certPem);
+    writeFileSync(path.join(tmp, `${clientId}.key`), keyPem);
+    return ["--cafile", caFile(), "--cert", path.join(tmp, `${clientId}.crt`), "--key", path.join(tmp, `${clientId}.key`)];
+  };
+  const issuerOf = (pem: string) => execFileSync("openssl", ["x509", "-noout", "-issuer"], { input: pem, encoding: "utf8" });
+
+  it("a created RSA 3072 CA signs new device certificates that every broker accepts without a restart; earlier ones keep working; revocation works per CA", async () => {
+    const before = await createDevice({ actor, input: { clientId: `pre-ca-${unique()}`, tags: [], auth: { type: "x509" } } });
+    const beforeFlags = certFlags(before.device.clientId, before.secret.certPem!, before.secret.keyPem!);
+    const ca = await createCa({ actor, input: { commonName: `Rollover ${unique()}`, algorithm: "rsa-3072", validityDays: 400 } });
+    expect(ca).toMatchObject({ source: "CREATED", issuing: true, keyType: "RSA", keyBits: 3072 });
+    expect((await findCas()).items.filter((c) => c.issuing).map((c) => c.id)).toEqual([ca.id]);
+
+    const clientId = `rsa-ca-${unique()}`;
+    const key = path.join(tmp, `${clientId}.key`);
+    const csr = execFileSync("openssl", ["req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", key, "-subj", `/CN=${clientId}`], { encoding: "utf8" });
+    const d = await createDevice({ actor, input: { clientId, tags: [], auth: { type: "x509", csrPem: csr } } });
+    expect(issuerOf(d.secret.certPem!)).toContain(ca.commonName);
+    const flags = certFlags(clientId, d.secret.certPem!, readKey(key));
+    await everywhere((b) => pub(b.ports.mtls, clientId, flags), "a certificate from the new CA");
+    for (const b of suite.fleet.brokers) expect(pub(b.ports.mtls, before.device.clientId, beforeFlags), `fleet CA device on ${b.name}`).toBe(true);
+
+    await revokeDevice({ actor, id: d.device.id });
+    await everywhere((b) => !pub(b.ports.mtls, clientId, flags), "refusal of the revoked certificate of the new CA");
+    for (const b of suite.fleet.brokers) expect(pub(b.ports.mtls, before.device.clientId, beforeFlags), `fleet CA device still on ${b.name}`).toBe(true);
+    const crl = (await db.certificateAuthority.findUniqueOrThrow({ where: { id: ca.id } })).crlPem;
+    expect(execFileSync("openssl", ["crl", "-noout", "-text"], { input: crl, encoding: "utf8" }).toUpperCase()).toContain(
+      (await db.certificate.findFirstOrThrow({ where: { deviceId: d.device.id } })).serial.toUpperCase(),
+    );
+  }, 180_000);
+
+  it("imports an OpenSSL root CA after checking it; bad imports name the field and write nothing", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "fleetward-import-"));
+    const openssl = (...args: string[]) => execFileSync("openssl", args, { cwd: dir, stdio: "pipe" });
+    openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-384", "-nodes", "-days", "365", "-subj", `/CN=Imported ${unique()}`, "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign", "-keyout", "ca.key", "-out", "ca.crt");
+    openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "365", "-subj", "/CN=leaf", "-addext", "basicConstraints=critical,CA:FALSE", "-keyout", "leaf.key", "-out", "leaf.crt");
+    openssl("pkey", "-in", "ca.key", "-aes256", "-passout", "pass:secret", "-out", "ca-encrypted.key");
+    const read = (f: string) => execFileSync("cat", [path.join(dir, f)], { encoding: "utf8" });
+    const cases: [string, string, string, RegExp][] = [
+      ["leaf.crt", "leaf.key", "certPem", /not a CA certificate/],
+      ["ca.crt", "leaf.key", "keyPem", /does not belong to the certificate/],
+      ["ca.crt", "ca-encrypted.key", "keyPem", /encrypted/],
+      ["ca.key", "ca.key", "certPem", /not a PEM certificate/],
+    ];
+    const count = await db.certificateAuthority.count();
+    for (const [cert, key, field, reason] of cases) {
+      const err = await importCa({ actor, input: { certPem: read(cert), keyPem: read(key) } }).catch((e: unknown) => e);
+      expect(err, `${cert} + ${key}`).toBeInstanceOf(AppError);
+      expect((err as AppError).fields?.[field], `${cert} + ${key}`).toMatch(reason);
+    }
+    expect(await db.certificateAuthority.count()).toBe(count);
+
+    const ca = await importCa({ actor, input: { certPem: read("ca.crt"), keyPem: read("ca.key") } });
+    expect(ca).toMatchObject({ source: "IMPORTED", issuing: true, keyType: "EC P-384" });
+    const again = await importCa({ actor, input: { certPem: read("ca.crt"), keyPem: read("ca.key") } }).catch((e: unknown) => e);
+    expect((again as AppError).code).toBe("CONFLICT");
+    const d = await createDevice({ actor, input: { clientId: `imported-ca-${unique()}`, tags: [], auth: { type: "x509" } } });
+    expect(issuerOf(d.secret.certPem!)).toContain(ca.commonName);
+    const flags = certFlags(d.device.clientId, d.secret.certPem!, d.secret.keyPem!);
+    await everywhere((b) => pub(b.ports.mtls, d.device.clientId, flags), "a certificate from the imported CA");
+  }, 120_000);
+});

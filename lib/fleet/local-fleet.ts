@@ -4,6 +4,7 @@ import net from "node:net";
 import path from "node:path";
 import type { TBrokerFiles } from "@/lib/domain/broker-files";
 import { LISTENERS, renderAdminAcl, renderMosquittoConf, type TBrokerPorts } from "@/lib/domain/mosquitto-conf";
+import { syncCaDir } from "./agent/managed-files";
 
 // A local demo fleet: real Debian Mosquitto brokers on loopback ports, each with a Fleetward agent beside it.
 
@@ -70,6 +71,7 @@ export function writeBrokerDir(o: TWriteBrokerOptions): void {
   write("pki/agent.key", o.pki.agentKeyPem, 0o600);
   write("pki/fleetward-command.pub", o.fleetwardPublicKeyPem, 0o644);
   for (const [name, content] of Object.entries(o.files)) write(`managed/${name}`, content);
+  syncCaDir(d("managed"), o.files["cas.pem"]);
   write("admin.acl", renderAdminAcl(o.name));
   write("mosquitto.conf", renderMosquittoConf({
     bind: BIND,

@@ -5,6 +5,7 @@ import type { TPermission } from "@/lib/domain/permissions";
 import { ZAuditEvent, ZAuditQuery, ZAuditVerify } from "./audit";
 import { listOf, ZEmpty, ZIdParams } from "./common";
 import { ZBroker, ZBrokerCreate } from "./broker";
+import { ZCa, ZCaCreate, ZCaImport } from "./ca";
 import { ZCertificate, ZCertificateExpiry, ZCertificateQuery } from "./certificate";
 import { ZDevice, ZDeviceBatch, ZDeviceBulk, ZDeviceBulkCreated, ZDeviceCreate, ZDeviceCreated, ZDeviceQuery, ZDeviceUpdate } from "./device";
 import { ZSessionInfo } from "./session";
@@ -117,8 +118,17 @@ export const API = {
     summary: "How many certificates expire within 7, 30 and 90 days, and how many expired or were revoked", response: ZCertificateExpiry }),
   getCertificate: spec({ method: "GET", path: "/api/v1/certificates/{id}", permission: "inventory.read", tag: "Certificates",
     summary: "One certificate with its PEM", params: ZIdParams, response: ZCertificate.extend({ pem: z.string() }) }),
+  listCas: spec({ method: "GET", path: "/api/v1/ca", permission: "inventory.read", tag: "Certificates",
+    summary: "The device CAs brokers trust (the fleet CA first) and which one signs new device certificates",
+    response: z.object({ items: z.array(ZCa) }) }),
+  createCa: spec({ method: "POST", path: "/api/v1/ca", permission: "ca.manage", tag: "Certificates",
+    summary: "Create a device CA (ECDSA P-256 or RSA 3072, validity in days); it signs new device certificates, earlier ones stay valid",
+    body: ZCaCreate, response: ZCa, status: 201, audit: "ca.create" }),
+  importCa: spec({ method: "POST", path: "/api/v1/ca/import", permission: "ca.manage", tag: "Certificates",
+    summary: "Import a root CA with its unencrypted private key (checked); it signs new device certificates",
+    body: ZCaImport, response: ZCa, status: 201, audit: "ca.import" }),
   getCrl: spec({ method: "GET", path: "/api/v1/ca/crl", permission: "public", tag: "Certificates",
-    summary: "The fleet CA's current CRL (PEM), as pushed to every broker" }),
+    summary: "The current CRL of every device CA (PEM bundle, the fleet CA's first), as pushed to every broker" }),
 
   listAudit: spec({ method: "GET", path: "/api/v1/audit", permission: "audit.read", tag: "Audit",
     summary: "Audit events, newest first, filtered and paged", query: ZAuditQuery, response: listOf(ZAuditEvent) }),

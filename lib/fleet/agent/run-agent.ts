@@ -1,13 +1,13 @@
 import { readFileSync } from "node:fs";
 import mqtt, { type MqttClient } from "mqtt";
 import { AGENT_TOPICS, commandRefusal, type TAgentReply, type TSignedCommand } from "@/lib/domain/agent-command";
-import { MANAGED_FILES, type TManagedFile } from "@/lib/domain/broker-files";
+import { CA_DIR, MANAGED_FILES, type TManagedFile } from "@/lib/domain/broker-files";
 import { summarizeFiles } from "@/lib/domain/broker-drift";
 import { applyLogEvent, parseLogLine, type TConnectedClient } from "@/lib/domain/broker-log";
 import { agentIdentity } from "@/lib/domain/mosquitto-conf";
 import type { TAgentConfig } from "./agent-config";
 import { loadState, saveState } from "./agent-state";
-import { currentDigests, readManaged, writeAtomic } from "./managed-files";
+import { currentDigests, readManaged, syncCaDir, writeAtomic } from "./managed-files";
 
 const HEARTBEAT_MS = 5_000;
 
@@ -50,6 +50,11 @@ export function runAgent(cfg: TAgentConfig): { stop: () => Promise<void> } {
         sighup();
       }
     }
+    const cas = state.applied["cas.pem"];
+    if (cas !== undefined && syncCaDir(cfg.managedDir, cas)) {
+      log("warn", "restored the device CA folder", { folder: CA_DIR });
+      event("file_restored", { file: CA_DIR });
+    }
   }
 
   function sighup() {
@@ -86,6 +91,7 @@ export function runAgent(cfg: TAgentConfig): { stop: () => Promise<void> } {
     const base = { id: cmd.id, at: Date.now() };
     if (cmd.type === "apply") {
       for (const [name, content] of Object.entries(cmd.files) as [TManagedFile, string][]) writeAtomic(cfg.managedDir, name, content);
+      if (cmd.files["cas.pem"] !== undefined) syncCaDir(cfg.managedDir, cmd.files["cas.pem"]);
       state.applied = { ...state.applied, ...cmd.files };
       state.revision = cmd.revision;
       saveState(cfg.stateDir, state);

@@ -5,9 +5,27 @@ import * as x509 from "@peculiar/x509";
 
 x509.cryptoProvider.set(webcrypto as unknown as Crypto);
 
-// ECDSA P-256 throughout: small, fast, accepted by Mosquitto (OpenSSL), mqtt.js and browsers.
+// Keys Fleetward makes are ECDSA P-256 (small, fast, accepted by Mosquitto, mqtt.js and browsers); a CA may also be
+// RSA 3072. Certificates and CRLs are signed with whatever key their CA has.
 const ALG = { name: "ECDSA", namedCurve: "P-256", hash: "SHA-256" } as const;
+export const CA_ALGORITHMS = {
+  "ecdsa-p256": ALG,
+  "rsa-3072": { name: "RSASSA-PKCS1-v1_5", modulusLength: 3072, publicExponent: new Uint8Array([1, 0, 1]), hash: "SHA-256" },
+} as const;
+export type TCaAlgorithm = keyof typeof CA_ALGORITHMS;
 const DAY = 86_400_000;
+
+/** How a CA signs: its key's algorithm with SHA-256 (SHA-384 for a P-384 key). */
+type TSigningAlgorithm = { name: string; hash: string; namedCurve?: string };
+
+function signingAlgorithmOf(caCertPem: string): TSigningAlgorithm {
+  const alg = new x509.X509Certificate(caCertPem).publicKey.algorithm;
+  if (alg.name === "ECDSA") {
+    const { namedCurve } = alg as EcKeyAlgorithm;
+    return { name: "ECDSA", namedCurve, hash: namedCurve === "P-384" ? "SHA-384" : "SHA-256" };
+  }
+  return { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" };
+}
 
 export type TKeyPairPem = { certPem: string; keyPem: string };
 export type TIssued = TKeyPairPem & { serial: string; notAfter: Date };
@@ -19,8 +37,11 @@ async function privateKeyPem(key: CryptoKey): Promise<string> {
   return x509.PemConverter.encode(der, "PRIVATE KEY");
 }
 
-export async function importPrivateKey(pem: string): Promise<CryptoKey> {
-  return webcrypto.subtle.importKey("pkcs8", x509.PemConverter.decodeFirst(pem), ALG, false, ["sign"]) as Promise<CryptoKey>;
+/** A CA's PKCS#8 private key, ready to sign as the CA's certificate says. */
+async function caSigningKey(ca: TKeyPairPem): Promise<{ key: CryptoKey; algorithm: TSigningAlgorithm }> {
+  const algorithm = signingAlgorithmOf(ca.certPem);
+  const key = (await webcrypto.subtle.importKey("pkcs8", x509.PemConverter.decodeFirst(ca.keyPem), algorithm as webcrypto.RsaHashedImportParams, false, ["sign"])) as CryptoKey;
+  return { key, algorithm };
 }
 
 /** 128 random bits, positive, as hex: unique serials without a counter. */
@@ -30,8 +51,9 @@ export function newSerial(): string {
   return Buffer.from(bytes).toString("hex");
 }
 
-export async function createCa(commonName: string, days = 3650): Promise<TIssued> {
-  const keys = await generateKeys();
+export async function createCa(commonName: string, days = 3650, algorithm: TCaAlgorithm = "ecdsa-p256"): Promise<TIssued> {
+  const alg = CA_ALGORITHMS[algorithm];
+  const keys = (await webcrypto.subtle.generateKey(alg as webcrypto.EcKeyGenParams, true, ["sign", "verify"])) as CryptoKeyPair;
   const serial = newSerial();
   const notAfter = new Date(Date.now() + days * DAY);
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
@@ -40,7 +62,7 @@ export async function createCa(commonName: string, days = 3650): Promise<TIssued
     notBefore: new Date(Date.now() - 60_000),
     notAfter,
     keys,
-    signingAlgorithm: ALG,
+    signingAlgorithm: alg,
     extensions: [
       new x509.BasicConstraintsExtension(true, 0, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
@@ -68,6 +90,7 @@ export async function issueCertificate(o: TIssueOptions): Promise<TIssued> {
   const serial = newSerial();
   const notAfter = new Date(Date.now() + o.days * DAY);
   const sans = [...(o.dnsNames ?? []).map((value) => ({ type: "dns" as const, value })), ...(o.ipAddresses ?? []).map((value) => ({ type: "ip" as const, value }))];
+  const signer = await caSigningKey(o.ca);
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: serial,
     subject: `CN=${o.commonName}`,
@@ -75,8 +98,8 @@ export async function issueCertificate(o: TIssueOptions): Promise<TIssued> {
     notBefore: new Date(Date.now() - 60_000),
     notAfter,
     publicKey: o.publicKey ?? keys!.publicKey,
-    signingKey: await importPrivateKey(o.ca.keyPem),
-    signingAlgorithm: ALG,
+    signingKey: signer.key,
+    signingAlgorithm: signer.algorithm,
     extensions: [
       new x509.BasicConstraintsExtension(false, undefined, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyAgreement, true),
@@ -117,13 +140,14 @@ export type TRevokedEntry = { serial: string; revokedAt: Date };
 /** A CRL signed by the CA listing revoked serials; brokers refuse those certificates on the next handshake. */
 export async function createCrl(ca: TKeyPairPem, revoked: readonly TRevokedEntry[], nextUpdateDays = 30): Promise<string> {
   const caCert = new x509.X509Certificate(ca.certPem);
+  const signer = await caSigningKey(ca);
   const crl = await x509.X509CrlGenerator.create({
     issuer: caCert.subject,
     thisUpdate: new Date(Date.now() - 60_000),
     nextUpdate: new Date(Date.now() + nextUpdateDays * DAY),
     entries: revoked.map((r) => ({ serialNumber: r.serial, revocationDate: r.revokedAt, reason: x509.X509CrlReason.keyCompromise })),
-    signingKey: await importPrivateKey(ca.keyPem),
-    signingAlgorithm: ALG,
+    signingKey: signer.key,
+    signingAlgorithm: signer.algorithm,
     extensions: [await x509.AuthorityKeyIdentifierExtension.create(caCert)],
   });
   // OpenSSL (and so Mosquitto) reads only the "X509 CRL" PEM label.

@@ -6,7 +6,7 @@ import { certInfo, type TCertInfo } from "../../pki/cert-info";
 import { issueCertificate, verifyCsr } from "../../pki/x509";
 import { generatePassword } from "../../passwords";
 import { seal } from "../../secrets";
-import { fleetCa } from "../fleet/fleet-keys";
+import { deviceIssuer } from "../ca/device-issuer";
 
 export const pskContext = (deviceId: string) => `device:${deviceId}:psk`;
 export const DEVICE_CERT_DAYS = 397;
@@ -14,7 +14,7 @@ export const DEVICE_CERT_DAYS = 397;
 /** What a device's owner receives once, named as the API returns it. */
 export type TDeviceSecret = { password?: string; pskIdentity?: string; pskKey?: string; certPem?: string; keyPem?: string };
 
-export type TCertificateRow = Omit<TCertInfo, "commonName"> & { kind: "DEVICE"; pem: string };
+export type TCertificateRow = Omit<TCertInfo, "commonName"> & { kind: "DEVICE"; pem: string; caId: string | null };
 
 export type TNewCredential = {
   row: { id: string; authType: "PASSWORD" | "PSK" | "X509"; passwordHash?: string | null; pskIdentity?: string | null; pskKeySealed?: string | null };
@@ -49,8 +49,9 @@ export async function issueDeviceCertificate(clientId: string, csrPem?: string) 
     if ("error" in checked) throw new AppError("UNPROCESSABLE", `The CSR ${checked.error}.`, { "auth.csrPem": checked.error });
     publicKey = checked.publicKey;
   }
-  const issued = await issueCertificate({ ca: await fleetCa(), commonName: clientId, usage: "client", days: DEVICE_CERT_DAYS, publicKey });
+  const issuer = await deviceIssuer();
+  const issued = await issueCertificate({ ca: issuer.ca, commonName: clientId, usage: "client", days: DEVICE_CERT_DAYS, publicKey });
   const { commonName: _cn, ...info } = certInfo(issued.certPem);
-  const row: TCertificateRow = { kind: "DEVICE", ...info, pem: issued.certPem };
+  const row: TCertificateRow = { kind: "DEVICE", ...info, pem: issued.certPem, caId: issuer.caId };
   return { row, certPem: issued.certPem, keyPem: issued.keyPem || null };
 }

@@ -4,6 +4,7 @@ import { db } from "../../db";
 import { createCrl } from "../../pki/x509";
 import { desiredStateChanged } from "../../queue";
 import { fleetCa } from "./fleet-keys";
+import { reissueCrl } from "./revocations";
 
 const REISSUE_AFTER_MS = 7 * 86_400_000; // CRLs are valid 30 days; reissued weekly so brokers never hold an expired one
 
@@ -16,14 +17,21 @@ export async function currentCrl(): Promise<string> {
   return (await db.fleetState.findUniqueOrThrow({ where: { id: 1 } })).crlPem ?? crlPem;
 }
 
-/** Reissues the CRL when it is a week old, as a change of the desired state (so every broker gets it). */
+/** Every device CA's CRL, the fleet CA's first, as one PEM bundle: what brokers hold as crl.pem. */
+export async function currentCrls(): Promise<string> {
+  const [fleet, cas] = await Promise.all([currentCrl(), db.certificateAuthority.findMany({ orderBy: [{ createdAt: "asc" }, { id: "asc" }], select: { crlPem: true } })]);
+  return [fleet, ...cas.map((c) => c.crlPem)].map((p) => p.trim() + "\n").join("");
+}
+
+/** Reissues the CRLs when one is a week old, as a change of the desired state (so every broker gets them). */
 export async function refreshCrlIfDue(): Promise<boolean> {
+  const due = new Date(Date.now() - REISSUE_AFTER_MS);
   const state = await db.fleetState.findUniqueOrThrow({ where: { id: 1 } });
-  if (state.crlIssuedAt && Date.now() - state.crlIssuedAt.getTime() < REISSUE_AFTER_MS) return false;
-  const crlPem = await createCrl(await fleetCa(), []);
+  const staleCa = await db.certificateAuthority.count({ where: { crlIssuedAt: { lt: due } } });
+  if (state.crlIssuedAt && state.crlIssuedAt >= due && staleCa === 0) return false;
   await change(async (tx) => {
-    await tx.fleetState.update({ where: { id: 1 }, data: { crlPem, crlIssuedAt: new Date() } });
-    await desiredStateChanged(tx, "CRL reissued");
+    await reissueCrl(tx);
+    await desiredStateChanged(tx, "CRLs reissued");
   });
   return true;
 }

@@ -3,7 +3,7 @@ import { renderBrokerFiles, type TBrokerFiles } from "@/lib/domain/broker-files"
 import { db } from "../../db";
 import { unseal } from "../../secrets";
 import { pskContext } from "../devices/device-secrets";
-import { currentCrl } from "./current-crl";
+import { currentCrls } from "./current-crl";
 import { probePskKey } from "./fleet-keys";
 
 type TRendered = { revision: bigint; files: TBrokerFiles };
@@ -25,12 +25,13 @@ export async function renderDesiredState(): Promise<TRendered> {
 }
 
 async function render(): Promise<TRendered> {
-  const { revision, devices } = await db.$transaction(
+  const { revision, devices, cas } = await db.$transaction(
     async (tx) => ({
       revision: (await tx.fleetState.findUniqueOrThrow({ where: { id: 1 } })).revision,
       devices: await tx.device.findMany({
         select: { id: true, clientId: true, authType: true, disabled: true, passwordHash: true, pskIdentity: true, pskKeySealed: true },
       }),
+      cas: await tx.certificateAuthority.findMany({ orderBy: [{ createdAt: "asc" }, { id: "asc" }], select: { subjectHash: true, certPem: true } }),
     }),
     { isolationLevel: "RepeatableRead" },
   );
@@ -43,8 +44,10 @@ async function render(): Promise<TRendered> {
       pskIdentity: d.pskIdentity,
       pskKeyHex: d.pskKeySealed ? unseal(d.pskKeySealed, pskContext(d.id)) : null,
     })),
-    crlPem: await currentCrl(),
+    // One CRL per device CA: a broker checking a certificate's revocation needs its issuer's CRL.
+    crlPem: await currentCrls(),
     probePskKeyHex: await probePskKey(),
+    deviceCas: cas,
   });
   return { revision, files };
 }

@@ -1,13 +1,21 @@
 import "server-only";
 import type { TTx } from "../../db";
 import { createCrl } from "../../pki/x509";
+import { caKeys } from "../ca/device-issuer";
 import { fleetCa } from "./fleet-keys";
 
-/** Reissues the fleet CA's CRL with every revoked certificate, inside the revoking transaction. */
+/**
+ * Reissues every device CA's CRL (the fleet CA's and each added CA's) with the certificates it issued that are
+ * revoked, inside the revoking transaction.
+ */
 export async function reissueCrl(tx: TTx): Promise<void> {
-  const revoked = await tx.certificate.findMany({ where: { revokedAt: { not: null } }, select: { serial: true, revokedAt: true } });
-  const crlPem = await createCrl(await fleetCa(), revoked.map((r) => ({ serial: r.serial, revokedAt: r.revokedAt! })));
-  await tx.fleetState.update({ where: { id: 1 }, data: { crlPem, crlIssuedAt: new Date() } });
+  const revoked = await tx.certificate.findMany({ where: { revokedAt: { not: null }, kind: "DEVICE" }, select: { serial: true, revokedAt: true, caId: true } });
+  const of = (caId: string | null) => revoked.filter((r) => r.caId === caId).map((r) => ({ serial: r.serial, revokedAt: r.revokedAt! }));
+  const now = new Date();
+  await tx.fleetState.update({ where: { id: 1 }, data: { crlPem: await createCrl(await fleetCa(), of(null)), crlIssuedAt: now } });
+  for (const ca of await tx.certificateAuthority.findMany({ select: { id: true } })) {
+    await tx.certificateAuthority.update({ where: { id: ca.id }, data: { crlPem: await createCrl(await caKeys(ca.id), of(ca.id)), crlIssuedAt: now } });
+  }
 }
 
 /**
