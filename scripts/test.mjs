@@ -11,12 +11,13 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/lib/chromium/chromium";
 
 const has = (cmd) => spawnSync("sh", ["-c", `command -v ${cmd}`], { stdio: "ignore" }).status === 0;
 
-/** Debian packages the tests use: Chromium for end-to-end tests, Mosquitto for the real fleet. */
+/** Debian packages the tests use: Chromium for end-to-end tests, Mosquitto for the real fleet, OpenSSL for CAs. */
 function ensureDebianPackages() {
   const missing = [
     ...(existsSync(CHROMIUM) ? [] : ["chromium"]),
     ...(has("mosquitto") ? [] : ["mosquitto"]),
     ...(has("mosquitto_pub") ? [] : ["mosquitto-clients"]),
+    ...(has("openssl") ? [] : ["openssl"]),
   ];
   if (missing.length === 0) return;
   if (process.getuid?.() !== 0) throw new Error(`missing Debian packages: run 'apt-get install -y ${missing.join(" ")}' as root`);

@@ -15,18 +15,21 @@ export type TBrokerPki = { caPem: string; serverCertPem: string; serverKeyPem: s
 
 const BIND = "127.0.0.1";
 
-/** Installs Debian's mosquitto when it is missing (as root), or says exactly what to run. */
+// Debian's mosquitto and its clients; openssl names device CAs the way brokers look them up.
+const PACKAGES = ["mosquitto", "mosquitto-clients", "openssl"];
+
+/** Installs Debian's mosquitto (and openssl) when missing (as root), or says exactly what to run. */
 export function ensureMosquittoInstalled(): void {
-  const has = () => spawnSync("sh", ["-c", "command -v mosquitto && command -v mosquitto_pub"], { stdio: "ignore" }).status === 0;
+  const has = () => spawnSync("sh", ["-c", "command -v mosquitto && command -v mosquitto_pub && command -v openssl"], { stdio: "ignore" }).status === 0;
   if (has()) return;
-  if (process.getuid?.() !== 0) throw new Error("mosquitto is not installed: run `apt-get install -y mosquitto mosquitto-clients` as root");
+  if (process.getuid?.() !== 0) throw new Error(`mosquitto is not installed: run \`apt-get install -y ${PACKAGES.join(" ")}\` as root`);
   const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-  let r = spawnSync("apt-get", ["install", "-y", "-qq", "mosquitto", "mosquitto-clients"], { stdio: "inherit", env });
+  let r = spawnSync("apt-get", ["install", "-y", "-qq", ...PACKAGES], { stdio: "inherit", env });
   if (r.status !== 0) {
     spawnSync("apt-get", ["update", "-qq"], { stdio: "inherit", env });
-    r = spawnSync("apt-get", ["install", "-y", "-qq", "mosquitto", "mosquitto-clients"], { stdio: "inherit", env });
+    r = spawnSync("apt-get", ["install", "-y", "-qq", ...PACKAGES], { stdio: "inherit", env });
   }
-  if (r.status !== 0 || !has()) throw new Error("could not install mosquitto with apt-get: install mosquitto and mosquitto-clients, then retry");
+  if (r.status !== 0 || !has()) throw new Error(`could not install ${PACKAGES.join(", ")} with apt-get: install them, then retry`);
   // Debian starts its own system broker on 1883; the fleet does not use it.
   spawnSync("sh", ["-c", "systemctl disable --now mosquitto 2>/dev/null || service mosquitto stop 2>/dev/null || true"], { stdio: "ignore" });
 }
