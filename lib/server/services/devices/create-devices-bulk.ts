@@ -25,7 +25,12 @@ function rejected(count: number, fields: Record<string, string>): AppError {
 export async function createDevicesBulk({ actor, input }: TCreateDevicesBulkOptions): Promise<TDeviceBulkCreated> {
   const checked = await validateBulkDevices(input);
   if (!checked.ok) throw rejected(new Set(checked.errors.map((e) => e.row)).size, bulkErrorFields(checked.errors));
-  const prepared = await Promise.all(checked.devices.map(async (d) => ({ d, credential: await newCredential(d.auth, d.clientId) })));
+  const prepared = await Promise.all(
+    checked.devices.map(async (d, i) => {
+      const key = checked.csrKeys[i];
+      return { d, credential: await newCredential(d.auth.type === "x509" && key ? { type: "x509", verifiedKey: key } : d.auth, d.clientId) };
+    }),
+  );
   const clientIds = prepared.map(({ d }) => d.clientId);
   const batch = await change(
     async (tx) => {

@@ -22,7 +22,8 @@ export type TNewCredential = {
   secret: TDeviceSecret;
 };
 
-export type TAuthRequest = { type: "password" } | { type: "psk" } | { type: "x509"; csrPem?: string };
+/** A CSR may arrive already verified (a bulk import checks every row first): its key is then certified as is. */
+export type TAuthRequest = { type: "password" } | { type: "psk" } | { type: "x509"; csrPem?: string; verifiedKey?: CryptoKey };
 
 /**
  * A fresh dedicated secret: a 190-bit password kept only as the broker's hash; a 256-bit TLS-PSK key sealed at
@@ -38,14 +39,14 @@ export async function newCredential(auth: TAuthRequest, clientId: string, id: st
     const pskKey = randomBytes(32).toString("hex");
     return { row: { id, authType: "PSK", pskIdentity: clientId, pskKeySealed: seal(pskKey, pskContext(id)) }, certificate: null, secret: { pskIdentity: clientId, pskKey } };
   }
-  const certificate = await issueDeviceCertificate(clientId, auth.csrPem);
+  const certificate = await issueDeviceCertificate(clientId, auth.verifiedKey ?? auth.csrPem);
   return { row: { id, authType: "X509" }, certificate: certificate.row, secret: { certPem: certificate.certPem, ...(certificate.keyPem ? { keyPem: certificate.keyPem } : {}) } };
 }
 
-export async function issueDeviceCertificate(clientId: string, csrPem?: string) {
-  let publicKey: CryptoKey | undefined;
-  if (csrPem !== undefined) {
-    const checked = await verifyCsr(csrPem, clientId);
+export async function issueDeviceCertificate(clientId: string, csr?: string | CryptoKey) {
+  let publicKey = typeof csr === "string" ? undefined : csr;
+  if (typeof csr === "string") {
+    const checked = await verifyCsr(csr, clientId);
     if ("error" in checked) throw new AppError("UNPROCESSABLE", `The CSR ${checked.error}.`, { "auth.csrPem": checked.error });
     publicKey = checked.publicKey;
   }

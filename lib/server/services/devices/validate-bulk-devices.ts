@@ -4,7 +4,8 @@ import { db } from "../../db";
 import { fieldErrors } from "../../parse-input";
 import { verifyCsr } from "../../pki/x509";
 
-export type TBulkValidation = { ok: true; devices: TDeviceCreate[] } | { ok: false; errors: TBulkRowError[] };
+/** On success each device comes with its CSR's verified public key, if it brought a CSR. */
+export type TBulkValidation = { ok: true; devices: TDeviceCreate[]; csrKeys: (CryptoKey | undefined)[] } | { ok: false; errors: TBulkRowError[] };
 
 const CHUNK = 5_000;
 
@@ -34,14 +35,15 @@ export async function validateBulkDevices(input: unknown): Promise<TBulkValidati
     const taken = await db.device.findMany({ where: { clientId: { in: ids.slice(i, i + CHUNK) } }, select: { clientId: true } });
     for (const t of taken) errors.push({ row: firstRow.get(t.clientId)!, field: "clientId", reason: "is already in use" });
   }
-  await Promise.all(
+  const csrKeys = await Promise.all(
     rows.map(async ({ row, d }) => {
-      if (d.auth.type !== "x509" || d.auth.csrPem === undefined) return;
+      if (d.auth.type !== "x509" || d.auth.csrPem === undefined) return undefined;
       const checked = await verifyCsr(d.auth.csrPem, d.clientId);
       if ("error" in checked) errors.push({ row, field: "auth.csrPem", reason: checked.error });
+      return "error" in checked ? undefined : checked.publicKey;
     }),
   );
-  return errors.length ? { ok: false, errors: errors.sort((a, b) => a.row - b.row) } : { ok: true, devices: rows.map((r) => r.d) };
+  return errors.length ? { ok: false, errors: errors.sort((a, b) => a.row - b.row) } : { ok: true, devices: rows.map((r) => r.d), csrKeys };
 }
 
 /** The API's error for a rejected import: every bad row as `devices.<row>.<field>`. */
