@@ -4,25 +4,10 @@ import { fork } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import mqtt, { type MqttClient } from "mqtt";
-import { PSK_CIPHERS } from "@/lib/domain/mosquitto-conf";
+import type { MqttClient } from "mqtt";
+import { connectPsk } from "@/lib/fleet/testing/psk-client";
 
 type THolderArgs = { port: number; devices: { pskIdentity: string; pskKey: string }[] };
-
-export function connectPsk(port: number, identity: string, keyHex: string): Promise<MqttClient> {
-  const client = mqtt.connect(`mqtts://127.0.0.1:${port}`, {
-    clientId: identity,
-    protocolVersion: 5,
-    reconnectPeriod: 0,
-    keepalive: 300,
-    connectTimeout: 30_000,
-    ...({ pskCallback: () => ({ psk: Buffer.from(keyHex, "hex"), identity }), ciphers: PSK_CIPHERS, maxVersion: "TLSv1.2", checkServerIdentity: () => undefined } as object),
-  });
-  return new Promise((resolve, reject) => {
-    client.once("connect", () => resolve(client));
-    client.once("error", (e) => (client.end(true), reject(e)));
-  });
-}
 
 async function hold(a: THolderArgs) {
   const clients: MqttClient[] = [];

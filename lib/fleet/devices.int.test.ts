@@ -18,6 +18,7 @@ import { rotateDeviceCredential } from "@/lib/server/services/devices/rotate-dev
 import { updateDevice } from "@/lib/server/services/devices/update-device";
 import { validateBulkDevices } from "@/lib/server/services/devices/validate-bulk-devices";
 import { testActor, unique } from "@/lib/server/testing/fixtures";
+import { connectPsk } from "./testing/psk-client";
 import { connectDevice, eventually, type TTestFleet } from "./testing/test-fleet";
 import { fleetSuite } from "./testing/fleet-suite";
 
@@ -71,6 +72,27 @@ describe("device credentials against the real fleet", () => {
     expect(execFileSync("openssl", ["crl", "-noout", "-text"], { input: crl, encoding: "utf8" }).toUpperCase()).toContain(
       (await db.certificate.findFirstOrThrow({ where: { deviceId: created.device.id } })).serial.toUpperCase(),
     );
+  }, 120_000);
+
+  it("TLS-PSK and password devices revoked: their open sessions on every broker are closed and they are refused", async () => {
+    const psk = await createDevice({ actor, input: { clientId: `rv-psk-${unique()}`, tags: [], auth: { type: "psk" } } });
+    const pw = await createDevice({ actor, input: { clientId: `rv-pw-${unique()}`, tags: [], auth: { type: "password" } } });
+    const pskFlags = ["--psk-identity", psk.device.clientId, "--psk", psk.secret.pskKey!];
+    const pwFlags = ["--cafile", caFile(), "-u", pw.device.clientId, "-P", pw.secret.password!];
+    await everywhere((b) => pub(b.ports.psk, psk.device.clientId, pskFlags) && pub(b.ports.tlsPassword, pw.device.clientId, pwFlags), "both devices usable");
+    const sessions = await Promise.all(
+      suite.fleet.brokers.flatMap((b) => [
+        connectPsk(b.ports.psk, psk.device.clientId, psk.secret.pskKey!),
+        connectDevice(b.ports.tlsPassword, suite.fleet.caPem, { clientId: pw.device.clientId, username: pw.device.clientId, password: pw.secret.password! }),
+      ]),
+    );
+    const closed = Promise.all(sessions.map((c) => new Promise<void>((r) => c.once("close", () => r()))));
+    await revokeDevice({ actor, id: psk.device.id });
+    await revokeDevice({ actor, id: pw.device.id });
+    await closed;
+    await everywhere((b) => !pub(b.ports.psk, psk.device.clientId, pskFlags), "refusal of the revoked PSK");
+    await everywhere((b) => !pub(b.ports.tlsPassword, pw.device.clientId, pwFlags), "refusal of the revoked password");
+    expect(await db.device.findUniqueOrThrow({ where: { id: psk.device.id } })).toMatchObject({ pskKeySealed: null, pskIdentity: null });
   }, 120_000);
 
   it("X.509 with a generated key, TLS-PSK and password: each connects; rotated, the old secret is refused and the new one works", async () => {
