@@ -106,7 +106,7 @@ export function writeBrokerDir(o: TWriteBrokerOptions): void {
   }
 }
 
-async function waitForPort(port: number, pid: number, what: string, logFile: string, timeoutMs = 10_000) {
+export async function waitForPort(port: number, pid: number, what: string, logFile: string, timeoutMs = 10_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (!alive(pid)) throw new Error(`${what} exited at start; see ${logFile}:\n${tail(logFile)}`);

@@ -1,0 +1,53 @@
+// MQTT topic names and filters as the MQTT 3.1.1 and 5 specifications define them (sections 4.7), and the match
+// Mosquitto performs. Pure; used by the ACL validator, the simulator and the renderer alike.
+
+export const MAX_TOPIC_BYTES = 65_535;
+
+const utf8Bytes = (s: string) => Buffer.byteLength(s, "utf8");
+
+/** Why a string is not a valid topic name (what a client publishes to), or null. */
+export function topicNameProblem(topic: string): string | null {
+  const common = commonProblem(topic);
+  if (common) return common;
+  if (/[+#]/.test(topic)) return "must not contain the wildcards + or # (a topic name is published to, not subscribed to)";
+  return null;
+}
+
+/** Why a string is not a valid topic filter (what a client subscribes to), or null. */
+export function topicFilterProblem(filter: string): string | null {
+  const common = commonProblem(filter);
+  if (common) return common;
+  const levels = filter.split("/");
+  for (let i = 0; i < levels.length; i++) {
+    const level = levels[i]!;
+    if (level.includes("#") && (level !== "#" || i !== levels.length - 1)) return "may use # only as the whole last level (e.g. a/b/#)";
+    if (level.includes("+") && level !== "+") return "may use + only as a whole level (e.g. a/+/c)";
+  }
+  return null;
+}
+
+function commonProblem(s: string): string | null {
+  if (s.length === 0) return "must not be empty";
+  if (s.includes("\u0000")) return "must not contain U+0000";
+  if (utf8Bytes(s) > MAX_TOPIC_BYTES) return `must be at most ${MAX_TOPIC_BYTES} bytes of UTF-8`;
+  if (/[\uD800-\uDFFF]/.test(s.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g, ""))) return "must be well-formed UTF-8 (it has a lone surrogate)";
+  return null;
+}
+
+/**
+ * Whether a topic filter matches a topic name, as Mosquitto's mosquitto_topic_matches_sub does: `+` one level,
+ * `#` this level and all below (including the parent: `a/#` matches `a`), and a filter starting with a wildcard
+ * never matches a topic starting with `$`.
+ */
+export function filterMatches(filter: string, topic: string): boolean {
+  if (topic.startsWith("$") && (filter.startsWith("+") || filter.startsWith("#"))) return false;
+  const f = filter.split("/");
+  const t = topic.split("/");
+  for (let i = 0; i < f.length; i++) {
+    const level = f[i]!;
+    if (level === "#") return i === f.length - 1;
+    if (i >= t.length) return false;
+    if (level !== "+" && level !== t[i]) return false;
+  }
+  return f.length === t.length;
+}

@@ -1,0 +1,45 @@
+import { z } from "zod";
+
+// The broker's own vocabulary (Mosquitto's dynamic security plugin), as the ad hoc simulator takes it.
+export const ACL_TYPES = ["publishClientSend", "publishClientReceive", "subscribeLiteral", "subscribePattern", "unsubscribeLiteral", "unsubscribePattern"] as const;
+export const ACL_ACTIONS = ["publish", "subscribe", "receive", "unsubscribe"] as const;
+
+const ZName = (what: string) => z.string({ error: "is required" }).min(1, "is required").max(200, `must be at most 200 characters for a ${what}`);
+const ZPriority = z.number({ error: "must be a whole number" }).int("must be a whole number").min(-1_000_000, "must be at least -1000000").max(1_000_000, "must be at most 1000000");
+
+export const ZAclRule = z.strictObject({
+  acltype: z.enum(ACL_TYPES, { error: `must be one of ${ACL_TYPES.join(", ")}` }),
+  topic: z.string({ error: "is required" }),
+  priority: ZPriority.default(-1),
+  allow: z.boolean({ error: "must be true or false" }),
+});
+
+export const ZAclRole = z.strictObject({
+  rolename: ZName("role"),
+  acls: z.array(ZAclRule, { error: "must be a list of rules" }).max(1_000, "must hold at most 1000 rules").default([]),
+});
+
+const ZRoleRef = z.strictObject({ rolename: ZName("role"), priority: ZPriority.default(-1) });
+const ZGroupRef = z.strictObject({ groupname: ZName("group"), priority: ZPriority.default(-1) });
+
+export const ZDefaultAccess = z.strictObject({
+  publishClientSend: z.boolean({ error: "must be true or false" }).default(false),
+  publishClientReceive: z.boolean({ error: "must be true or false" }).default(true),
+  subscribe: z.boolean({ error: "must be true or false" }).default(false),
+  unsubscribe: z.boolean({ error: "must be true or false" }).default(true),
+});
+
+export const ZSimulateAdHoc = z.strictObject({
+  roles: z.array(ZAclRole, { error: "must be a list of roles" }).max(1_000, "must hold at most 1000 roles"),
+  groups: z.array(z.strictObject({ groupname: ZName("group"), roles: z.array(ZRoleRef).max(1_000).default([]) })).max(1_000, "must hold at most 1000 groups").default([]),
+  client: z.strictObject({
+    username: ZName("username"),
+    clientid: z.string().max(65_535).default(""),
+    roles: z.array(ZRoleRef).max(1_000).default([]),
+    groups: z.array(ZGroupRef).max(1_000).default([]),
+  }),
+  defaultACLAccess: ZDefaultAccess.default({ publishClientSend: false, publishClientReceive: true, subscribe: false, unsubscribe: true }),
+  action: z.enum(ACL_ACTIONS, { error: `must be one of ${ACL_ACTIONS.join(", ")}` }),
+  topic: z.string({ error: "is required" }),
+});
+export type TSimulateAdHoc = z.infer<typeof ZSimulateAdHoc>;
