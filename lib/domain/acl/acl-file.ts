@@ -56,9 +56,14 @@ export function parseAclFile(text: string): TAclFile {
 function substitute(topic: string, clientId: string, username: string | null): string {
   let out = "";
   for (let i = 0; i < topic.length; i++) {
-    if (topic[i] === "%" && topic[i + 1] === "c") (out += clientId), i++;
-    else if (topic[i] === "%" && topic[i + 1] === "u" && username !== null) (out += username), i++;
-    else out += topic[i];
+    const next = topic[i] === "%" ? topic[i + 1] : undefined;
+    const value = next === "c" ? clientId : next === "u" ? username : null;
+    if (value === null) {
+      out += topic[i];
+    } else {
+      out += value;
+      i++;
+    }
   }
   return out;
 }
