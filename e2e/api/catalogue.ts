@@ -83,6 +83,9 @@ export const SAMPLES: Record<TApiName, (r: APIRequestContext) => Promise<TSample
   createCa: async () => ({ body: { commonName: `Sample CA ${unique()}`, algorithm: "ecdsa-p256", validityDays: 365 } }),
   importCa: async () => ({ body: opensslRootCa() }),
   getCrl: async () => ({}),
+  simulateAccess: async () => ({
+    body: { roles: [{ rolename: "sensor", acls: [{ acltype: "publishClientSend", topic: "a/#", allow: true }] }], client: { username: "u", roles: [{ rolename: "sensor" }] }, action: "publish", topic: "a/b" },
+  }),
   listAudit: async () => ({}),
   verifyAudit: async () => ({}),
 };

@@ -6,6 +6,7 @@ import type { MqttClient } from "mqtt";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/server/db";
 import { AppError } from "@/lib/server/errors";
+import { simulateAccess } from "@/lib/server/services/acl/simulate-access";
 import { createCa } from "@/lib/server/services/ca/create-ca";
 import { findCas } from "@/lib/server/services/ca/find-cas";
 import { importCa } from "@/lib/server/services/ca/import-ca";
@@ -292,5 +293,28 @@ describe("device CAs against the real fleet", () => {
     expect(issuerOf(d.secret.certPem!)).toContain(ca.commonName);
     const flags = certFlags(d.device.clientId, d.secret.certPem!, d.secret.keyPem!);
     await everywhere((b) => pub(b.ports.mtls, d.device.clientId, flags), "a certificate from the imported CA");
+  }, 120_000);
+});
+
+describe("access simulator for stored devices against the fleet", () => {
+  it("predicts what every broker enforces for a device, and names the deciding acl_file line", async () => {
+    const d = await createDevice({ actor, input: { clientId: `sim-${unique()}`, tags: [], auth: { type: "password" } } });
+    const topics = [`devices/${d.device.clientId}/t`, `devices/other-${unique()}/t`, "a/b"];
+    for (const b of suite.fleet.brokers) {
+      const c = await eventually(() => connectDevice(b.ports.tlsPassword, suite.fleet.caPem, { clientId: d.device.clientId, username: d.device.clientId, password: d.secret.password! }).catch(() => null), `a connection to ${b.name}`, 30_000, 200);
+      try {
+        for (const topic of topics) {
+          const predicted = await simulateAccess({ deviceId: d.device.id, action: "publish", topic });
+          const actual = await publishOutcome(c, topic);
+          expect(actual, `${topic} on ${b.name}: ${JSON.stringify(predicted.decidedBy)}`).toBe(predicted.allowed ? "accepted" : "refused");
+        }
+      } finally {
+        await c.endAsync(true);
+      }
+    }
+    expect(await simulateAccess({ deviceId: d.device.id, action: "publish", topic: topics[0]! })).toMatchObject({ allowed: true, model: "acl_file", decidedBy: { kind: "rule", source: "pattern", text: "pattern readwrite devices/%u/#" } });
+    expect(await simulateAccess({ deviceId: d.device.id, action: "receive", topic: topics[1]! })).toMatchObject({ allowed: false, decidedBy: { kind: "none" } });
+    await revokeDevice({ actor, id: d.device.id });
+    expect(await simulateAccess({ deviceId: d.device.id, action: "publish", topic: topics[0]! })).toMatchObject({ allowed: false, decidedBy: { kind: "connection" } });
   }, 120_000);
 });

@@ -2,6 +2,7 @@
 // spec from here, the gate enforces it, the OpenAPI document is generated from it, and a test walks it.
 import { z } from "zod";
 import type { TPermission } from "@/lib/domain/permissions";
+import { ZSimulate, ZSimulation } from "./acl";
 import { ZAuditEvent, ZAuditQuery, ZAuditVerify } from "./audit";
 import { listOf, ZEmpty, ZIdParams } from "./common";
 import { ZBroker, ZBrokerCreate } from "./broker";
@@ -129,6 +130,10 @@ export const API = {
     body: ZCaImport, response: ZCa, status: 201, audit: "ca.import" }),
   getCrl: spec({ method: "GET", path: "/api/v1/ca/crl", permission: "public", tag: "Certificates",
     summary: "The current CRL of every device CA (PEM bundle, the fleet CA's first), as pushed to every broker" }),
+
+  simulateAccess: spec({ method: "POST", path: "/api/v1/acl/simulate", permission: "inventory.read", tag: "Roles and ACLs",
+    summary: "Allowed or denied, and the rule or default that decided: for an ad hoc policy in the dynamic security plugin's vocabulary (evaluated exactly as Mosquitto 2.0's plugin does), or for a stored device as the fleet's brokers enforce it now",
+    body: ZSimulate, response: ZSimulation }),
 
   listAudit: spec({ method: "GET", path: "/api/v1/audit", permission: "audit.read", tag: "Audit",
     summary: "Audit events, newest first, filtered and paged", query: ZAuditQuery, response: listOf(ZAuditEvent) }),

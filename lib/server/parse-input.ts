@@ -45,7 +45,7 @@ function invalid(where: string, fields: TFieldErrors): AppError {
 export function fieldErrors(error: z.ZodError): TFieldErrors {
   // No prototype: a field named "__proto__" or "constructor" must be reported, not resolved to Object's.
   const out: TFieldErrors = Object.create(null) as TFieldErrors;
-  for (const issue of error.issues) {
+  for (const issue of flatten(error.issues)) {
     const keys = issue.code === "unrecognized_keys" ? issue.keys.map((k) => [...issue.path, k]) : [issue.path];
     for (const path of keys) {
       const field = path.map(String).join(".") || "body";
@@ -53,4 +53,13 @@ export function fieldErrors(error: z.ZodError): TFieldErrors {
     }
   }
   return out;
+}
+
+/** A value that fits none of a union's forms is reported against the form it came closest to (fewest issues). */
+function flatten(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue[] {
+  return issues.flatMap((issue) => {
+    if (issue.code !== "invalid_union" || issue.errors.length === 0) return [issue];
+    const closest = issue.errors.reduce((a, b) => (b.length < a.length ? b : a));
+    return flatten(closest.map((i) => ({ ...i, path: [...issue.path, ...i.path] })));
+  });
 }

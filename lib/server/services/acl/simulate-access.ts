@@ -1,0 +1,30 @@
+import "server-only";
+import type { z } from "zod";
+import { decideAclFile, parseAclFile } from "@/lib/domain/acl/acl-file";
+import { decideDynsec } from "@/lib/domain/acl/dynsec";
+import type { ZSimulate, ZSimulation } from "@/lib/schemas/acl";
+import { db } from "../../db";
+import { notFound } from "../../errors";
+import { renderDesiredState } from "../fleet/render-desired-state";
+
+type TSimulation = z.infer<typeof ZSimulation>;
+
+/**
+ * Allowed or denied, and what decided it. The ad hoc form is evaluated as Mosquitto's dynamic security plugin
+ * does; a stored device as the fleet's brokers enforce it now: the acl_file rendered from Postgres, for the
+ * identity the device connects with (its client id is its username on every device listener).
+ */
+export async function simulateAccess(input: z.infer<typeof ZSimulate>): Promise<TSimulation> {
+  if (!("deviceId" in input)) {
+    const { allowed, decidedBy } = decideDynsec({ roles: input.roles, groups: input.groups, client: input.client, defaultACLAccess: input.defaultACLAccess }, input.action, input.topic);
+    return { allowed, model: "dynsec", decidedBy };
+  }
+  const device = await db.device.findUnique({ where: { id: input.deviceId }, select: { clientId: true, authType: true, disabled: true, passwordHash: true, pskKeySealed: true, certificates: { where: { revokedAt: null }, select: { id: true } } } });
+  if (!device) throw notFound("Device");
+  const credential = device.authType === "PASSWORD" ? device.passwordHash : device.authType === "PSK" ? device.pskKeySealed : device.certificates.length > 0;
+  if (!credential) return { allowed: false, model: "acl_file", decidedBy: { kind: "connection", reason: "the device has no valid credential (revoked): brokers refuse its connection" } };
+  if (device.disabled && device.authType !== "X509") return { allowed: false, model: "acl_file", decidedBy: { kind: "connection", reason: "the device is disabled: brokers refuse its connection" } };
+  const { files, revision } = await renderDesiredState();
+  const { allowed, decidedBy } = decideAclFile(parseAclFile(files.acl), { username: device.clientId, clientId: device.clientId }, input.action, input.topic);
+  return { allowed, model: "acl_file", decidedBy: { ...decidedBy, revision: revision.toString() } };
+}
