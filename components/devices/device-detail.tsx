@@ -5,6 +5,7 @@ import { useState } from "react";
 import { SyncStateBadge } from "@/components/brokers/sync-state-badge";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
+import { AccessCheck } from "@/components/acl/access-check";
 import { Card, CardHeader } from "@/components/ui/card";
 import { Dialog } from "@/components/ui/dialog";
 import { Table, Td, Th } from "@/components/ui/table";
@@ -105,6 +106,7 @@ export function DeviceDetail({ id, canManage }: { id: string; canManage: boolean
           </Table>
         </Card>
       ) : null}
+      <AccessCheck deviceId={d.id} clientId={d.clientId} />
       <Dialog open={rotated !== null} onOpenChange={(o) => !o && setRotated(null)} title={d.authType === "X509" ? "Renewed certificate" : "New secret"} description="Shown once.">
         <div className="max-h-[70vh] overflow-y-auto">{rotated ? <ConnectionBundle result={rotated} /> : null}</div>
       </Dialog>

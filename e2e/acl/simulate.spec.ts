@@ -1,0 +1,65 @@
+import { expect, test } from "@playwright/test";
+import { bearer, signInAs, unique } from "../fixtures";
+
+const adHoc = (over: Record<string, unknown> = {}) => ({
+  roles: [
+    { rolename: "sensor", acls: [{ acltype: "publishClientSend", topic: "plant/+/telemetry", priority: 5, allow: true }, { acltype: "publishClientSend", topic: "plant/#", allow: false }] },
+  ],
+  client: { username: "s-1", roles: [{ rolename: "sensor", priority: 1 }] },
+  action: "publish",
+  topic: "plant/a/telemetry",
+  ...over,
+});
+
+test("the device page says what the brokers enforce for it and which line decides; a bad topic is named beside the field", async ({ page, request }) => {
+  const clientId = `acl-${unique()}`;
+  const res = await request.post("/api/v1/devices", { headers: bearer("OPERATOR"), data: { clientId, auth: { type: "password" } } });
+  const { device } = (await res.json()) as { device: { id: string } };
+  await signInAs(page, "AUDITOR");
+  await page.goto(`/devices/${device.id}`);
+  await page.getByRole("button", { name: "Check" }).click();
+  const result = page.getByRole("status").filter({ hasText: /allowed|denied/ });
+  await expect(result).toContainText("allowed");
+  await expect(result).toContainText("pattern readwrite devices/%u/#");
+  await page.getByLabel("Topic").fill("plant/other");
+  await page.getByRole("button", { name: "Check" }).click();
+  await expect(result).toContainText("denied");
+  await expect(result).toContainText("no rule matched");
+  await page.getByLabel("Topic").fill("plant/#");
+  await page.getByRole("button", { name: "Check" }).click();
+  await expect(page.getByText("must not contain the wildcards + or #")).toBeVisible();
+  await page.getByLabel("Action").selectOption("subscribe");
+  await page.getByRole("button", { name: "Check" }).click();
+  await expect(result).toContainText("acl_file does not restrict subscriptions");
+});
+
+test("the ad hoc simulator decides as the dynamic security plugin and names the rule", async ({ request }) => {
+  const allowed = await request.post("/api/v1/acl/simulate", { headers: bearer("AUDITOR"), data: adHoc() });
+  expect(allowed.status()).toBe(200);
+  expect(await allowed.json()).toMatchObject({ allowed: true, model: "dynsec", decidedBy: { kind: "rule", via: "client", rolename: "sensor", acl: { topic: "plant/+/telemetry", priority: 5, allow: true }, index: 0 } });
+  const denied = await request.post("/api/v1/acl/simulate", { headers: bearer("AUDITOR"), data: adHoc({ topic: "plant/a/config" }) });
+  expect(await denied.json()).toMatchObject({ allowed: false, decidedBy: { kind: "rule", acl: { topic: "plant/#", allow: false }, index: 1 } });
+  const byDefault = await request.post("/api/v1/acl/simulate", { headers: bearer("AUDITOR"), data: adHoc({ action: "subscribe", topic: "$CONTROL/x", defaultACLAccess: { publishClientSend: true, publishClientReceive: true, subscribe: true, unsubscribe: true } }) });
+  expect(await byDefault.json()).toMatchObject({ allowed: false, decidedBy: { kind: "default", setting: "subscribe", reason: "no rule matched; the default never opens $CONTROL topics" } });
+});
+
+test("bad policies are refused with the rule's index and reason", async ({ request }) => {
+  const bad = async (data: unknown) => {
+    const r = await request.post("/api/v1/acl/simulate", { headers: bearer("AUDITOR"), data });
+    expect(r.status()).toBe(422);
+    return ((await r.json()) as { error: { fields: Record<string, string> } }).error.fields;
+  };
+  const rule = (topic: string, acltype = "subscribePattern") => adHoc({ roles: [{ rolename: "sensor", acls: [{ acltype: "publishClientSend", topic: "ok", allow: true }, { acltype, topic, allow: true }] }] });
+  expect(await bad(rule("a/#/b"))).toEqual({ "roles.0.acls.1.topic": "may use # only as the whole last level (e.g. a/b/#)" });
+  expect(await bad(rule("a/b+"))).toEqual({ "roles.0.acls.1.topic": "may use + only as a whole level (e.g. a/+/c)" });
+  expect(await bad(rule("a/\u0000"))).toEqual({ "roles.0.acls.1.topic": "must not contain U+0000" });
+  expect(await bad(rule(""))).toEqual({ "roles.0.acls.1.topic": "must not be empty" });
+  expect(await bad(rule("x".repeat(65_536)))).toEqual({ "roles.0.acls.1.topic": "must be at most 65535 bytes of UTF-8" });
+  expect(await bad(rule("a", "publishEverything"))).toEqual({ "roles.0.acls.1.acltype": expect.stringMatching(/^must be one of publishClientSend/) });
+  expect(await bad(adHoc({ client: { username: "s-1", roles: [{ rolename: "sensor", priority: 10_000_000 }] } }))).toEqual({ "client.roles.0.priority": "must be at most 1000000" });
+  expect(await bad(adHoc({ topic: "plant/+/telemetry" }))).toEqual({ topic: "must not contain the wildcards + or # (a topic name is published to, not subscribed to)" });
+  const many = Array.from({ length: 10_000 }, (_, i) => ({ acltype: "publishClientSend", topic: `t/${i}`, allow: true }));
+  expect(await bad(adHoc({ roles: [{ rolename: "sensor", acls: many }] }))).toEqual({ "roles.0.acls": "must hold at most 1000 rules" });
+  const missing = await request.post("/api/v1/acl/simulate", { headers: bearer("AUDITOR"), data: { deviceId: "00000000-0000-4000-8000-000000000000", action: "publish", topic: "a" } });
+  expect(missing.status()).toBe(404);
+});
