@@ -12,10 +12,10 @@ import type { ZSimulation } from "@/lib/schemas/acl";
 type TSimulation = z.infer<typeof ZSimulation>;
 
 const ACTIONS = [
-  { value: "publish", label: "publish to" },
-  { value: "receive", label: "receive a message on" },
-  { value: "subscribe", label: "subscribe to" },
-  { value: "unsubscribe", label: "unsubscribe from" },
+  { value: "publish", label: "Publish" },
+  { value: "receive", label: "Receive a message" },
+  { value: "subscribe", label: "Subscribe" },
+  { value: "unsubscribe", label: "Unsubscribe" },
 ] as const;
 
 function explain(r: TSimulation): string {
@@ -41,7 +41,7 @@ export function AccessCheck({ deviceId, clientId }: { deviceId: string; clientId
         <Field label="Action" error={fields.action}>
           {(p) => (
             <Select {...p} value={action} onChange={(e) => setAction(e.target.value as typeof action)} className="w-56">
-              {ACTIONS.map((a) => <option key={a.value} value={a.value}>{`${clientId} may ${a.label}`}</option>)}
+              {ACTIONS.map((a) => <option key={a.value} value={a.value}>{a.label}</option>)}
             </Select>
           )}
         </Field>

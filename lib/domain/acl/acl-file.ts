@@ -95,5 +95,5 @@ export function decideAclFile(acl: TAclFile, client: { username: string | null; 
     if (rule.access === 0) return { allowed: false, decidedBy: { kind: "rule", source: "pattern", line: rule.line, text: rule.text } };
     if (rule.access & want) return { allowed: true, decidedBy: { kind: "rule", source: "pattern", line: rule.line, text: rule.text } };
   }
-  return { allowed: false, decidedBy: { kind: "none", reason: "no rule matched: acl_file denies" } };
+  return { allowed: false, decidedBy: { kind: "none", reason: "no rule matched, so acl_file denies" } };
 }
