@@ -5,7 +5,7 @@ import fc from "fast-check";
 import type { MqttClient } from "mqtt";
 import { describe, expect, it } from "vitest";
 import { decideDynsec, type TAclType, type TAction, type TDefaultAccess, type TDynsecPolicy, type TRole, type TRule } from "@/lib/domain/acl/dynsec";
-import { startDynsecBroker, type TDynsecConfig } from "./testing/acl-broker";
+import { delivered, notAuthorised, publishAllowed, startDynsecBroker, type TDynsecConfig } from "./testing/acl-broker";
 
 const CASES = Number(process.env.FLEETWARD_ACL_CASES ?? 240);
 const SEED = Number(process.env.FLEETWARD_ACL_SEED ?? Date.now() % 2_147_483_647);
@@ -87,29 +87,15 @@ function configFor(cases: readonly TCase[], defaults: TDefaultAccess): TDynsecCo
   };
 }
 
-/** PUBACK/SUBACK "not authorised" (0x87 in MQTT 5). A SUBACK error carries the packet with the granted codes. */
-const isDenied = (e: unknown) => {
-  const x = e as { code?: number; packet?: { granted?: number[] } };
-  return [128, 135].includes(x.code ?? x.packet?.granted?.[0] ?? -1);
-};
-
 async function observe(c: TCase, client: MqttClient, publisher: MqttClient): Promise<boolean> {
-  if (c.action === "publish") return client.publishAsync(c.topic, "x", { qos: 1 }).then(() => true, (e: unknown) => (isDenied(e) ? false : Promise.reject(e)));
-  if (c.action === "subscribe") return client.subscribeAsync(c.topic, { qos: 0 }).then(() => true, (e: unknown) => (isDenied(e) ? false : Promise.reject(e)));
+  if (c.action === "publish") return publishAllowed(client, c.topic);
+  if (c.action === "subscribe") return client.subscribeAsync(c.topic, { qos: 0 }).then(() => true, (e: unknown) => (notAuthorised(e) ? false : Promise.reject(e)));
   if (c.action === "unsubscribe") {
     const packet = (await client.unsubscribeAsync(c.topic)) as { granted?: number[]; reasonCode?: number } | undefined;
     const code = packet?.granted?.[0] ?? packet?.reasonCode ?? 0;
     return code < 0x80;
   }
-  // Receive: the probe, then a sentinel the client surely gets; the broker keeps one publisher's order.
-  const sentinel = `fw-sentinel/${c.id}`;
-  await client.subscribeAsync([c.topic, sentinel], { qos: 1 });
-  let got = false;
-  const done = new Promise<void>((resolve) => client.on("message", (topic) => (topic === sentinel ? resolve() : topic === c.topic && (got = true))));
-  await publisher.publishAsync(c.topic, "probe", { qos: 1 });
-  await publisher.publishAsync(sentinel, "end", { qos: 1 });
-  await done;
-  return got;
+  return delivered(client, publisher, c.topic, `fw-sentinel/${c.id}`);
 }
 
 describe("dynsec simulator vs Mosquitto's dynamic security plugin", () => {

@@ -6,7 +6,7 @@ import type { MqttClient } from "mqtt";
 import { describe, expect, it } from "vitest";
 import { decideAclFile, parseAclFile } from "@/lib/domain/acl/acl-file";
 import type { TAction } from "@/lib/domain/acl/dynsec";
-import { startAclFileBroker, type TAclFileBroker } from "./testing/acl-broker";
+import { delivered, publishAllowed, startAclFileBroker, type TAclFileBroker } from "./testing/acl-broker";
 
 const CASES = Number(process.env.FLEETWARD_ACL_CASES ?? 160);
 const SEED = Number(process.env.FLEETWARD_ACL_SEED ?? Date.now() % 2_147_483_647);
@@ -36,11 +36,9 @@ function aclText(c: TCase): string {
   return [...c.lines, "user fw-publisher", "topic write #", "topic write $x/#", `topic write $fw/${c.id}/#`, `user ${c.username}`, `topic read $fw/${c.id}/s`, ""].join("\n");
 }
 
-const denied = (e: unknown) => (e as { code?: number }).code === 135;
-
 async function waitForReload(publisher: MqttClient, id: string) {
   for (let i = 0; i < 200; i++) {
-    if (await publisher.publishAsync(`$fw/${id}/ready`, "", { qos: 1 }).then(() => true, (e: unknown) => (denied(e) ? false : Promise.reject(e)))) return;
+    if (await publishAllowed(publisher, `$fw/${id}/ready`)) return;
     await new Promise((r) => setTimeout(r, 10));
   }
   throw new Error("the broker did not reload its acl_file");
@@ -49,16 +47,9 @@ async function waitForReload(publisher: MqttClient, id: string) {
 async function observe(broker: TAclFileBroker, publisher: MqttClient, c: TCase): Promise<boolean> {
   const client = await broker.connect(c.username, PASSWORD, c.clientId);
   try {
-    if (c.action === "publish") return await client.publishAsync(c.topic, "x", { qos: 1 }).then(() => true, (e: unknown) => (denied(e) ? false : Promise.reject(e)));
+    if (c.action === "publish") return await publishAllowed(client, c.topic);
     if (c.action === "subscribe") return await client.subscribeAsync(c.topic, { qos: 0 }).then(() => true, () => false);
-    const sentinel = `$fw/${c.id}/s`;
-    await client.subscribeAsync([c.topic, sentinel], { qos: 1 });
-    let got = false;
-    const done = new Promise<void>((resolve) => client.on("message", (topic) => (topic === sentinel ? resolve() : topic === c.topic && (got = true))));
-    await publisher.publishAsync(c.topic, "probe", { qos: 1 });
-    await publisher.publishAsync(sentinel, "end", { qos: 1 });
-    await done;
-    return got;
+    return await delivered(client, publisher, c.topic, `$fw/${c.id}/s`);
   } finally {
     await client.endAsync(true);
   }

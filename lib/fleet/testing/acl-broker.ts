@@ -79,3 +79,32 @@ export async function startAclFileBroker(passwords: Record<string, string>): Pro
   const broker = await startTestBroker(["password_file {dir}/passwd", "acl_file {dir}/acl"], { passwd, acl: "" });
   return { ...broker, setAcl: (text) => (broker.write("acl", text), broker.reload()) };
 }
+
+/** MQTT 5 "not authorised" (0x87) on a PUBACK, or on a SUBACK (whose error carries the packet). */
+export function notAuthorised(e: unknown): boolean {
+  const x = e as { code?: number; packet?: { granted?: number[] } };
+  return [128, 135].includes(x.code ?? x.packet?.granted?.[0] ?? -1);
+}
+
+/** A QoS 1 publish: true when the broker accepted it, false when it refused it as not authorised. */
+export const publishAllowed = (client: MqttClient, topic: string) =>
+  client.publishAsync(topic, "x", { qos: 1 }).then(() => true, (e: unknown) => (notAuthorised(e) ? false : Promise.reject(e)));
+
+/**
+ * Whether the broker delivers a message on `topic` to `client`: the publisher sends it, then a sentinel the client
+ * surely receives; the broker keeps one publisher's order, so the sentinel's arrival ends the wait.
+ */
+export async function delivered(client: MqttClient, publisher: MqttClient, topic: string, sentinel: string): Promise<boolean> {
+  await client.subscribeAsync([topic, sentinel], { qos: 1 });
+  let got = false;
+  const done = new Promise<void>((resolve) =>
+    client.on("message", (t) => {
+      if (t === sentinel) resolve();
+      else if (t === topic) got = true;
+    }),
+  );
+  await publisher.publishAsync(topic, "probe", { qos: 1 });
+  await publisher.publishAsync(sentinel, "end", { qos: 1 });
+  await done;
+  return got;
+}
