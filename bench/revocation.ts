@@ -1,5 +1,6 @@
 // Revocation latency: X.509 devices each holding a session on every broker's mTLS listener are revoked one at a
 // time; a revocation counts as done when every broker closed the device's session AND refuses its certificate.
+import { db } from "@/lib/server/db";
 import type { MqttClient } from "mqtt";
 import { createDevice } from "@/lib/server/services/devices/create-device";
 import { revokeDevice } from "@/lib/server/services/devices/revoke-device";
@@ -66,10 +67,10 @@ export async function revocationFigures(fleet: TTestFleet, actor: TActor, n = 50
   } finally {
     await Promise.all(held.flatMap((h) => h.sessions.map((s) => s.endAsync(true).catch(() => undefined))));
   }
-  return summarise(samples, fleet.brokers.length);
+  return summarise(samples, fleet.brokers.length, await db.device.count());
 }
 
-function summarise(samples: TSample[], brokers: number): TFigure[] {
+function summarise(samples: TSample[], brokers: number, fleetSize: number): TFigure[] {
   const total = samples.map((s) => s.totalMs);
   const call = samples.map((s) => s.callMs);
   const closed = samples.map((s) => s.closedMs);
@@ -83,6 +84,7 @@ function summarise(samples: TSample[], brokers: number): TFigure[] {
   const what = `call -> ${brokers} sessions closed and certificate refused on all ${brokers} brokers`;
   const over = total.filter((v) => v > 1_000).length;
   const common = [
+    `${fleetSize.toLocaleString("en")} devices in the fleet (each revocation renders and ships the whole state)`,
     `${samples.length} X.509 devices revoked one at a time, each holding a session on every broker's mTLS listener; refusal polled every 10 ms`,
     `${over} of ${samples.length} took over 1 s`,
     "for scale: AWS IoT Core documents 6-8 min for a policy change to take effect (a policy-cache figure, not certificate revocation)",
