@@ -1,6 +1,6 @@
 import { createPrivateKey, createPublicKey, sign, verify } from "node:crypto";
 import { canonicalJson } from "./canonical-json";
-import { MANAGED_FILES, type TManagedFile } from "./broker-files";
+import { MANAGED_FILES, PATCHABLE_FILES, type TLinePatch, type TManagedFile, type TPatchableFile } from "./broker-files";
 
 // Commands Fleetward sends to a broker's agent. Each is signed (Ed25519) over its canonical JSON and carries a
 // sequence number from Postgres, so the agent runs only Fleetward's commands, each at most once.
@@ -15,7 +15,7 @@ export const AGENT_TOPICS = {
 
 export type TAgentCommand =
   | { type: "ping" }
-  | { type: "apply"; revision: string; files: Partial<Record<TManagedFile, string>> }
+  | { type: "apply"; revision: string; files: Partial<Record<TManagedFile, string>>; patches?: Partial<Record<TPatchableFile, TLinePatch>> }
   | { type: "kick"; clientIds: string[] }
   /** Secret-free summaries of the managed files, for a drift diff. */
   | { type: "inspect" };
@@ -63,6 +63,12 @@ export function commandRefusal(input: unknown, ctx: TVerifyContext): string | nu
   if (cmd.type === "apply") {
     for (const name of Object.keys(cmd.files ?? {})) {
       if (!(MANAGED_FILES as readonly string[]).includes(name)) return `file ${JSON.stringify(name).slice(0, 80)} is not one the agent manages`;
+    }
+    for (const [name, patch] of Object.entries(cmd.patches ?? {})) {
+      if (!(PATCHABLE_FILES as readonly string[]).includes(name)) return `file ${JSON.stringify(name).slice(0, 80)} cannot be patched`;
+      const p = patch as Partial<TLinePatch> | null;
+      const lines = (v: unknown) => Array.isArray(v) && v.every((l) => typeof l === "string" && !l.includes("\n"));
+      if (!p || typeof p.base !== "string" || typeof p.result !== "string" || !lines(p.remove) || !lines(p.add)) return `bad patch for ${name}`;
     }
   } else if (cmd.type === "kick") {
     if (!Array.isArray(cmd.clientIds) || cmd.clientIds.some((c) => typeof c !== "string" || c.length === 0 || c.length > 65_535)) return "bad client ids";

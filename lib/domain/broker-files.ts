@@ -44,14 +44,13 @@ const safeName = (s: string) => s.length > 0 && !/[:\s#+/\u0000]/.test(s);
 export function renderBrokerFiles({ devices, crlPem, probePskKeyHex, deviceCas }: TRenderInput): TBrokerFiles {
   const sorted = [...devices].sort((a, b) => (a.clientId < b.clientId ? -1 : a.clientId > b.clientId ? 1 : 0));
   const enabled = sorted.filter((d) => !d.disabled);
-  const passwd = enabled
-    .filter((d) => d.authType === "PASSWORD" && d.passwordHash && safeName(d.clientId))
-    .map((d) => `${d.clientId}:${d.passwordHash}\n`)
-    .join("");
-  const psk = `${PROBE_PSK_IDENTITY}:${probePskKeyHex}\n` + enabled
-    .filter((d) => d.authType === "PSK" && d.pskIdentity && d.pskKeyHex && safeName(d.pskIdentity) && d.pskIdentity !== PROBE_PSK_IDENTITY)
-    .map((d) => `${d.pskIdentity}:${d.pskKeyHex}\n`)
-    .join("");
+  const passwd = joinLines(enabled.filter((d) => d.authType === "PASSWORD" && d.passwordHash && safeName(d.clientId)).map((d) => `${d.clientId}:${d.passwordHash}`));
+  const psk = joinLines([
+    `${PROBE_PSK_IDENTITY}:${probePskKeyHex}`,
+    ...enabled
+      .filter((d) => d.authType === "PSK" && d.pskIdentity && d.pskKeyHex && safeName(d.pskIdentity) && d.pskIdentity !== PROBE_PSK_IDENTITY)
+      .map((d) => `${d.pskIdentity}:${d.pskKeyHex}`),
+  ]);
   // Every device listener sets use_username_as_clientid, so %u is the authenticated identity
   // (password user, certificate CN or PSK identity) and a device cannot borrow another's topics.
   // A disabled certificate device still completes its TLS handshake (only a CRL could refuse it): it may do nothing.
@@ -60,6 +59,33 @@ export function renderBrokerFiles({ devices, crlPem, probePskKeyHex, deviceCas }
   const probe = `\nuser ${PROBE_PSK_IDENTITY}\ntopic deny #\n`;
   const acl = HEADER + "pattern readwrite devices/%u/#\n" + probe + denied.join("");
   return { passwd, acl, psk, "crl.pem": crlPem, "cas.pem": renderCaBundle(deviceCas) };
+}
+
+// passwd and psk are sets of lines, written sorted: a change to a few devices travels as the lines removed and
+// added, and the agent rebuilds exactly the file Fleetward rendered (the digests say so).
+export const PATCHABLE_FILES = ["passwd", "psk"] as const;
+export type TPatchableFile = (typeof PATCHABLE_FILES)[number];
+export type TLinePatch = { base: string; remove: string[]; add: string[]; result: string };
+
+const byCodeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const linesOf = (content: string) => content.split("\n").filter((l) => l !== "");
+
+export function joinLines(lines: readonly string[]): string {
+  return [...lines].sort(byCodeUnit).map((l) => `${l}\n`).join("");
+}
+
+export function linePatch(prev: string, next: string): TLinePatch {
+  const before = new Set(linesOf(prev));
+  const after = new Set(linesOf(next));
+  return { base: sha256(prev), remove: [...before].filter((l) => !after.has(l)), add: [...after].filter((l) => !before.has(l)), result: sha256(next) };
+}
+
+/** The patched file, or null when the patch was made for another file or does not give the promised result. */
+export function applyLinePatch(current: string, patch: TLinePatch): string | null {
+  if (sha256(current) !== patch.base) return null;
+  const gone = new Set(patch.remove);
+  const next = joinLines([...linesOf(current).filter((l) => !gone.has(l)), ...patch.add]);
+  return sha256(next) === patch.result ? next : null;
 }
 
 const CA_BLOCK = /# subject-hash ([0-9a-f]{8})\n(-----BEGIN CERTIFICATE-----\n[A-Za-z0-9+/=\n]+-----END CERTIFICATE-----\n)/g;

@@ -4,6 +4,7 @@ import path from "node:path";
 import type { MqttClient } from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AGENT_TOPICS, signCommand, type TAgentReply } from "@/lib/domain/agent-command";
+import { joinLines, linePatch, sha256 } from "@/lib/domain/broker-files";
 import { disconnectDb } from "@/lib/server/db";
 import { signAgentCommand } from "@/lib/server/services/fleet/sign-agent-command";
 import { connectAdmin } from "./admin-channel";
@@ -66,12 +67,26 @@ describe("the agent refuses bad commands and logs them", () => {
     expect(() => readFileSync("/tmp/owned")).toThrow();
   });
 
+  it("patches passwd by lines, skips a patch made for another file, and refuses patches of other files", async () => {
+    const managed = (f: string) => readFileSync(path.join(fleet.brokers[0]!.dir, "managed", f), "utf8");
+    const before = managed("passwd");
+    const next = joinLines([...before.split("\n").filter(Boolean), "patched-device:$7$101$c2FsdA==$aGFzaA=="]);
+    const ok = await signAgentCommand(broker(), { type: "apply", revision: "1000", files: {}, patches: { passwd: linePatch(before, next) } });
+    expect(await send(ok, ok.cmd.id)).toMatchObject({ ok: true, digests: { passwd: sha256(next) } });
+    expect(managed("passwd")).toBe(next);
+    const stale = await signAgentCommand(broker(), { type: "apply", revision: "1001", files: {}, patches: { passwd: linePatch(before, joinLines(["other:x"])) } });
+    expect(await send(stale, stale.cmd.id)).toMatchObject({ ok: true, digests: { passwd: sha256(next) } });
+    expect(agentLog()).toContain("a patch did not fit the file on disk");
+    const acl = await signAgentCommand(broker(), { type: "apply", revision: "1002", files: {}, patches: { acl: linePatch("", "topic #\n") } as never });
+    expect(await send(acl, acl.cmd.id)).toMatchObject({ ok: false, error: 'refused: file "acl" cannot be patched' });
+  });
+
   it("refuses garbage and commands for another broker", async () => {
     const other = await signAgentCommand("some-other-broker", { type: "ping" });
     expect(await send(other, other.cmd.id)).toMatchObject({ ok: false, error: expect.stringContaining("addressed to broker") });
     replies.length = 0;
     expect(await send("{not json", "unknown")).toMatchObject({ ok: false, error: "refused: not a signed command" });
     const refusals = agentLog().split("\n").filter((l) => l.includes('"msg":"refused a command"'));
-    expect(refusals.length).toBeGreaterThanOrEqual(5);
+    expect(refusals.length).toBeGreaterThanOrEqual(6);
   });
 });

@@ -1,5 +1,5 @@
 import type { TAgentCommand, TAgentReply, TSignedCommand } from "@/lib/domain/agent-command";
-import type { TBrokerFiles, TFileDigests, TManagedFile } from "@/lib/domain/broker-files";
+import type { TBrokerFiles, TFileDigests, TLinePatch, TManagedFile, TPatchableFile } from "@/lib/domain/broker-files";
 
 /** How Fleetward reaches one broker's admin channel. */
 export type TBrokerEndpoint = {
@@ -20,8 +20,11 @@ export type TProbeFacts = { version: string | null; uptimeSeconds: number | null
 export interface TBrokerDriver {
   /** Checks the channel end to end (TLS both ways, admin identity, agent answering) and reads facts. */
   probe(): Promise<TProbeFacts>;
-  /** Writes these files (all or some of the managed ones) at this revision; resolves with what the broker then holds. */
-  apply(revision: bigint, files: Partial<TBrokerFiles>): Promise<TAgentReply>;
+  /**
+   * Writes these files (all or some of the managed ones, some as line patches) at this revision; resolves with what
+   * the broker then holds. A patch that does not fit the broker's file is skipped, which its digest then shows.
+   */
+  apply(revision: bigint, files: Partial<TBrokerFiles>, patches?: Partial<Record<TPatchableFile, TLinePatch>>): Promise<TAgentReply>;
   /** Secret-free summaries of the files the broker holds now. */
   inspect(): Promise<Record<TManagedFile, string[]>>;
   /** Closes these clients' sessions at once. */

@@ -1,5 +1,5 @@
 import type { MqttClient } from "mqtt";
-import { MANAGED_FILES, type TBrokerFiles, type TManagedFile } from "@/lib/domain/broker-files";
+import { MANAGED_FILES, type TManagedFile } from "@/lib/domain/broker-files";
 import type { TBrokerDriver, TBrokerEndpoint, TCommandSigner, TProbeFacts } from "./broker-driver";
 import { connectAdmin, sendAgentCommand } from "./admin-channel";
 
@@ -30,8 +30,8 @@ export function mosquittoDriver(ep: TBrokerEndpoint, sign: TCommandSigner): TBro
           revision: reply.revision ?? "0",
         } satisfies TProbeFacts;
       }),
-    apply: (revision: bigint, files: Partial<TBrokerFiles>) =>
-      withChannel(ep, (client) => sendAgentCommand(client, ep, sign, { type: "apply", revision: revision.toString(), files }, 20_000)),
+    apply: (revision, files, patches) =>
+      withChannel(ep, (client) => sendAgentCommand(client, ep, sign, { type: "apply", revision: revision.toString(), files, ...(patches ? { patches } : {}) }, 20_000)),
     inspect: () =>
       withChannel(ep, async (client) => {
         const reply = await sendAgentCommand(client, ep, sign, { type: "inspect" });

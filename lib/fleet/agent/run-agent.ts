@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import mqtt, { type MqttClient } from "mqtt";
 import { AGENT_TOPICS, commandRefusal, type TAgentReply, type TSignedCommand } from "@/lib/domain/agent-command";
-import { CA_DIR, MANAGED_FILES, type TManagedFile } from "@/lib/domain/broker-files";
+import { applyLinePatch, CA_DIR, MANAGED_FILES, type TLinePatch, type TManagedFile, type TPatchableFile } from "@/lib/domain/broker-files";
 import { summarizeFiles } from "@/lib/domain/broker-drift";
 import { applyLogEvent, parseLogLine, type TConnectedClient } from "@/lib/domain/broker-log";
 import { agentIdentity } from "@/lib/domain/mosquitto-conf";
@@ -90,13 +90,19 @@ export function runAgent(cfg: TAgentConfig): { stop: () => Promise<void> } {
     const { cmd } = signed;
     const base = { id: cmd.id, at: Date.now() };
     if (cmd.type === "apply") {
-      for (const [name, content] of Object.entries(cmd.files) as [TManagedFile, string][]) writeAtomic(cfg.managedDir, name, content);
-      if (cmd.files["cas.pem"] !== undefined) syncCaDir(cfg.managedDir, cmd.files["cas.pem"]);
-      state.applied = { ...state.applied, ...cmd.files };
+      const written: Partial<Record<TManagedFile, string>> = { ...cmd.files };
+      for (const [name, patch] of Object.entries(cmd.patches ?? {}) as [TPatchableFile, TLinePatch][]) {
+        const next = applyLinePatch(readManaged(cfg.managedDir, name) ?? "", patch);
+        if (next === null) log("warn", "a patch did not fit the file on disk; its digest will say so", { file: name });
+        else written[name] = next;
+      }
+      for (const [name, content] of Object.entries(written) as [TManagedFile, string][]) writeAtomic(cfg.managedDir, name, content);
+      if (written["cas.pem"] !== undefined) syncCaDir(cfg.managedDir, written["cas.pem"]);
+      state.applied = { ...state.applied, ...written };
       state.revision = cmd.revision;
       saveState(cfg.stateDir, state);
-      if (Object.keys(cmd.files).length > 0) sighup(); // nothing changed: no reload, no stall
-      log("info", "applied", { revision: cmd.revision, files: Object.keys(cmd.files) });
+      if (Object.keys(written).length > 0) sighup(); // nothing changed: no reload, no stall
+      log("info", "applied", { revision: cmd.revision, files: Object.keys(cmd.files), patched: Object.keys(written).filter((f) => !(f in cmd.files)) });
     } else if (cmd.type === "kick") {
       let next = 0;
       const failed: string[] = [];

@@ -42,7 +42,7 @@ export async function runWorker(log: TWorkerLog): Promise<{ stop: () => Promise<
           setTimeout(wakeWorkers, BUSY_RETRY_MS + 50).unref();
           return;
         }
-        if (!r.skipped) log(`job ${job.id}: synced ${job.data.brokerId} to revision ${r.revision} in ${Date.now() - started} ms (${job.data.reason})`);
+        if (!r.skipped) log(`job ${job.id}: synced ${job.data.brokerId} to revision ${r.revision} in ${Date.now() - started} ms (render ${r.phases?.renderMs} ms, apply ${r.phases?.applyMs} ms; ${job.data.reason})`);
         // Changes committed while this sync ran found the broker busy: catch up now rather than after their retry.
         for (let i = 0; i < CATCH_UP_ROUNDS && !r.skipped; i++) {
           r = await syncBroker(job.data.brokerId, false);

@@ -1,17 +1,41 @@
 import "server-only";
-import { driftedFiles, fileDigests, MANAGED_FILES, type TBrokerFiles, type TFileDigests, type TManagedFile } from "@/lib/domain/broker-files";
+import {
+  driftedFiles,
+  fileDigests,
+  linePatch,
+  MANAGED_FILES,
+  PATCHABLE_FILES,
+  type TBrokerFiles,
+  type TFileDigests,
+  type TLinePatch,
+  type TManagedFile,
+  type TPatchableFile,
+} from "@/lib/domain/broker-files";
 import { db } from "../../db";
-import { renderDesiredState } from "../fleet/render-desired-state";
+import { renderDesiredState, renderedContent } from "../fleet/render-desired-state";
 import { driverFor } from "./broker-driver-for";
 
 const pick = (files: TBrokerFiles, names: readonly TManagedFile[]) => Object.fromEntries(names.map((n) => [n, files[n]])) as Partial<TBrokerFiles>;
 
+/** Line patches for changed passwd/psk files whose previous content this process knows, when smaller than the file. */
+function patchesFor(held: Partial<TFileDigests>, files: TBrokerFiles, changed: readonly TManagedFile[]) {
+  const patches: Partial<Record<TPatchableFile, TLinePatch>> = {};
+  for (const f of PATCHABLE_FILES) {
+    const prev = changed.includes(f) && held[f] ? renderedContent(held[f]) : undefined;
+    if (prev === undefined) continue;
+    const patch = linePatch(prev, files[f]);
+    if ([...patch.add, ...patch.remove].reduce((n, l) => n + l.length + 1, 0) < files[f].length / 2) patches[f] = patch;
+  }
+  return patches;
+}
+
 /**
- * Makes one broker hold the current desired state. Always pushes the whole state, so it is idempotent and
- * a broker that missed changes gets all of them at once; the agent refuses anything not newer than it ran.
+ * Makes one broker hold the current desired state, idempotently: a broker that missed changes gets all of them at
+ * once (whole files, or the lines that differ from what it holds); the agent refuses any command it ran already.
  * Throws on failure so the queue retries with backoff.
  */
-export type TSyncResult = { revision: bigint; skipped: boolean; busy?: boolean };
+/** `phases`: milliseconds spent rendering the state, and applying it (command out, agent writes and reloads, reply). */
+export type TSyncResult = { revision: bigint; skipped: boolean; busy?: boolean; phases?: { renderMs: number; applyMs: number } };
 
 export async function syncBroker(brokerId: string, force = false): Promise<TSyncResult> {
   // One sync per broker at a time (any worker, any replica): the lock lives as long as this transaction.
@@ -34,16 +58,20 @@ async function syncLocked(brokerId: string, force: boolean): Promise<TSyncResult
   const drifted = driftedFiles(broker.expectedDigests as Partial<TFileDigests> | null, broker.actualDigests as Partial<TFileDigests> | null).length > 0;
   // A burst of changes queues a job each; the first applies them all and the rest find nothing to do.
   if (!force && !drifted && !pendingKick && !broker.lastError && broker.appliedRevision >= state.revision) return { revision: broker.appliedRevision, skipped: true };
+  const t0 = performance.now();
   const { revision, files } = await renderDesiredState();
+  const t1 = performance.now();
   const expected = fileDigests(files);
   try {
-    // Send only what the broker does not already hold; if its report was stale, the reply shows it and the
-    // whole set follows at once.
+    // Send only what the broker does not already hold, passwd and psk as the lines that changed when this process
+    // rendered what the broker holds; if its report was stale, the reply shows it and the whole set follows at once.
     const held = (broker.actualDigests ?? {}) as Partial<TFileDigests>;
     const changed = MANAGED_FILES.filter((f) => held[f] !== expected[f]);
+    const patches = patchesFor(held, files, changed);
     const driver = driverFor(broker);
-    let reply = await driver.apply(revision, pick(files, changed));
+    let reply = await driver.apply(revision, pick(files, changed.filter((f) => !(f in patches))), patches);
     if (driftedFiles(expected, reply.digests ?? null).length > 0) reply = await driver.apply(revision, files);
+    const phases = { renderMs: Math.round(t1 - t0), applyMs: Math.round(performance.now() - t1) };
     const now = new Date();
     // Never move the applied revision backwards if a slower, older push finishes last.
     await db.broker.updateMany({
@@ -56,7 +84,7 @@ async function syncLocked(brokerId: string, force: boolean): Promise<TSyncResult
       await driver.kick([...new Set(kicks.map((k) => k.clientId))]);
       await db.broker.update({ where: { id: brokerId }, data: { kickedUpTo: kicks.at(-1)!.id } });
     }
-    return { revision, skipped: false };
+    return { revision, skipped: false, phases };
   } catch (e) {
     await db.broker.update({ where: { id: brokerId }, data: { lastError: e instanceof Error ? e.message : String(e), lastErrorAt: new Date() } });
     throw e;

@@ -1,5 +1,5 @@
 import "server-only";
-import { renderBrokerFiles, type TBrokerFiles } from "@/lib/domain/broker-files";
+import { PATCHABLE_FILES, renderBrokerFiles, sha256, type TBrokerFiles } from "@/lib/domain/broker-files";
 import { db } from "../../db";
 import { unseal } from "../../secrets";
 import { pskContext } from "../devices/device-secrets";
@@ -10,6 +10,13 @@ type TRendered = { revision: bigint; files: TBrokerFiles };
 
 // Syncs of several brokers to the same revision share one rendering (the revision names the whole state).
 let cache: { revision: bigint; rendered: Promise<TRendered> } | null = null;
+
+// Recently rendered passwd and psk files by digest: a broker that holds one of them gets a patch, not the file.
+const RECENT = 8;
+const recent = new Map<string, string>();
+
+/** A passwd or psk file this process rendered lately, by its digest. */
+export const renderedContent = (digest: string): string | undefined => recent.get(digest);
 
 /** The files every broker must hold now, and the revision they represent, read from one consistent snapshot. */
 export async function renderDesiredState(): Promise<TRendered> {
@@ -49,5 +56,10 @@ async function render(): Promise<TRendered> {
     probePskKeyHex: await probePskKey(),
     deviceCas: cas,
   });
+  for (const f of PATCHABLE_FILES) {
+    recent.delete(sha256(files[f]));
+    recent.set(sha256(files[f]), files[f]);
+    while (recent.size > RECENT) recent.delete(recent.keys().next().value!);
+  }
   return { revision, files };
 }
