@@ -63,3 +63,24 @@ test("bad policies are refused with the rule's index and reason", async ({ reque
   const missing = await request.post("/api/v1/acl/simulate", { headers: bearer("AUDITOR"), data: { deviceId: "00000000-0000-4000-8000-000000000000", action: "publish", topic: "a" } });
   expect(missing.status()).toBe(404);
 });
+
+test("the Roles page simulates a policy and says in plain words which rule decided; bad JSON and bad rules are named", async ({ page }) => {
+  await signInAs(page, "OPERATOR");
+  await page.goto("/roles");
+  await page.getByRole("button", { name: "Simulate" }).click();
+  const result = page.getByRole("status").filter({ hasText: /allowed|denied/ });
+  await expect(result).toContainText("Allowed by rule 1 of role sensor (role priority 1): may publish to plant/+/telemetry (priority 5).");
+  await page.getByLabel("Topic or filter").fill("plant/boiler/config");
+  await page.getByRole("button", { name: "Simulate" }).click();
+  await expect(result).toContainText("Denied by rule 2 of role sensor (role priority 1): may not publish to plant/# (priority 0).");
+  await expect(page.getByText("may subscribe to exactly plant/commands (priority 0)")).toBeVisible();
+
+  const policy = page.getByLabel("Policy (JSON)");
+  const text = await policy.inputValue();
+  await policy.fill(text.replace('"plant/+/telemetry"', '"plant/#/telemetry"'));
+  await page.getByRole("button", { name: "Simulate" }).click();
+  await expect(page.getByRole("alert", { name: "Policy errors" })).toContainText("roles.0.acls.0.topic may use # only as the whole last level");
+  await policy.fill("{ not json");
+  await page.getByRole("button", { name: "Simulate" }).click();
+  await expect(page.getByText(/is not valid JSON/)).toBeVisible();
+});

@@ -1,19 +1,16 @@
-import { ShieldCheck } from "lucide-react";
 import type { Metadata } from "next";
-import { EmptyArea } from "@/components/shell/empty-area";
+import { PolicySimulator } from "@/components/acl/policy-simulator";
+import { PageHeader } from "@/components/shell/page-header";
 import { requirePage } from "@/lib/server/gate";
 
 export const metadata: Metadata = { title: "Roles & ACLs" };
 
-export default async function Page() {
+export default async function RolesPage() {
   await requirePage("inventory.read");
   return (
-    <EmptyArea
-      title="Roles & ACLs"
-      description="Least-privilege topic access, written once and enforced by every broker."
-      icon={ShieldCheck}
-      emptyTitle="No roles yet"
-      emptyText="Roles and their topic ACLs appear here once they are written."
-    />
+    <>
+      <PageHeader title="Roles & ACLs" description="Least-privilege topic access: try a policy here before it goes live. A device's own page shows what the brokers enforce for it now." />
+      <PolicySimulator />
+    </>
   );
 }
