@@ -121,7 +121,7 @@ function ImportCaDialog({ open, onOpenChange }: TDialogProps) {
     <Dialog open={open} onOpenChange={(o) => (add.reset(), onOpenChange(o))} title="Import a device CA" description="A root CA (self-signed, CA:TRUE) and its unencrypted private key. The key is sealed at rest and never shown again.">
       <form onSubmit={onSubmit} className="space-y-4" noValidate>
         <Field label="CA certificate (PEM)" error={fields.certPem}>{(p) => <Textarea {...p} name="certPem" rows={5} placeholder="-----BEGIN CERTIFICATE-----" />}</Field>
-        <Field label="Private key (PEM)" error={fields.keyPem}>{(p) => <Textarea {...p} name="keyPem" rows={5} placeholder="-----BEGIN PRIVATE KEY-----" autoComplete="off" />}</Field>
+        <Field label="Private key (PEM)" error={fields.keyPem}>{(p) => <Textarea {...p} name="keyPem" rows={5} placeholder="PEM: PKCS#8, PKCS#1 or SEC1, not encrypted" autoComplete="off" />}</Field>
         {add.error && Object.keys(fields).length === 0 ? <p role="alert" className="text-xs text-danger">{add.error.message}</p> : null}
         <div className="flex justify-end gap-2">
           <Button type="button" variant="ghost" onClick={() => onOpenChange(false)}>Cancel</Button>
