@@ -29,14 +29,14 @@ function patchesFor(held: Partial<TFileDigests>, files: TBrokerFiles, changed: r
   return patches;
 }
 
+/** `phases`: milliseconds spent rendering the state, and applying it (command out, agent writes and reloads, reply). */
+export type TSyncResult = { revision: bigint; skipped: boolean; busy?: boolean; phases?: { renderMs: number; applyMs: number } };
+
 /**
  * Makes one broker hold the current desired state, idempotently: a broker that missed changes gets all of them at
  * once (whole files, or the lines that differ from what it holds); the agent refuses any command it ran already.
  * Throws on failure so the queue retries with backoff.
  */
-/** `phases`: milliseconds spent rendering the state, and applying it (command out, agent writes and reloads, reply). */
-export type TSyncResult = { revision: bigint; skipped: boolean; busy?: boolean; phases?: { renderMs: number; applyMs: number } };
-
 export async function syncBroker(brokerId: string, force = false): Promise<TSyncResult> {
   // One sync per broker at a time (any worker, any replica): the lock lives as long as this transaction.
   // When another sync holds it, say so at once rather than tie up a worker waiting.
