@@ -10,7 +10,7 @@ import { Textarea } from "@/components/ui/textarea";
 import { api, ApiError } from "@/lib/client/api";
 import type { TDecidedBy, TRole } from "@/lib/domain/acl/dynsec";
 import { describeDecision, describeRule } from "@/lib/domain/acl/plain-words";
-import type { ZSimulation } from "@/lib/schemas/acl";
+import type { ZLintResult, ZSimulation } from "@/lib/schemas/acl";
 
 const EXAMPLE = {
   roles: [
@@ -45,6 +45,7 @@ export function PolicySimulator() {
   const [action, setAction] = useState<(typeof ACTIONS)[number]>("publish");
   const [jsonError, setJsonError] = useState<string | null>(null);
   const check = useMutation({ mutationFn: (body: unknown) => api<z.infer<typeof ZSimulation>>("POST", "/api/v1/acl/simulate", body) });
+  const lint = useMutation({ mutationFn: (body: unknown) => api<z.infer<typeof ZLintResult>>("POST", "/api/v1/acl/lint", body) });
   const fields = check.error instanceof ApiError ? check.error.fields : {};
   const policyErrors = Object.entries(fields).filter(([k]) => k !== "topic" && k !== "action");
   const parsed = parsePolicy(text);
@@ -55,6 +56,7 @@ export function PolicySimulator() {
     if ("error" in parsed) return setJsonError(parsed.error);
     setJsonError(null);
     check.mutate({ ...parsed.value, action, topic: String(new FormData(e.currentTarget).get("topic") ?? "") });
+    lint.mutate(parsed.value);
   }
 
   return (
@@ -93,6 +95,20 @@ export function PolicySimulator() {
             </p>
           ) : check.error && Object.keys(fields).length === 0 ? (
             <p role="alert" className="text-xs text-danger">{check.error.message}</p>
+          ) : null}
+          {lint.data ? (
+            <div className="space-y-2 text-xs" aria-label="Findings">
+              <p className="font-medium">{lint.data.findings.length ? `Findings (${lint.data.findings.length})` : "Findings: none"}</p>
+              <ul className="space-y-2">
+                {lint.data.findings.map((f, i) => (
+                  <li key={i} className="rounded-md border border-line p-2">
+                    <Badge tone={f.severity === "high" ? "danger" : f.severity === "medium" ? "warn" : "neutral"}>{f.severity}</Badge> <span className="font-medium">{f.message}</span>
+                    <p className="mt-1 text-muted">Why: {f.why}</p>
+                    <p className="text-muted">Fix: {f.fix}</p>
+                  </li>
+                ))}
+              </ul>
+            </div>
           ) : null}
           {roles.length ? (
             <div className="space-y-2 text-xs">

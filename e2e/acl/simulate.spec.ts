@@ -74,6 +74,9 @@ test("the Roles page simulates a policy and says in plain words which rule decid
   await page.getByRole("button", { name: "Simulate" }).click();
   await expect(result).toContainText("Denied by rule 2 of role sensor (role priority 1): may not publish to plant/# (priority 0).");
   await expect(page.getByText("may subscribe to exactly plant/commands (priority 0)")).toBeVisible();
+  const findings = page.getByLabel("Findings");
+  await expect(findings).toContainText("Findings (2)");
+  await expect(findings).toContainText("The default access allows publishClientReceive for every topic no rule covers.");
 
   const policy = page.getByLabel("Policy (JSON)");
   const text = await policy.inputValue();
@@ -83,4 +86,25 @@ test("the Roles page simulates a policy and says in plain words which rule decid
   await policy.fill("{ not json");
   await page.getByRole("button", { name: "Simulate" }).click();
   await expect(page.getByText(/is not valid JSON/)).toBeVisible();
+});
+
+test("the linter names what is too open or can never decide, with why and how to fix", async ({ request }) => {
+  const res = await request.post("/api/v1/acl/lint", {
+    headers: bearer("AUDITOR"),
+    data: {
+      roles: [{ rolename: "wide", acls: [{ acltype: "subscribePattern", topic: "#", allow: true }, { acltype: "subscribePattern", topic: "a/b", allow: false }] }, { rolename: "spare", acls: [] }],
+      client: { username: "c", roles: [{ rolename: "wide" }] },
+      defaultACLAccess: { publishClientSend: true, publishClientReceive: false, subscribe: false, unsubscribe: false },
+    },
+  });
+  expect(res.status()).toBe(200);
+  const { findings } = (await res.json()) as { findings: { severity: string; code: string; index?: number; why: string; fix: string }[] };
+  expect(findings.map((f) => [f.severity, f.code, f.index])).toEqual([
+    ["high", "wildcard-everything", 0],
+    ["high", "broker-topics", 0],
+    ["high", "default-allow", undefined],
+    ["medium", "shadowed", 1],
+    ["low", "unused-role", undefined],
+  ]);
+  for (const f of findings) expect(f.why && f.fix).toBeTruthy();
 });

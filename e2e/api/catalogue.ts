@@ -86,6 +86,7 @@ export const SAMPLES: Record<TApiName, (r: APIRequestContext) => Promise<TSample
   simulateAccess: async () => ({
     body: { roles: [{ rolename: "sensor", acls: [{ acltype: "publishClientSend", topic: "a/#", allow: true }] }], client: { username: "u", roles: [{ rolename: "sensor" }] }, action: "publish", topic: "a/b" },
   }),
+  lintAcl: async () => ({ body: { roles: [{ rolename: "wide", acls: [{ acltype: "publishClientSend", topic: "#", allow: true }] }] } }),
   listAudit: async () => ({}),
   verifyAudit: async () => ({}),
 };

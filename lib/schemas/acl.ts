@@ -37,7 +37,8 @@ export const ZDefaultAccess = z.strictObject({
   unsubscribe: z.boolean({ error: "must be true or false" }).default(true),
 });
 
-export const ZSimulateAdHoc = z.strictObject({
+// A policy: roles, groups, a client and the default access, as the plugin holds them.
+const POLICY = {
   roles: z
     .array(ZAclRole, { error: "must be a list of roles" })
     .max(1_000, "must hold at most 1000 roles")
@@ -56,9 +57,28 @@ export const ZSimulateAdHoc = z.strictObject({
     groups: z.array(ZGroupRef).max(1_000).default([]),
   }),
   defaultACLAccess: ZDefaultAccess.default({ publishClientSend: false, publishClientReceive: true, subscribe: false, unsubscribe: true }),
+};
+
+export const ZSimulateAdHoc = z.strictObject({
+  ...POLICY,
   action: z.enum(ACL_ACTIONS, { error: `must be one of ${ACL_ACTIONS.join(", ")}` }),
   topic: z.string({ error: "is required" }),
 }).superRefine(actionTopic);
+
+/** A policy to lint; the client is optional. */
+export const ZAclPolicy = z.strictObject({ ...POLICY, client: POLICY.client.optional() });
+
+export const ZLintResult = z.object({
+  findings: z.array(z.object({
+    severity: z.enum(["high", "medium", "low"]),
+    code: z.string(),
+    message: z.string(),
+    why: z.string(),
+    fix: z.string(),
+    role: z.string().optional(),
+    index: z.number().optional(),
+  })),
+});
 export type TSimulateAdHoc = z.infer<typeof ZSimulateAdHoc>;
 
 /** Publish and receive name a topic; subscribe and unsubscribe a filter. */

@@ -2,7 +2,7 @@
 // spec from here, the gate enforces it, the OpenAPI document is generated from it, and a test walks it.
 import { z } from "zod";
 import type { TPermission } from "@/lib/domain/permissions";
-import { ZSimulate, ZSimulation } from "./acl";
+import { ZAclPolicy, ZLintResult, ZSimulate, ZSimulation } from "./acl";
 import { ZAuditEvent, ZAuditQuery, ZAuditVerify } from "./audit";
 import { listOf, ZEmpty, ZIdParams } from "./common";
 import { ZBroker, ZBrokerCreate } from "./broker";
@@ -134,6 +134,9 @@ export const API = {
   simulateAccess: spec({ method: "POST", path: "/api/v1/acl/simulate", permission: "inventory.read", tag: "Roles and ACLs",
     summary: "Allowed or denied, and the rule or default that decided: for an ad hoc policy in the dynamic security plugin's vocabulary (evaluated exactly as Mosquitto 2.0's plugin does), or for a stored device as the fleet's brokers enforce it now",
     body: ZSimulate, response: ZSimulation }),
+  lintAcl: spec({ method: "POST", path: "/api/v1/acl/lint", permission: "inventory.read", tag: "Roles and ACLs",
+    summary: "Findings about a policy: wildcards that reach everything, broker topics open to devices, open defaults, rules that never decide, equal-priority conflicts, unused roles, clients without a role; each with why and how to fix",
+    body: ZAclPolicy, response: ZLintResult }),
 
   listAudit: spec({ method: "GET", path: "/api/v1/audit", permission: "audit.read", tag: "Audit",
     summary: "Audit events, newest first, filtered and paged", query: ZAuditQuery, response: listOf(ZAuditEvent) }),

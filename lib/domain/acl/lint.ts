@@ -1,0 +1,78 @@
+// Findings about a policy in the dynamic security plugin's vocabulary: what is too open, what can never decide,
+// what nobody uses. Each says why it matters and how to fix it. Pure.
+import { subAclCheck, type TAclType, type TDefaultAccess, type TRole, type TRoleRef } from "./dynsec";
+
+export type TLintPolicy = {
+  roles: readonly TRole[];
+  groups: readonly { groupname: string; roles: readonly TRoleRef[] }[];
+  client?: { username: string; roles: readonly TRoleRef[]; groups: readonly { groupname: string }[] };
+  defaultACLAccess: TDefaultAccess;
+};
+
+export type TFinding = {
+  severity: "high" | "medium" | "low";
+  code: string;
+  message: string;
+  why: string;
+  fix: string;
+  role?: string;
+  /** Index of the rule in its role's acls list. */
+  index?: number;
+};
+
+const WIDE = new Set(["#", "+/#"]);
+/**
+ * Whether every topic (or filter) `inner` reaches is also reached by `outer` under the rule type's matching:
+ * publish rules never match `$` topics from a filter that does not start with `$`; pattern subscriptions do.
+ */
+function covers(type: TAclType, outer: string, inner: string): boolean {
+  if (outer === inner) return true;
+  if ((type === "publishClientSend" || type === "publishClientReceive") && inner.startsWith("$") && !outer.startsWith("$")) return false;
+  return subAclCheck(outer, inner);
+}
+
+export function lintPolicy(p: TLintPolicy): TFinding[] {
+  const out: TFinding[] = [];
+  for (const role of p.roles) {
+    role.acls.forEach((acl, index) => {
+      const where = { role: role.rolename, index };
+      if (acl.allow && WIDE.has(acl.topic) && acl.acltype !== "unsubscribePattern" && acl.acltype !== "unsubscribeLiteral") {
+        out.push({ severity: "high", code: "wildcard-everything", ...where, message: `Role ${role.rolename} allows ${acl.acltype} on ${acl.topic}.`, why: "Every client with this role reaches every topic of every device: one stolen credential reads or writes the whole fleet.", fix: "Narrow the topic to what the device class needs, e.g. devices/${clientId}/# with a template, or plant/+/telemetry." });
+      }
+      const dollar = acl.topic.startsWith("$SYS") || acl.topic.startsWith("$CONTROL") || (acl.acltype === "subscribePattern" && WIDE.has(acl.topic));
+      if (acl.allow && dollar) {
+        out.push({ severity: "high", code: "broker-topics", ...where, message: `Role ${role.rolename} lets devices reach $SYS or $CONTROL topics (${acl.acltype} ${acl.topic}).`, why: "$SYS reveals the broker's clients and load; $CONTROL administers the broker. A subscribe pattern of # or +/# also covers them, since pattern subscriptions have no $ rule.", fix: "Give broker topics only to Fleetward's own identities; for devices, name their topics explicitly." });
+      }
+    });
+    for (const type of new Set(role.acls.map((a) => a.acltype))) {
+      const ordered = role.acls.map((acl, index) => ({ acl, index, priority: acl.priority ?? 0 })).filter((r) => r.acl.acltype === type).sort((a, b) => b.priority - a.priority);
+      ordered.forEach((r, i) => {
+        const earlier = ordered.slice(0, i);
+        const literal = type === "subscribeLiteral" || type === "unsubscribeLiteral";
+        // A literal rule is found by its exact topic, the last one written winning; others go in order.
+        const shadow = literal ? ordered.find((o) => o.index > r.index && o.acl.topic === r.acl.topic) : earlier.find((e) => covers(type, e.acl.topic, r.acl.topic));
+        if (shadow) {
+          out.push({ severity: "medium", code: "shadowed", role: role.rolename, index: r.index, message: `Rule ${r.index + 1} of role ${role.rolename} (${type} ${r.acl.topic}) never decides: rule ${shadow.index + 1} (${shadow.acl.topic}) always matches first.`, why: "A rule that can never decide misleads whoever reads the policy, and its intent is not enforced.", fix: "Remove it, or give it a higher priority than the broader rule if it was meant as an exception." });
+          return;
+        }
+        const conflict = earlier.find((e) => e.priority === r.priority && (e.acl.allow ?? false) !== (r.acl.allow ?? false) && (covers(type, e.acl.topic, r.acl.topic) || covers(type, r.acl.topic, e.acl.topic)));
+        if (conflict && !literal) {
+          out.push({ severity: "medium", code: "equal-priority-conflict", role: role.rolename, index: r.index, message: `Rules ${conflict.index + 1} and ${r.index + 1} of role ${role.rolename} allow and deny overlapping topics at the same priority ${r.priority}.`, why: "Only their order in the list decides, which is easy to change by accident.", fix: "Give the exception a higher priority than the general rule." });
+        }
+      });
+    }
+  }
+  const used = new Set([...(p.client?.roles ?? []), ...p.groups.flatMap((g) => g.roles)].map((r) => r.rolename));
+  for (const role of p.roles) {
+    if (!used.has(role.rolename)) out.push({ severity: "low", code: "unused-role", role: role.rolename, message: `Role ${role.rolename} is given to no client or group.`, why: "Unused roles grow into copies nobody maintains.", fix: "Assign it, or delete it." });
+  }
+  if (p.client && p.client.roles.length === 0 && p.client.groups.length === 0) {
+    out.push({ severity: "medium", code: "no-role", message: `Client ${p.client.username} has no role and no group: only the default access applies to it.`, why: "Its access then depends on fleet-wide defaults, not on what it needs.", fix: "Give it the role of its device class." });
+  }
+  const d = p.defaultACLAccess;
+  for (const [key, severity] of [["publishClientSend", "high"], ["subscribe", "high"], ["publishClientReceive", "low"], ["unsubscribe", "low"]] as const) {
+    if (d[key]) out.push({ severity, code: "default-allow", message: `The default access allows ${key} for every topic no rule covers.`, why: severity === "high" ? "Any client may then do this anywhere its roles are silent: least privilege is lost." : "Harmless alone (a client must still be allowed to subscribe), but it means receive rules only ever deny.", fix: `Set defaultACLAccess.${key} to false and allow what each role needs.` });
+  }
+  const rank = { high: 0, medium: 1, low: 2 };
+  return out.sort((a, b) => rank[a.severity] - rank[b.severity]);
+}
