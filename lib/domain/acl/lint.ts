@@ -69,9 +69,14 @@ export function lintPolicy(p: TLintPolicy): TFinding[] {
   if (p.client && p.client.roles.length === 0 && p.client.groups.length === 0) {
     out.push({ severity: "medium", code: "no-role", message: `Client ${p.client.username} has no role and no group: only the default access applies to it.`, why: "Its access then depends on fleet-wide defaults, not on what it needs.", fix: "Give it the role of its device class." });
   }
-  const d = p.defaultACLAccess;
-  for (const [key, severity] of [["publishClientSend", "high"], ["subscribe", "high"], ["publishClientReceive", "low"], ["unsubscribe", "low"]] as const) {
-    if (d[key]) out.push({ severity, code: "default-allow", message: `The default access allows ${key} for every topic no rule covers.`, why: severity === "high" ? "Any client may then do this anywhere its roles are silent: least privilege is lost." : "Harmless alone (a client must still be allowed to subscribe), but it means receive rules only ever deny.", fix: `Set defaultACLAccess.${key} to false and allow what each role needs.` });
+  const DEFAULTS: Record<keyof TDefaultAccess, [TFinding["severity"], string]> = {
+    publishClientSend: ["high", "Any client may publish anywhere its roles are silent: least privilege is lost."],
+    subscribe: ["high", "Any client may subscribe anywhere its roles are silent, including broker topics by pattern."],
+    publishClientReceive: ["low", "Harmless alone (a client must still be allowed to subscribe), but receive rules can then only deny."],
+    unsubscribe: ["low", "Nearly harmless: a client can only drop its own subscriptions. Mosquitto's own default."],
+  };
+  for (const [key, [severity, why]] of Object.entries(DEFAULTS) as [keyof TDefaultAccess, [TFinding["severity"], string]][]) {
+    if (p.defaultACLAccess[key]) out.push({ severity, code: "default-allow", message: `The default access allows ${key} for every topic no rule covers.`, why, fix: `Set defaultACLAccess.${key} to false and allow what each role needs.` });
   }
   const rank = { high: 0, medium: 1, low: 2 };
   return out.sort((a, b) => rank[a.severity] - rank[b.severity]);
