@@ -2,6 +2,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { disconnectDb } from "@/lib/server/db";
+import { aclBench } from "./acl.bench";
 import { devicesBench } from "./devices.bench";
 import { met, type TFigure } from "./figures";
 import { fleetSyncBench } from "./fleet-sync.bench";
@@ -9,6 +10,7 @@ import { fleetSyncBench } from "./fleet-sync.bench";
 const BENCHES: Record<string, () => Promise<TFigure[]>> = {
   "fleet-sync": () => fleetSyncBench(),
   devices: () => devicesBench(),
+  acl: () => aclBench(),
 };
 
 function table(rows: TFigure[]): string {
