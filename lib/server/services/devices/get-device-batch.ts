@@ -9,7 +9,7 @@ import { notFound } from "../../errors";
  * revision that removed it). Read from Postgres, so progress survives a restart of Fleetward or the browser.
  */
 export async function getDeviceBatch(id: string): Promise<TDeviceBatch> {
-  const [batch, remaining, brokers, state] = await Promise.all([
+  const [batch, remaining, brokers, fleet] = await Promise.all([
     db.deviceBatch.findUnique({ where: { id } }),
     db.device.count({ where: { batchId: id } }),
     db.broker.findMany({ orderBy: { name: "asc" } }),
@@ -19,10 +19,10 @@ export async function getDeviceBatch(id: string): Promise<TDeviceBatch> {
   const target = batch.cancelRevision ?? batch.revision;
   const now = new Date();
   const perBroker = brokers.map((b) => {
-    const dto = toBrokerDto(b, state.revision, now);
+    const dto = toBrokerDto(b, fleet.revision, now);
     const applied = b.appliedRevision >= target;
-    const state_ = applied ? "applied" : !dto.reachable ? "offline" : dto.syncState === "error" ? "error" : "pending";
-    return { broker: b.name, state: state_, appliedRevision: dto.appliedRevision, lastError: applied ? null : dto.lastError } as const;
+    const state = applied ? "applied" : !dto.reachable ? "offline" : dto.syncState === "error" ? "error" : "pending";
+    return { broker: b.name, state, appliedRevision: dto.appliedRevision, lastError: applied ? null : dto.lastError } as const;
   });
   const allApplied = perBroker.every((b) => b.state === "applied");
   const status = batch.cancelledAt ? (allApplied ? "cancelled" : "cancelling") : allApplied ? "done" : "pushing";

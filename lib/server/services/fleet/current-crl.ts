@@ -9,7 +9,7 @@ import { reissueCrl } from "./revocations";
 const REISSUE_AFTER_MS = 7 * 86_400_000; // CRLs are valid 30 days; reissued weekly so brokers never hold an expired one
 
 /** The fleet CA's CRL as stored; issued on first use. Unchanged state renders an unchanged file. */
-export async function currentCrl(): Promise<string> {
+async function currentCrl(): Promise<string> {
   const state = await db.fleetState.findUniqueOrThrow({ where: { id: 1 } });
   if (state.crlPem) return state.crlPem;
   const crlPem = await createCrl(await fleetCa(), []);
@@ -17,10 +17,13 @@ export async function currentCrl(): Promise<string> {
   return (await db.fleetState.findUniqueOrThrow({ where: { id: 1 } })).crlPem ?? crlPem;
 }
 
-/** Every device CA's CRL, the fleet CA's first, as one PEM bundle: what brokers hold as crl.pem. */
-export async function currentCrls(): Promise<string> {
-  const [fleet, cas] = await Promise.all([currentCrl(), db.certificateAuthority.findMany({ orderBy: [{ createdAt: "asc" }, { id: "asc" }], select: { crlPem: true } })]);
-  return [fleet, ...cas.map((c) => c.crlPem)].map((p) => p.trim() + "\n").join("");
+/**
+ * Every device CA's CRL, the fleet CA's first, as one PEM bundle: what brokers hold as crl.pem. `cas` are the added
+ * CAs (oldest first) when the caller has already read them.
+ */
+export async function currentCrls(cas?: readonly { crlPem: string }[]): Promise<string> {
+  const [fleet, added] = await Promise.all([currentCrl(), cas ?? db.certificateAuthority.findMany({ orderBy: [{ createdAt: "asc" }, { id: "asc" }], select: { crlPem: true } })]);
+  return [fleet, ...added.map((c) => c.crlPem)].map((p) => p.trim() + "\n").join("");
 }
 
 /** Reissues the CRLs when one is a week old, as a change of the desired state (so every broker gets them). */

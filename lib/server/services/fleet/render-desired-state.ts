@@ -38,7 +38,7 @@ async function render(): Promise<TRendered> {
       devices: await tx.device.findMany({
         select: { id: true, clientId: true, authType: true, disabled: true, passwordHash: true, pskIdentity: true, pskKeySealed: true },
       }),
-      cas: await tx.certificateAuthority.findMany({ orderBy: [{ createdAt: "asc" }, { id: "asc" }], select: { subjectHash: true, certPem: true } }),
+      cas: await tx.certificateAuthority.findMany({ orderBy: [{ createdAt: "asc" }, { id: "asc" }], select: { subjectHash: true, certPem: true, crlPem: true } }),
     }),
     { isolationLevel: "RepeatableRead" },
   );
@@ -52,7 +52,7 @@ async function render(): Promise<TRendered> {
       pskKeyHex: d.pskKeySealed ? unseal(d.pskKeySealed, pskContext(d.id)) : null,
     })),
     // One CRL per device CA: a broker checking a certificate's revocation needs its issuer's CRL.
-    crlPem: await currentCrls(),
+    crlPem: await currentCrls(cas),
     probePskKeyHex: await probePskKey(),
     deviceCas: cas,
   });
