@@ -40,6 +40,23 @@ export function opensslRootCa(subject = `/CN=Imported ${unique()}`): { certPem: 
   return { certPem: readFileSync(path.join(dir, "ca.crt"), "utf8"), keyPem: readFileSync(path.join(dir, "ca.key"), "utf8") };
 }
 
+async function newRoleName(r: APIRequestContext): Promise<string> {
+  const name = `role-${unique()}`;
+  const res = await r.post("/api/v1/roles", { headers: bearer("ADMIN"), data: { name, acls: [{ acltype: "publishClientSend", topic: "samples/${clientId}/#", allow: true }] } });
+  expect(res.status(), "setup POST /api/v1/roles").toBe(201);
+  return name;
+}
+
+async function newGroupName(r: APIRequestContext): Promise<string> {
+  const name = `group-${unique()}`;
+  const res = await r.post("/api/v1/groups", { headers: bearer("ADMIN"), data: { name, roles: [{ rolename: await newRoleName(r), priority: 1 }] } });
+  expect(res.status(), "setup POST /api/v1/groups").toBe(201);
+  return name;
+}
+
+/** The fleet's defaults as they stand: saving them again changes no device's access. */
+export const FLEET_DEFAULTS = { publishClientSend: false, publishClientReceive: true, subscribe: false, unsubscribe: true };
+
 const newUserId = (r: APIRequestContext) => adminCreates(r, "/api/v1/users", { email: `target-${unique()}@e2e.test`, role: "AUDITOR" });
 const newTokenId = (r: APIRequestContext) => adminCreates(r, "/api/v1/tokens", { name: `target-${unique()}`, role: "AUDITOR" });
 
@@ -87,6 +104,20 @@ export const SAMPLES: Record<TApiName, (r: APIRequestContext) => Promise<TSample
     body: { roles: [{ rolename: "sensor", acls: [{ acltype: "publishClientSend", topic: "a/#", allow: true }] }], client: { username: "u", roles: [{ rolename: "sensor" }] }, action: "publish", topic: "a/b" },
   }),
   lintAcl: async () => ({ body: { roles: [{ rolename: "wide", acls: [{ acltype: "publishClientSend", topic: "#", allow: true }] }] } }),
+  listRoles: async () => ({}),
+  createRole: async () => ({ body: { name: `new-${unique()}`, description: "Sample", acls: [{ acltype: "subscribePattern", topic: "samples/${clientId}/#", allow: true, priority: 2 }] } }),
+  getRole: async (r) => ({ params: { name: await newRoleName(r) } }),
+  updateRole: async (r) => ({ params: { name: await newRoleName(r) }, body: { name: `renamed-${unique()}`, acls: [{ acltype: "publishClientReceive", topic: "samples/+/status", allow: true }] } }),
+  deleteRole: async (r) => ({ params: { name: await newRoleName(r) } }),
+  listGroups: async () => ({}),
+  createGroup: async (r) => ({ body: { name: `new-${unique()}`, roles: [{ rolename: await newRoleName(r), priority: 3 }] } }),
+  getGroup: async (r) => ({ params: { name: await newGroupName(r) } }),
+  updateGroup: async (r) => ({ params: { name: await newGroupName(r) }, body: { name: `renamed-${unique()}`, roles: [] } }),
+  deleteGroup: async (r) => ({ params: { name: await newGroupName(r) } }),
+  getAclDefaults: async () => ({}),
+  setAclDefaults: async () => ({ body: FLEET_DEFAULTS }),
+  previewAcl: async (r) => ({ body: { kind: "role", previousName: await newRoleName(r), role: { name: `preview-${unique()}`, acls: [] } } }),
+  listAclFindings: async () => ({}),
   listAudit: async () => ({}),
   verifyAudit: async () => ({}),
 };

@@ -19,6 +19,8 @@ export type TRenderDevice = {
   pskIdentity: string | null;
   /** hex, unsealed for rendering only */
   pskKeyHex: string | null;
+  /** Its acl_file lines (`topic read|write|readwrite|deny <filter>`), compiled from its roles, templates expanded. */
+  aclLines: readonly string[];
 };
 
 export type TRenderInput = {
@@ -51,13 +53,16 @@ export function renderBrokerFiles({ devices, crlPem, probePskKeyHex, deviceCas }
       .filter((d) => d.authType === "PSK" && d.pskIdentity && d.pskKeyHex && safeName(d.pskIdentity) && d.pskIdentity !== PROBE_PSK_IDENTITY)
       .map((d) => `${d.pskIdentity}:${d.pskKeyHex}`),
   ]);
-  // Every device listener sets use_username_as_clientid, so %u is the authenticated identity
-  // (password user, certificate CN or PSK identity) and a device cannot borrow another's topics.
-  // A disabled certificate device still completes its TLS handshake (only a CRL could refuse it): it may do nothing.
-  const denied = sorted.filter((d) => d.disabled && d.authType === "X509" && safeName(d.clientId)).map((d) => `\nuser ${d.clientId}\ntopic deny #\n`);
-  // The probe only handshakes: denied every topic before the pattern could give it devices/_fleetward-probe/#.
+  // Every device listener sets use_username_as_clientid, so the user a block names is the authenticated identity
+  // (password user, certificate CN or PSK identity) and a device cannot borrow another's block. A client with no
+  // block is denied everything. A disabled certificate device still completes its TLS handshake (only a CRL could
+  // refuse it): it may do nothing. Other disabled devices cannot connect at all.
+  const blocks = sorted
+    .filter((d) => safeName(d.clientId) && (d.disabled ? d.authType === "X509" : d.aclLines.length > 0))
+    .map((d) => `\nuser ${d.clientId}\n${(d.disabled ? ["topic deny #"] : d.aclLines).join("\n")}\n`);
+  // The probe only handshakes: it may do nothing.
   const probe = `\nuser ${PROBE_PSK_IDENTITY}\ntopic deny #\n`;
-  const acl = HEADER + "pattern readwrite devices/%u/#\n" + probe + denied.join("");
+  const acl = HEADER + probe + blocks.join("");
   return { passwd, acl, psk, "crl.pem": crlPem, "cas.pem": renderCaBundle(deviceCas) };
 }
 

@@ -29,4 +29,6 @@ export interface TBrokerDriver {
   inspect(): Promise<Record<TManagedFile, string[]>>;
   /** Closes these clients' sessions at once. */
   kick(clientIds: string[]): Promise<void>;
+  /** The client ids connected now, from the agent's retained snapshot; null when it has none yet. */
+  connectedClientIds(): Promise<string[] | null>;
 }

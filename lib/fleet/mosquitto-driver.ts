@@ -1,4 +1,5 @@
 import type { MqttClient } from "mqtt";
+import { AGENT_TOPICS } from "@/lib/domain/agent-command";
 import { MANAGED_FILES, type TManagedFile } from "@/lib/domain/broker-files";
 import type { TBrokerDriver, TBrokerEndpoint, TCommandSigner, TProbeFacts } from "./broker-driver";
 import { connectAdmin, sendAgentCommand } from "./admin-channel";
@@ -38,6 +39,24 @@ export function mosquittoDriver(ep: TBrokerEndpoint, sign: TCommandSigner): TBro
         return Object.fromEntries(MANAGED_FILES.map((f) => [f, reply.summaries?.[f] ?? []])) as Record<TManagedFile, string[]>;
       }),
     kick: (clientIds: string[]) => withChannel(ep, async (client) => void (await sendAgentCommand(client, ep, sign, { type: "kick", clientIds }, 20_000))),
+    connectedClientIds: () =>
+      withChannel(ep, async (client) => {
+        const topic = AGENT_TOPICS.clients(ep.name);
+        const snapshot = new Promise<string[] | null>((resolve) => {
+          setTimeout(() => resolve(null), 2_000);
+          client.on("message", (t, payload) => {
+            if (t !== topic) return;
+            try {
+              const clients = (JSON.parse(payload.toString()) as { clients?: { clientId?: unknown }[] }).clients ?? [];
+              resolve(clients.map((c) => c.clientId).filter((c): c is string => typeof c === "string"));
+            } catch {
+              resolve(null);
+            }
+          });
+        });
+        await client.subscribeAsync(topic, { qos: 0 });
+        return snapshot;
+      }),
   };
 }
 

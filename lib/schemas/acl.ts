@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { templateProblem } from "@/lib/domain/acl/templates";
 import { topicFilterProblem, topicNameProblem } from "@/lib/domain/acl/topics";
 import { ZUuid } from "./common";
 
@@ -27,8 +28,8 @@ export const ZAclRole = z.strictObject({
   acls: z.array(ZAclRule, { error: "must be a list of rules" }).max(1_000, "must hold at most 1000 rules").default([]),
 });
 
-const ZRoleRef = z.strictObject({ rolename: ZName("role"), priority: ZPriority.default(-1) });
-const ZGroupRef = z.strictObject({ groupname: ZName("group"), priority: ZPriority.default(-1) });
+export const ZRoleRef = z.strictObject({ rolename: ZName("role"), priority: ZPriority.default(-1) });
+export const ZGroupRef = z.strictObject({ groupname: ZName("group"), priority: ZPriority.default(-1) });
 
 export const ZDefaultAccess = z.strictObject({
   publishClientSend: z.boolean({ error: "must be true or false" }).default(false),
@@ -101,3 +102,111 @@ export const ZSimulation = z.object({
   model: z.enum(["dynsec", "acl_file"]),
   decidedBy: z.record(z.string(), z.unknown()),
 });
+
+// Stored roles and groups. Names are what operators' scripts and the brokers' vocabulary use, so routes take them.
+const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+export const ZAclName = z
+  .string({ error: "is required" })
+  .min(1, "is required")
+  .max(100, "must be at most 100 characters")
+  .regex(NAME_PATTERN, "may use letters, digits and . _ - only, starting with a letter or digit");
+
+export const MAX_ROLE_RULES = 1_000;
+
+/** A stored rule: as the plugin's, and its topic may hold ${clientId} and ${username}. */
+export const ZStoredAclRule = ZAclRule.superRefine((r, ctx) => {
+  const problem = templateProblem(r.topic);
+  if (problem) ctx.addIssue({ code: "custom", path: ["topic"], message: problem });
+});
+
+export const ZRoleInput = z.strictObject({
+  name: ZAclName,
+  description: z.string().max(500, "must be at most 500 characters").default(""),
+  acls: z
+    .array(ZStoredAclRule, { error: "must be a list of rules" })
+    .superRefine((acls, ctx) => {
+      if (acls.length > MAX_ROLE_RULES) ctx.addIssue({ code: "custom", path: [MAX_ROLE_RULES], message: `is one rule too many: a role holds at most ${MAX_ROLE_RULES} rules (this list has ${acls.length})` });
+    })
+    .default([]),
+  forNewDevices: z.boolean({ error: "must be true or false" }).default(false),
+});
+export type TRoleInput = z.infer<typeof ZRoleInput>;
+
+const uniqueNames = <T>(key: (t: T) => string, field: string) => (items: T[], ctx: z.RefinementCtx) => {
+  const seen = new Set<string>();
+  items.forEach((item, i) => {
+    if (seen.has(key(item))) ctx.addIssue({ code: "custom", path: [i, field], message: "is given twice" });
+    seen.add(key(item));
+  });
+};
+
+const ZRoleRefs = z.array(ZRoleRef, { error: "must be a list of {rolename, priority}" }).max(100, "must hold at most 100 roles").superRefine(uniqueNames((r) => r.rolename, "rolename"));
+const ZGroupRefs = z.array(ZGroupRef, { error: "must be a list of {groupname, priority}" }).max(100, "must hold at most 100 groups").superRefine(uniqueNames((g) => g.groupname, "groupname"));
+
+export const ZGroupInput = z.strictObject({
+  name: ZAclName,
+  description: z.string().max(500, "must be at most 500 characters").default(""),
+  roles: ZRoleRefs.default([]),
+});
+export type TGroupInput = z.infer<typeof ZGroupInput>;
+
+/** A device's roles and groups, each with its priority. */
+export const ZDeviceAccessInput = z.strictObject({ roles: ZRoleRefs.optional(), groups: ZGroupRefs.optional() });
+
+export const ZNameParams = z.strictObject({ name: ZAclName });
+
+export const ZStoredRole = z.object({
+  id: z.string(),
+  name: z.string(),
+  description: z.string(),
+  acls: z.array(z.object({ acltype: z.enum(ACL_TYPES), topic: z.string(), priority: z.number(), allow: z.boolean() })),
+  forNewDevices: z.boolean(),
+  /** Devices holding it directly, and groups holding it. */
+  deviceCount: z.number(),
+  groups: z.array(z.string()),
+  updatedAt: z.string(),
+});
+export type TRoleDto = z.infer<typeof ZStoredRole>;
+
+export const ZStoredGroup = z.object({
+  id: z.string(),
+  name: z.string(),
+  description: z.string(),
+  roles: z.array(z.object({ rolename: z.string(), priority: z.number() })),
+  deviceCount: z.number(),
+  updatedAt: z.string(),
+});
+export type TGroupDto = z.infer<typeof ZStoredGroup>;
+
+export const ZDefaultAccessInput = z.strictObject({
+  publishClientSend: z.boolean({ error: "must be true or false" }),
+  publishClientReceive: z.boolean({ error: "must be true or false" }),
+  subscribe: z.boolean({ error: "must be true or false" }),
+  unsubscribe: z.boolean({ error: "must be true or false" }),
+});
+
+/** A change to look at before it is saved: the same bodies the saving routes take. */
+export const ZAclPreview = z.discriminatedUnion(
+  "kind",
+  [
+    z.strictObject({ kind: z.literal("role"), role: ZRoleInput, previousName: ZAclName.optional() }),
+    z.strictObject({ kind: z.literal("deleteRole"), name: ZAclName }),
+    z.strictObject({ kind: z.literal("group"), group: ZGroupInput, previousName: ZAclName.optional() }),
+    z.strictObject({ kind: z.literal("deleteGroup"), name: ZAclName }),
+    z.strictObject({ kind: z.literal("defaults"), defaultACLAccess: ZDefaultAccessInput }),
+    z.strictObject({ kind: z.literal("device"), deviceId: ZUuid, access: ZDeviceAccessInput }),
+  ],
+  { error: 'must name its kind: "role", "deleteRole", "group", "deleteGroup", "defaults" or "device"' },
+);
+export type TAclPreviewInput = z.infer<typeof ZAclPreview>;
+
+export const ZAclPreviewResult = z.object({
+  devicesChanged: z.number(),
+  /** The first 200 changed devices: acl_file lines removed and added on every broker. */
+  devices: z.array(z.object({ deviceId: z.string(), clientId: z.string(), removed: z.array(z.string()), added: z.array(z.string()), connectedOn: z.array(z.string()) })),
+  brokers: z.array(z.object({ brokerId: z.string(), name: z.string(), devicesChanged: z.number(), connectedAffected: z.number().nullable(), sessionsToDisconnect: z.number() })),
+  /** Sessions the change closes: none, as brokers apply new ACL lines to connected clients at their next publish or delivery. */
+  sessionsToDisconnect: z.number(),
+  findings: ZLintResult.shape.findings,
+});
+export type TAclPreviewResult = z.infer<typeof ZAclPreviewResult>;

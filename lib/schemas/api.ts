@@ -2,7 +2,7 @@
 // spec from here, the gate enforces it, the OpenAPI document is generated from it, and a test walks it.
 import { z } from "zod";
 import type { TPermission } from "@/lib/domain/permissions";
-import { ZAclPolicy, ZLintResult, ZSimulate, ZSimulation } from "./acl";
+import { ZAclPolicy, ZAclPreview, ZAclPreviewResult, ZDefaultAccessInput, ZGroupInput, ZLintResult, ZNameParams, ZRoleInput, ZSimulate, ZSimulation, ZStoredGroup, ZStoredRole } from "./acl";
 import { ZAuditEvent, ZAuditQuery, ZAuditVerify } from "./audit";
 import { listOf, ZEmpty, ZIdParams } from "./common";
 import { ZBroker, ZBrokerCreate } from "./broker";
@@ -101,7 +101,7 @@ export const API = {
   getDevice: spec({ method: "GET", path: "/api/v1/devices/{id}", permission: "inventory.read", tag: "Devices",
     summary: "One device with its certificates and per-broker sync state", params: ZIdParams }),
   updateDevice: spec({ method: "PATCH", path: "/api/v1/devices/{id}", permission: "fleet.manage", tag: "Devices",
-    summary: "Disable or enable a device (a disabled device is refused or may do nothing; sessions closed)", params: ZIdParams,
+    summary: "Disable or enable a device (a disabled device is refused or may do nothing; sessions closed), or give it roles and groups (replacing those it held)", params: ZIdParams,
     body: ZDeviceUpdate, response: ZDevice, audit: "device.disable" }),
   deleteDevice: spec({ method: "DELETE", path: "/api/v1/devices/{id}", permission: "fleet.manage", tag: "Devices",
     summary: "Remove a device everywhere: credentials revoked, sessions closed", params: ZIdParams,
@@ -137,6 +137,40 @@ export const API = {
   lintAcl: spec({ method: "POST", path: "/api/v1/acl/lint", permission: "inventory.read", tag: "Roles and ACLs",
     summary: "Findings about a policy: wildcards that reach everything, broker topics open to devices, open defaults, rules that never decide, equal-priority conflicts, unused roles, clients without a role; each with why and how to fix",
     body: ZAclPolicy, response: ZLintResult }),
+
+  listRoles: spec({ method: "GET", path: "/api/v1/roles", permission: "inventory.read", tag: "Roles and ACLs",
+    summary: "Every role: its rules (the dynamic security plugin's vocabulary; topics may hold ${clientId} and ${username}), holders", response: listOf(ZStoredRole) }),
+  createRole: spec({ method: "POST", path: "/api/v1/roles", permission: "fleet.manage", tag: "Roles and ACLs",
+    summary: "Create a role", body: ZRoleInput, response: ZStoredRole.extend({ revision: z.string().nullable() }), status: 201, audit: "role.create" }),
+  getRole: spec({ method: "GET", path: "/api/v1/roles/{name}", permission: "inventory.read", tag: "Roles and ACLs",
+    summary: "One role", params: ZNameParams, response: ZStoredRole }),
+  updateRole: spec({ method: "PUT", path: "/api/v1/roles/{name}", permission: "fleet.manage", tag: "Roles and ACLs",
+    summary: "Replace a role's rules (and rename it): its holders' rules change on every broker; revision names the desired state that carries it (null when nobody holds the role)",
+    params: ZNameParams, body: ZRoleInput, response: ZStoredRole.extend({ revision: z.string().nullable() }), audit: "role.update" }),
+  deleteRole: spec({ method: "DELETE", path: "/api/v1/roles/{name}", permission: "fleet.manage", tag: "Roles and ACLs",
+    summary: "Delete a role no device or group holds", params: ZNameParams, response: z.object({ deleted: z.boolean() }), audit: "role.delete" }),
+  listGroups: spec({ method: "GET", path: "/api/v1/groups", permission: "inventory.read", tag: "Roles and ACLs",
+    summary: "Every group of devices and the roles it gives them", response: listOf(ZStoredGroup) }),
+  createGroup: spec({ method: "POST", path: "/api/v1/groups", permission: "fleet.manage", tag: "Roles and ACLs",
+    summary: "Create a group", body: ZGroupInput, response: ZStoredGroup.extend({ revision: z.string().nullable() }), status: 201, audit: "group.create" }),
+  getGroup: spec({ method: "GET", path: "/api/v1/groups/{name}", permission: "inventory.read", tag: "Roles and ACLs",
+    summary: "One group", params: ZNameParams, response: ZStoredGroup }),
+  updateGroup: spec({ method: "PUT", path: "/api/v1/groups/{name}", permission: "fleet.manage", tag: "Roles and ACLs",
+    summary: "Replace a group's roles (and rename it): its devices' rules change on every broker", params: ZNameParams, body: ZGroupInput,
+    response: ZStoredGroup.extend({ revision: z.string().nullable() }), audit: "group.update" }),
+  deleteGroup: spec({ method: "DELETE", path: "/api/v1/groups/{name}", permission: "fleet.manage", tag: "Roles and ACLs",
+    summary: "Delete a group that holds no device", params: ZNameParams, response: z.object({ deleted: z.boolean() }), audit: "group.delete" }),
+  getAclDefaults: spec({ method: "GET", path: "/api/v1/acl/defaults", permission: "inventory.read", tag: "Roles and ACLs",
+    summary: "The fleet's default access where no rule decides (the plugin's defaultACLAccess)", response: ZDefaultAccessInput }),
+  setAclDefaults: spec({ method: "PUT", path: "/api/v1/acl/defaults", permission: "fleet.manage", tag: "Roles and ACLs",
+    summary: "Set the fleet's default access; every device's rules are rendered anew", body: ZDefaultAccessInput,
+    response: ZDefaultAccessInput.extend({ revision: z.string().nullable() }), audit: "acl.defaults_update" }),
+  previewAcl: spec({ method: "POST", path: "/api/v1/acl/preview", permission: "fleet.manage", tag: "Roles and ACLs",
+    summary: "Before saving a role, group, default access or a device's roles: each device whose broker rules change (lines removed and added), how many are connected on each broker, sessions the change disconnects, and the findings it brings. Writes nothing",
+    body: ZAclPreview, response: ZAclPreviewResult }),
+  listAclFindings: spec({ method: "GET", path: "/api/v1/acl/findings", permission: "inventory.read", tag: "Roles and ACLs",
+    summary: "The linter's findings about the stored roles, groups, default access and devices, including rules the brokers cannot enforce exactly",
+    response: ZLintResult }),
 
   listAudit: spec({ method: "GET", path: "/api/v1/audit", permission: "audit.read", tag: "Audit",
     summary: "Audit events, newest first, filtered and paged", query: ZAuditQuery, response: listOf(ZAuditEvent) }),

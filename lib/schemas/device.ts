@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ZDeviceAccessInput } from "./acl";
 import { ZCursor, ZLimit } from "./common";
 
 // Client ids Fleetward accepts: what MQTT allows (1-65535 UTF-8 bytes, no U+0000) narrowed to characters that are
@@ -35,6 +36,8 @@ export const ZDeviceCreate = z.strictObject({
   name: z.string().trim().min(1, "must not be empty").max(200, "must be at most 200 characters").optional(),
   tags: ZTags.default([]),
   auth: ZDeviceAuth,
+  /** Its roles and groups; when both are left out, the roles marked for new devices. */
+  ...ZDeviceAccessInput.shape,
 });
 export type TDeviceCreate = z.infer<typeof ZDeviceCreate>;
 
@@ -44,7 +47,9 @@ export const ZDeviceQuery = z.strictObject({
   cursor: ZCursor,
 });
 
-export const ZDeviceUpdate = z.strictObject({ disabled: z.boolean({ error: "must be true or false" }) });
+export const ZDeviceUpdate = z
+  .strictObject({ disabled: z.boolean({ error: "must be true or false" }).optional(), ...ZDeviceAccessInput.shape })
+  .refine((u) => u.disabled !== undefined || u.roles !== undefined || u.groups !== undefined, { message: "must change disabled, roles or groups", path: ["disabled"] });
 
 export const LISTENER_NAMES = ["tls-password", "mtls", "psk", "wss"] as const;
 

@@ -145,3 +145,24 @@ export function decideDynsec(policy: TDynsecPolicy, action: TAction, topic: stri
   if (topic.startsWith("$CONTROL")) return { allowed: false, decidedBy: { kind: "default", setting, value, reason: "no rule matched; the default never opens $CONTROL topics" } };
   return { allowed: true, decidedBy: { kind: "default", setting, value, reason: `no rule matched and the default for ${setting} is allow` } };
 }
+
+export type TOrderedRule = { acl: { acltype: TAclType; topic: string; priority: number; allow: boolean }; rolename: string; index: number; groupname?: string };
+
+/**
+ * Every rule of one type in the order the plugin tries them for this client: its own roles, then its groups'
+ * roles, each list in the plugin's order, each role's rules by priority. For publish and receive the first
+ * matching rule of this list decides.
+ */
+export function evaluationOrder(policy: TDynsecPolicy, acltype: TAclType): TOrderedRule[] {
+  const roles = new Map(policy.roles.map((r) => [r.rolename, r]));
+  const groups = new Map(policy.groups.map((g) => [g.groupname, g]));
+  const lists: { groupname?: string; refs: readonly TRoleRef[] }[] = [
+    { refs: policy.client.roles },
+    ...ordered(policy.client.groups.filter((g) => groups.has(g.groupname)), (g) => g.groupname).map((g) => ({ groupname: g.groupname, refs: groups.get(g.groupname)!.roles })),
+  ];
+  return lists.flatMap((list) =>
+    ordered(list.refs.filter((r) => roles.has(r.rolename)), (r) => r.rolename).flatMap((ref) =>
+      rulesOf(roles.get(ref.rolename)!, acltype).map((r) => ({ ...r, rolename: ref.rolename, ...(list.groupname ? { groupname: list.groupname } : {}) })),
+    ),
+  );
+}

@@ -7,6 +7,8 @@ export type TLintPolicy = {
   groups: readonly { groupname: string; roles: readonly TRoleRef[] }[];
   client?: { username: string; roles: readonly TRoleRef[]; groups: readonly { groupname: string }[] };
   defaultACLAccess: TDefaultAccess;
+  /** Roles stored devices hold directly (for the fleet's own policy, which has no single client). */
+  assigned?: readonly string[];
 };
 
 export type TFinding = {
@@ -18,6 +20,8 @@ export type TFinding = {
   role?: string;
   /** Index of the rule in its role's acls list. */
   index?: number;
+  /** How many stored devices it concerns, when it concerns devices. */
+  devices?: number;
 };
 
 const WIDE = new Set(["#", "+/#"]);
@@ -62,7 +66,7 @@ export function lintPolicy(p: TLintPolicy): TFinding[] {
       });
     }
   }
-  const used = new Set([...(p.client?.roles ?? []), ...p.groups.flatMap((g) => g.roles)].map((r) => r.rolename));
+  const used = new Set([...(p.client?.roles ?? []), ...p.groups.flatMap((g) => g.roles)].map((r) => r.rolename).concat(p.assigned ?? []));
   for (const role of p.roles) {
     if (!used.has(role.rolename)) out.push({ severity: "low", code: "unused-role", role: role.rolename, message: `Role ${role.rolename} is given to no client or group.`, why: "Unused roles grow into copies nobody maintains.", fix: "Assign it, or delete it." });
   }

@@ -51,3 +51,28 @@ export function filterMatches(filter: string, topic: string): boolean {
   }
   return f.length === t.length;
 }
+
+const wildcardStart = (f: string) => f.startsWith("+") || f.startsWith("#");
+
+/** Whether some topic name matches both filters. */
+export function filtersOverlap(a: string, b: string): boolean {
+  return filterMeet(a, b) !== null;
+}
+
+/** The filter matching exactly the topic names both filters match, or null when none does. */
+export function filterMeet(a: string, b: string): string | null {
+  if ((wildcardStart(a) && b.startsWith("$")) || (wildcardStart(b) && a.startsWith("$"))) return null;
+  const x = a.split("/");
+  const y = b.split("/");
+  const out: string[] = [];
+  for (let i = 0; ; i++) {
+    const p = x[i];
+    const q = y[i];
+    if (p === "#") return [...out, ...y.slice(i)].join("/") || "#";
+    if (q === "#") return [...out, ...x.slice(i)].join("/") || "#";
+    if (p === undefined || q === undefined) return p === q ? out.join("/") : null;
+    if (p === "+") out.push(q);
+    else if (q === "+" || p === q) out.push(p);
+    else return null;
+  }
+}

@@ -5,6 +5,7 @@ import { appendAudit, type TActor } from "../../audit";
 import { db } from "../../db";
 import { AppError } from "../../errors";
 import { desiredStateChanged } from "../../queue";
+import { assignDeviceAccess } from "../acl/device-access";
 import { connectionBundle } from "./connection-bundle";
 import { newCredential } from "./device-secrets";
 import { toDeviceDto } from "./device-dto";
@@ -23,6 +24,7 @@ export async function createDevice({ actor, input }: TCreateDeviceOptions) {
     }
     const d = await tx.device.create({ data: { clientId: input.clientId, name: input.name ?? null, tags: input.tags, ...credential.row } });
     if (credential.certificate) await tx.certificate.create({ data: { ...credential.certificate, deviceId: d.id } });
+    await assignDeviceAccess(tx, [{ deviceId: d.id, field: "", roles: input.roles, groups: input.groups }], true);
     await appendAudit(tx, actor, {
       action: "device.create",
       targetType: "device",

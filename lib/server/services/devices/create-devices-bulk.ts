@@ -4,6 +4,7 @@ import { change } from "../../change";
 import { appendAudit, type TActor } from "../../audit";
 import { AppError } from "../../errors";
 import { desiredStateChanged } from "../../queue";
+import { assignDeviceAccess } from "../acl/device-access";
 import { connectionBundle } from "./connection-bundle";
 import { newCredential } from "./device-secrets";
 import { getDeviceBatch } from "./get-device-batch";
@@ -45,6 +46,7 @@ export async function createDevicesBulk({ actor, input }: TCreateDevicesBulkOpti
       for (let i = 0; i < rows.length; i += CHUNK) await tx.device.createMany({ data: rows.slice(i, i + CHUNK) });
       const certificates = prepared.flatMap(({ credential }) => (credential.certificate ? [{ ...credential.certificate, deviceId: credential.row.id }] : []));
       for (let i = 0; i < certificates.length; i += CHUNK) await tx.certificate.createMany({ data: certificates.slice(i, i + CHUNK) });
+      await assignDeviceAccess(tx, prepared.map(({ d, credential }, i) => ({ deviceId: credential.row.id, field: `devices.${i}.`, roles: d.roles, groups: d.groups })), true);
       const byAuth = Object.fromEntries(["password", "psk", "x509"].map((t) => [t, prepared.filter(({ d }) => d.auth.type === t).length]));
       await appendAudit(tx, actor, {
         action: "device.bulk_create",

@@ -1,4 +1,5 @@
 import "server-only";
+import { accessOfDevice } from "../acl/device-access";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { db } from "../../db";
 import { AppError } from "../../errors";
@@ -29,6 +30,7 @@ export async function getDevice(id: string) {
   if (!d) throw new AppError("NOT_FOUND", "Device was not found.");
   return {
     ...toDeviceDto(d),
+    ...(await accessOfDevice(db, d.id)),
     certificates: d.certificates.map((c) => ({
       id: c.id,
       serial: c.serial,

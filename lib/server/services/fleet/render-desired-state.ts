@@ -1,6 +1,8 @@
 import "server-only";
 import { PATCHABLE_FILES, renderBrokerFiles, sha256, type TBrokerFiles } from "@/lib/domain/broker-files";
+import { aclLinesCompiler } from "@/lib/domain/acl/fleet-policy";
 import { db } from "../../db";
+import { loadDeviceAccess, loadFleetAcl, NO_ACCESS } from "../acl/fleet-acl";
 import { unseal } from "../../secrets";
 import { pskContext } from "../devices/device-secrets";
 import { currentCrls } from "./current-crl";
@@ -32,16 +34,19 @@ export async function renderDesiredState(): Promise<TRendered> {
 }
 
 async function render(): Promise<TRendered> {
-  const { revision, devices, cas } = await db.$transaction(
+  const { revision, devices, cas, fleetAcl, access } = await db.$transaction(
     async (tx) => ({
       revision: (await tx.fleetState.findUniqueOrThrow({ where: { id: 1 } })).revision,
       devices: await tx.device.findMany({
         select: { id: true, clientId: true, authType: true, disabled: true, passwordHash: true, pskIdentity: true, pskKeySealed: true },
       }),
       cas: await tx.certificateAuthority.findMany({ orderBy: [{ createdAt: "asc" }, { id: "asc" }], select: { subjectHash: true, certPem: true, crlPem: true } }),
+      fleetAcl: await loadFleetAcl(tx),
+      access: await loadDeviceAccess(tx),
     }),
     { isolationLevel: "RepeatableRead" },
   );
+  const aclLines = aclLinesCompiler(fleetAcl);
   const files = renderBrokerFiles({
     devices: devices.map((d) => ({
       clientId: d.clientId,
@@ -50,6 +55,7 @@ async function render(): Promise<TRendered> {
       passwordHash: d.passwordHash,
       pskIdentity: d.pskIdentity,
       pskKeyHex: d.pskKeySealed ? unseal(d.pskKeySealed, pskContext(d.id)) : null,
+      aclLines: aclLines(access.get(d.id) ?? NO_ACCESS, d.clientId),
     })),
     // One CRL per device CA: a broker checking a certificate's revocation needs its issuer's CRL.
     crlPem: await currentCrls(cas),

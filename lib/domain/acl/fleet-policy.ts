@@ -1,0 +1,33 @@
+// The fleet's stored roles, groups and default access, seen from one device: the policy the plugin would hold for
+// it, and the acl_file lines Fleetward renders for it. Devices with the same roles and groups share one compilation.
+import { compileAclLines, expandLines } from "./compile";
+import type { TDefaultAccess, TDynsecPolicy, TGroupRef, TRoleRef, TRule } from "./dynsec";
+
+export type TFleetAcl = {
+  roles: readonly { rolename: string; acls: readonly TRule[] }[];
+  groups: readonly { groupname: string; roles: readonly TRoleRef[] }[];
+  defaultACLAccess: TDefaultAccess;
+};
+export type TDeviceAccess = { roles: readonly TRoleRef[]; groups: readonly TGroupRef[] };
+
+/** The policy for a device that connects as `username`. */
+export function devicePolicy(fleet: TFleetAcl, access: TDeviceAccess, username: string): TDynsecPolicy {
+  return { roles: fleet.roles, groups: fleet.groups, defaultACLAccess: fleet.defaultACLAccess, client: { username, roles: access.roles, groups: access.groups } };
+}
+
+const signature = (a: TDeviceAccess) =>
+  JSON.stringify([
+    [...a.roles].map((r) => [r.rolename, r.priority ?? -1]).sort(),
+    [...a.groups].map((g) => [g.groupname, g.priority ?? -1]).sort(),
+  ]);
+
+/** A function giving each device its acl_file lines, compiling each distinct set of roles and groups once. */
+export function aclLinesCompiler(fleet: TFleetAcl): (access: TDeviceAccess, clientId: string) => string[] {
+  const compiled = new Map<string, string[]>();
+  return (access, clientId) => {
+    const key = signature(access);
+    let lines = compiled.get(key);
+    if (!lines) compiled.set(key, (lines = compileAclLines(devicePolicy(fleet, access, clientId))));
+    return expandLines(lines, { clientId, username: clientId });
+  };
+}
