@@ -7,6 +7,7 @@ import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
 import { Field, Input, Select } from "@/components/ui/field";
 import { Textarea } from "@/components/ui/textarea";
+import { FindingsList } from "./findings-list";
 import { api, ApiError } from "@/lib/client/api";
 import type { TDecidedBy, TRole } from "@/lib/domain/acl/dynsec";
 import { describeDecision, describeRule } from "@/lib/domain/acl/plain-words";
@@ -96,20 +97,7 @@ export function PolicySimulator() {
           ) : check.error && Object.keys(fields).length === 0 ? (
             <p role="alert" className="text-xs text-danger">{check.error.message}</p>
           ) : null}
-          {lint.data ? (
-            <div className="space-y-2 text-xs" aria-label="Findings">
-              <p className="font-medium">{lint.data.findings.length ? `Findings (${lint.data.findings.length})` : "Findings: none"}</p>
-              <ul className="space-y-2">
-                {lint.data.findings.map((f, i) => (
-                  <li key={i} className="rounded-md border border-line p-2">
-                    <Badge tone={f.severity === "high" ? "danger" : f.severity === "medium" ? "warn" : "neutral"}>{f.severity}</Badge> <span className="font-medium">{f.message}</span>
-                    <p className="mt-1 text-muted">Why: {f.why}</p>
-                    <p className="text-muted">Fix: {f.fix}</p>
-                  </li>
-                ))}
-              </ul>
-            </div>
-          ) : null}
+          {lint.data ? <FindingsList findings={lint.data.findings} /> : null}
           {roles.length ? (
             <div className="space-y-2 text-xs">
               <p className="font-medium">In plain words</p>

@@ -5,6 +5,7 @@ import { useState } from "react";
 import { SyncStateBadge } from "@/components/brokers/sync-state-badge";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
+import { DeviceAccess } from "@/components/acl/device-access";
 import { AccessCheck } from "@/components/acl/access-check";
 import { Card, CardHeader } from "@/components/ui/card";
 import { Dialog } from "@/components/ui/dialog";
@@ -18,6 +19,8 @@ import { AUTH_LABELS, DeviceStatus } from "./devices-table";
 type TDetail = TDevice & {
   certificates: { id: string; serial: string; fingerprint256: string; keyType: string; notBefore: string; notAfter: string; revokedAt: string | null; revocationReason: string | null }[];
   brokers: { broker: string; brokerId: string; syncState: TSyncState; applied: boolean }[];
+  roles: { rolename: string; priority: number }[];
+  groups: { groupname: string; priority: number }[];
 };
 
 const day = (iso: string) => new Date(iso).toLocaleDateString("en-GB");
@@ -69,7 +72,7 @@ export function DeviceDetail({ id, canManage }: { id: string; canManage: boolean
           <div><dt className="text-xs text-muted">Credential</dt><dd>{AUTH_LABELS[d.authType]}</dd></div>
           <div><dt className="text-xs text-muted">Tags</dt><dd className="space-x-1">{d.tags.length ? d.tags.map((t) => <Badge key={t}>{t}</Badge>) : "—"}</dd></div>
           <div><dt className="text-xs text-muted">Created</dt><dd>{new Date(d.createdAt).toLocaleString("en-GB")}</dd></div>
-          <div><dt className="text-xs text-muted">Topics</dt><dd className="font-mono text-xs">devices/{d.clientId}/#</dd></div>
+          <div><dt className="text-xs text-muted">Access</dt><dd>{[...d.roles.map((r) => `role ${r.rolename}`), ...d.groups.map((g) => `group ${g.groupname}`)].join(", ") || "no role (default access only)"}</dd></div>
         </dl>
       </Card>
       <Card>
@@ -106,6 +109,7 @@ export function DeviceDetail({ id, canManage }: { id: string; canManage: boolean
           </Table>
         </Card>
       ) : null}
+      <DeviceAccess key={JSON.stringify([d.roles, d.groups])} deviceId={d.id} access={d} canManage={canManage} />
       <AccessCheck deviceId={d.id} clientId={d.clientId} />
       <Dialog open={rotated !== null} onOpenChange={(o) => !o && setRotated(null)} title={d.authType === "X509" ? "Renewed certificate" : "New secret"} description="Shown once.">
         <div className="max-h-[70vh] overflow-y-auto">{rotated ? <ConnectionBundle result={rotated} /> : null}</div>

@@ -1,0 +1,47 @@
+"use client";
+import { useQuery } from "@tanstack/react-query";
+import { Plus, ShieldCheck } from "lucide-react";
+import { useState } from "react";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { Card, CardHeader } from "@/components/ui/card";
+import { EmptyState } from "@/components/ui/empty-state";
+import { api } from "@/lib/client/api";
+import type { TRoleDto } from "@/lib/schemas/acl";
+import { cn } from "@/lib/utils";
+import { RoleEditor } from "./role-editor";
+
+/** The fleet's roles: a list to pick from and the editor of the one picked. */
+export function RolesManager({ canManage }: { canManage: boolean }) {
+  const roles = useQuery({ queryKey: ["acl", "roles"], queryFn: () => api<{ items: TRoleDto[] }>("GET", "/api/v1/roles") });
+  const [selected, setSelected] = useState<string | null>(null);
+  const items = roles.data?.items ?? [];
+  const current = selected === "" ? null : (items.find((r) => r.name === selected) ?? items[0] ?? null);
+  const editing = selected === "" || current !== null;
+  return (
+    <Card>
+      <CardHeader
+        title="Roles"
+        description="Topic rules in the broker's own vocabulary. Devices hold roles directly or through groups; the higher priority is tried first."
+        actions={canManage ? <Button size="sm" onClick={() => setSelected("")}><Plus className="size-4" /> New role</Button> : null}
+      />
+      {roles.isError ? <p role="alert" className="p-4 text-danger">{roles.error.message}</p> : null}
+      {roles.isSuccess && items.length === 0 && selected !== "" ? <EmptyState icon={ShieldCheck} title="No roles yet">Create a role, e.g. devices/{"${clientId}"}/# for each device&apos;s own topics.</EmptyState> : null}
+      <div className="grid md:grid-cols-[16rem_1fr]">
+        {items.length ? (
+          <ul className="border-r border-line" aria-label="Roles">
+            {items.map((r) => (
+              <li key={r.id}>
+                <button type="button" onClick={() => setSelected(r.name)} className={cn("w-full border-b border-line px-4 py-2 text-left text-sm hover:bg-gray-50", current?.name === r.name && selected !== "" ? "bg-blue-50" : "")}>
+                  <span className="font-medium">{r.name}</span> {r.forNewDevices ? <Badge tone="info">new devices</Badge> : null}
+                  <span className="block text-xs text-muted">{r.acls.length} rule{r.acls.length === 1 ? "" : "s"} · {r.deviceCount} device{r.deviceCount === 1 ? "" : "s"}{r.groups.length ? ` · groups ${r.groups.join(", ")}` : ""}</span>
+                </button>
+              </li>
+            ))}
+          </ul>
+        ) : null}
+        {editing ? <RoleEditor key={selected === "" ? "new" : current?.id} role={selected === "" ? null : current} canManage={canManage} onSaved={(name) => setSelected(name)} /> : null}
+      </div>
+    </Card>
+  );
+}
