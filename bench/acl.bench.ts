@@ -1,9 +1,10 @@
-// Issue "roles and ACLs" figures: how many access decisions the simulator makes per second for a fleet of 10,000
+// Issue "roles and ACLs" figures: how fast a role change is enforced on every broker (policy-propagation.ts); how many access decisions the simulator makes per second for a fleet of 10,000
 // devices with 20 rules each, and, as the baseline in the same run, how many a real Mosquitto with the dynamic
 // security plugin answers over one MQTT connection (QoS 1 publishes, each a decision acknowledged by the broker).
 import { decideDynsec, type TDynsecPolicy, type TRule } from "@/lib/domain/acl/dynsec";
 import { publishAllowed, startDynsecBroker } from "@/lib/fleet/testing/acl-broker";
 import { round, type TFigure } from "./figures";
+import { policyPropagationFigures } from "./policy-propagation";
 
 const DEVICES = 10_000;
 const RULES = 20;
@@ -56,6 +57,7 @@ export async function aclBench(): Promise<TFigure[]> {
     await broker.stop();
   }
   return [
+    ...(await policyPropagationFigures()),
     {
       name: `ACL simulator: decisions per second, ${DEVICES.toLocaleString("en")} devices x ${RULES} rules (one core)`,
       value: round(perSecond, 0),

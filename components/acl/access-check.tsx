@@ -7,6 +7,8 @@ import { Card, CardHeader } from "@/components/ui/card";
 import { Field, Input, Select } from "@/components/ui/field";
 import { api, ApiError } from "@/lib/client/api";
 import type { z } from "zod";
+import type { TDecidedBy } from "@/lib/domain/acl/dynsec";
+import { describeDecision } from "@/lib/domain/acl/plain-words";
 import type { ZSimulation } from "@/lib/schemas/acl";
 
 type TSimulation = z.infer<typeof ZSimulation>;
@@ -55,7 +57,15 @@ export function AccessCheck({ deviceId, clientId }: { deviceId: string; clientId
       {check.data ? (
         <p role="status" className="flex items-center gap-2 border-t border-line px-4 py-3 text-sm">
           <Badge tone={check.data.allowed ? "ok" : "danger"}>{check.data.allowed ? "allowed" : "denied"}</Badge>
-          <span>{explain(check.data)}</span>
+          <span>
+            {explain(check.data)}
+            {check.data.roles ? (
+              <span className="block text-xs text-muted">
+                Its roles: {describeDecision(check.data.roles.allowed, check.data.roles.decidedBy as TDecidedBy)}
+                {check.data.roles.allowed !== check.data.allowed ? " The brokers decide otherwise: see the findings on the Roles & ACLs page." : ""}
+              </span>
+            ) : null}
+          </span>
         </p>
       ) : check.error && Object.keys(fields).length === 0 ? (
         <p role="alert" className="border-t border-line px-4 py-3 text-xs text-danger">{check.error.message}</p>

@@ -45,7 +45,7 @@ export function RoleEditor({ role, canManage, onSaved }: { role: TRoleDto | null
         <p className="text-xs font-medium">Rules <span className="font-normal text-muted">(topics may use {"${clientId}"} and {"${username}"}, filled in per device when pushed)</span></p>
         <ol className="space-y-3">
           {acls.map((a, i) => (
-            <li key={i} className="grid items-start gap-2 rounded-md border border-line p-2 md:grid-cols-[11rem_1fr_6rem_6rem_auto]" aria-label={`Rule ${i + 1}`}>
+            <li key={i} className="grid items-start gap-2 rounded-md border border-line p-2 md:grid-cols-[13.5rem_1fr_6.5rem_6rem_auto]" aria-label={`Rule ${i + 1}`}>
               <Field label={`Type (rule ${i + 1})`} error={errors[`acls.${i}.acltype`]}>
                 {(p) => <Select {...p} value={a.acltype} onChange={(e) => set(i, { acltype: e.target.value as TAclType })} disabled={!canManage}>{ACL_TYPES.map((t) => <option key={t} value={t}>{t}</option>)}</Select>}
               </Field>
@@ -55,7 +55,7 @@ export function RoleEditor({ role, canManage, onSaved }: { role: TRoleDto | null
               </Field>
               <Field label="Priority" error={errors[`acls.${i}.priority`]}>{(p) => <Input {...p} value={a.priority} inputMode="numeric" onChange={(e) => set(i, { priority: e.target.value })} disabled={!canManage} />}</Field>
               {canManage ? <Button type="button" variant="ghost" size="sm" className="mt-5" aria-label={`Remove rule ${i + 1}`} onClick={() => setAcls(acls.filter((_, k) => k !== i))}><Trash2 className="size-4" /></Button> : <span />}
-              <p className="text-xs text-muted md:col-span-5">A device with this role {describeRule({ ...a, priority: Number(a.priority) || 0 })}.</p>
+              <p className="text-xs text-muted md:col-span-5">A device with this role {describeRule({ ...a, topic: a.topic || "…", priority: Number(a.priority) || 0 })}.</p>
             </li>
           ))}
         </ol>

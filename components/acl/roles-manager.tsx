@@ -34,7 +34,7 @@ export function RolesManager({ canManage }: { canManage: boolean }) {
               <li key={r.id}>
                 <button type="button" onClick={() => setSelected(r.name)} className={cn("w-full border-b border-line px-4 py-2 text-left text-sm hover:bg-gray-50", current?.name === r.name && selected !== "" ? "bg-blue-50" : "")}>
                   <span className="font-medium">{r.name}</span> {r.forNewDevices ? <Badge tone="info">new devices</Badge> : null}
-                  <span className="block text-xs text-muted">{r.acls.length} rule{r.acls.length === 1 ? "" : "s"} · {r.deviceCount} device{r.deviceCount === 1 ? "" : "s"}{r.groups.length ? ` · groups ${r.groups.join(", ")}` : ""}</span>
+                  <span className="block text-xs text-muted">{r.acls.length} rule{r.acls.length === 1 ? "" : "s"} · {r.deviceCount} device{r.deviceCount === 1 ? "" : "s"} directly{r.groups.length ? ` · via group${r.groups.length === 1 ? "" : "s"} ${r.groups.join(", ")}` : ""}</span>
                 </button>
               </li>
             ))}

@@ -20,7 +20,7 @@ test("the device page says what the brokers enforce for it and which line decide
   await page.getByRole("button", { name: "Check" }).click();
   const result = page.getByRole("status").filter({ hasText: /allowed|denied/ });
   await expect(result).toContainText("allowed");
-  await expect(result).toContainText("pattern readwrite devices/%u/#");
+  await expect(result).toContainText("pattern readwrite devices/%c/#");
   await page.getByLabel("Topic").fill("plant/other");
   await page.getByRole("button", { name: "Check" }).click();
   await expect(result).toContainText("denied");

@@ -19,7 +19,7 @@ export type TRenderDevice = {
   pskIdentity: string | null;
   /** hex, unsealed for rendering only */
   pskKeyHex: string | null;
-  /** Its acl_file lines (`topic read|write|readwrite|deny <filter>`), compiled from its roles, templates expanded. */
+  /** Its own acl_file lines (`topic read|write|readwrite|deny <filter>`) beside the shared patterns. */
   aclLines: readonly string[];
 };
 
@@ -30,6 +30,8 @@ export type TRenderInput = {
   probePskKeyHex: string;
   /** Device CAs besides the fleet CA, oldest first. */
   deviceCas: readonly TBundledCa[];
+  /** ACL `pattern` lines every device's block falls back to (the grants most devices share). */
+  aclPatterns: readonly string[];
 };
 
 export type TBundledCa = { subjectHash: string; certPem: string };
@@ -43,7 +45,7 @@ const HEADER = "# Rendered by Fleetward from its desired state. Local edits are 
 // A name Mosquitto can hold in its line-based files: no separator, no line break, no ACL wildcard.
 const safeName = (s: string) => s.length > 0 && !/[:\s#+/\u0000]/.test(s);
 
-export function renderBrokerFiles({ devices, crlPem, probePskKeyHex, deviceCas }: TRenderInput): TBrokerFiles {
+export function renderBrokerFiles({ devices, crlPem, probePskKeyHex, deviceCas, aclPatterns }: TRenderInput): TBrokerFiles {
   const sorted = [...devices].sort((a, b) => (a.clientId < b.clientId ? -1 : a.clientId > b.clientId ? 1 : 0));
   const enabled = sorted.filter((d) => !d.disabled);
   const passwd = joinLines(enabled.filter((d) => d.authType === "PASSWORD" && d.passwordHash && safeName(d.clientId)).map((d) => `${d.clientId}:${d.passwordHash}`));
@@ -53,16 +55,17 @@ export function renderBrokerFiles({ devices, crlPem, probePskKeyHex, deviceCas }
       .filter((d) => d.authType === "PSK" && d.pskIdentity && d.pskKeyHex && safeName(d.pskIdentity) && d.pskIdentity !== PROBE_PSK_IDENTITY)
       .map((d) => `${d.pskIdentity}:${d.pskKeyHex}`),
   ]);
-  // Every device listener sets use_username_as_clientid, so the user a block names is the authenticated identity
-  // (password user, certificate CN or PSK identity) and a device cannot borrow another's block. A client with no
-  // block is denied everything. A disabled certificate device still completes its TLS handshake (only a CRL could
-  // refuse it): it may do nothing. Other disabled devices cannot connect at all.
+  // Every device listener sets use_username_as_clientid, so the user a block names (and %u/%c in a pattern) is the
+  // authenticated identity (password user, certificate CN or PSK identity): a device cannot borrow another's
+  // access. A client whose block decides nothing falls back to the patterns. A disabled certificate device still
+  // completes its TLS handshake (only a CRL could refuse it): it may do nothing. Other disabled devices cannot
+  // connect at all.
   const blocks = sorted
     .filter((d) => safeName(d.clientId) && (d.disabled ? d.authType === "X509" : d.aclLines.length > 0))
     .map((d) => `\nuser ${d.clientId}\n${(d.disabled ? ["topic deny #"] : d.aclLines).join("\n")}\n`);
   // The probe only handshakes: it may do nothing.
   const probe = `\nuser ${PROBE_PSK_IDENTITY}\ntopic deny #\n`;
-  const acl = HEADER + probe + blocks.join("");
+  const acl = HEADER + aclPatterns.map((p) => `${p}\n`).join("") + probe + blocks.join("");
   return { passwd, acl, psk, "crl.pem": crlPem, "cas.pem": renderCaBundle(deviceCas) };
 }
 

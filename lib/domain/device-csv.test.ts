@@ -8,7 +8,7 @@ describe("device CSV", () => {
     expect(problems).toEqual([]);
     expect(rows).toEqual([
       { clientId: "sensor-0001", name: "Boiler room sensor", tags: ["plant-a", "boiler"], auth: { type: "password" } },
-      { clientId: "gateway-0002", tags: ["plant-a"], auth: { type: "psk" } },
+      { clientId: "gateway-0002", tags: ["plant-a"], auth: { type: "psk" }, roles: [{ rolename: "device-self", priority: -1 }] },
       { clientId: "camera-0003", name: "Gate camera", tags: [], auth: { type: "x509" } },
     ]);
   });
@@ -19,11 +19,19 @@ describe("device CSV", () => {
     expect(rows).toEqual([{ clientId: "dev-1", tags: [], auth: { type: "x509", csrPem: csr } }]);
   });
 
+  it("reads roles and groups as ;-separated names", () => {
+    const { rows } = parseDeviceCsv("client_id,roles,groups\ndev-1,sensor;camera,boilers\ndev-2,,\n");
+    expect(rows).toEqual([
+      { clientId: "dev-1", tags: [], auth: { type: "password" }, roles: [{ rolename: "sensor", priority: -1 }, { rolename: "camera", priority: -1 }], groups: [{ groupname: "boilers", priority: -1 }] },
+      { clientId: "dev-2", tags: [], auth: { type: "password" } },
+    ]);
+  });
+
   it("passes bad values through for the server to name, but refuses a file it cannot read", () => {
     expect(parseDeviceCsv("client_id,auth\nbad/id,carrier-pigeon\n").rows).toEqual([{ clientId: "bad/id", tags: [], auth: { type: "carrier-pigeon" } }]);
     expect(parseDeviceCsv("id,auth\nx,psk\n").problems).toEqual([
-      "The header must name a client_id column (columns: client_id, name, tags, auth, csr_pem).",
-      "Unknown column: id (known: client_id, name, tags, auth, csr_pem).",
+      "The header must name a client_id column (columns: client_id, name, tags, auth, csr_pem, roles, groups).",
+      "Unknown column: id (known: client_id, name, tags, auth, csr_pem, roles, groups).",
     ]);
     expect(parseDeviceCsv("client_id\n").problems).toEqual(["The file has a header but no devices."]);
     expect(parseDeviceCsv('client_id,name\na,"unterminated\n').problems[0]).toMatch(/^Line 2: /);

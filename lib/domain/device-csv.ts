@@ -2,10 +2,12 @@
 // file offered once afterwards. Line numbers count the header as line 1, as spreadsheets do.
 import Papa from "papaparse";
 
-export const CSV_COLUMNS = ["client_id", "name", "tags", "auth", "csr_pem"] as const;
-export const CSV_TEMPLATE = "client_id,name,tags,auth,csr_pem\nsensor-0001,Boiler room sensor,plant-a;boiler,password,\ngateway-0002,,plant-a,psk,\ncamera-0003,Gate camera,,x509,\n";
+export const CSV_COLUMNS = ["client_id", "name", "tags", "auth", "csr_pem", "roles", "groups"] as const;
+export const CSV_TEMPLATE =
+  "client_id,name,tags,auth,csr_pem,roles,groups\nsensor-0001,Boiler room sensor,plant-a;boiler,password,,,\ngateway-0002,,plant-a,psk,,device-self,\ncamera-0003,Gate camera,,x509,,,\n";
 
-export type TCsvRow = { clientId: string; name?: string; tags: string[]; auth: { type: string; csrPem?: string } };
+type TRef<K extends string> = Record<K, string> & { priority: number };
+export type TCsvRow = { clientId: string; name?: string; tags: string[]; auth: { type: string; csrPem?: string }; roles?: TRef<"rolename">[]; groups?: TRef<"groupname">[] };
 export type TCsvResult = { rows: TCsvRow[]; problems: string[] };
 
 /** The spreadsheet line of a 0-based data row. */
@@ -23,7 +25,7 @@ export function parseDeviceCsv(text: string): TCsvResult {
   const problems: string[] = [];
   const columns = parsed.meta.fields ?? [];
   const unknown = columns.filter((c) => !(CSV_COLUMNS as readonly string[]).includes(c));
-  if (!columns.includes("client_id")) problems.push("The header must name a client_id column (columns: client_id, name, tags, auth, csr_pem).");
+  if (!columns.includes("client_id")) problems.push(`The header must name a client_id column (columns: ${CSV_COLUMNS.join(", ")}).`);
   if (unknown.length) problems.push(`Unknown column${unknown.length > 1 ? "s" : ""}: ${unknown.join(", ")} (known: ${CSV_COLUMNS.join(", ")}).`);
   // A one-column file has no delimiter to detect: that is no problem.
   for (const e of parsed.errors.filter((x) => x.code !== "UndetectableDelimiter").slice(0, 10)) problems.push(`Line ${lineOf(source, e)}: ${e.message}.`);
@@ -32,11 +34,15 @@ export function parseDeviceCsv(text: string): TCsvResult {
     const cell = (k: (typeof CSV_COLUMNS)[number]) => (r[k] ?? "").trim();
     const csrPem = cell("csr_pem");
     const type = cell("auth").toLowerCase() || (csrPem ? "x509" : "password");
+    // Roles and groups: names separated by ; (left empty: the roles given to new devices).
+    const names = (k: "roles" | "groups") => cell(k).split(/[;\s]+/).filter(Boolean);
     return {
       clientId: cell("client_id"),
       ...(cell("name") ? { name: cell("name") } : {}),
       tags: cell("tags").split(/[;\s]+/).filter(Boolean),
       auth: type === "x509" && csrPem ? { type, csrPem } : { type },
+      ...(names("roles").length ? { roles: names("roles").map((rolename) => ({ rolename, priority: -1 })) } : {}),
+      ...(names("groups").length ? { groups: names("groups").map((groupname) => ({ groupname, priority: -1 })) } : {}),
     };
   });
   if (rows.length === 0) problems.push("The file has a header but no devices.");

@@ -312,7 +312,7 @@ describe("access simulator for stored devices against the fleet", () => {
         await c.endAsync(true);
       }
     }
-    expect(await simulateAccess({ deviceId: d.device.id, action: "publish", topic: topics[0]! })).toMatchObject({ allowed: true, model: "acl_file", decidedBy: { kind: "rule", source: "user", text: `topic readwrite devices/${d.device.clientId}/#` } });
+    expect(await simulateAccess({ deviceId: d.device.id, action: "publish", topic: topics[0]! })).toMatchObject({ allowed: true, model: "acl_file", decidedBy: { kind: "rule", source: "pattern", text: "pattern readwrite devices/%c/#" } });
     expect(await simulateAccess({ deviceId: d.device.id, action: "receive", topic: topics[1]! })).toMatchObject({ allowed: false, decidedBy: { kind: "none" } });
     await revokeDevice({ actor, id: d.device.id });
     expect(await simulateAccess({ deviceId: d.device.id, action: "publish", topic: topics[0]! })).toMatchObject({ allowed: false, decidedBy: { kind: "connection" } });

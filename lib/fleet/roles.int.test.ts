@@ -55,8 +55,10 @@ describe("roles and groups against the real fleet", () => {
         for (const [k, topic] of topics.entries()) {
           const predicted = await simulateAccess({ deviceId: a.device.id, action: "publish", topic });
           expect(predicted.allowed, `simulator: publish ${topic}`).toBe(expected[k]);
+          expect(predicted.roles?.allowed, `the roles' own reading of ${topic}`).toBe(expected[k]);
           expect(await publishAllowed(as[i]!, topic), `${b.name}: publish ${topic} (${JSON.stringify(predicted.decidedBy)})`).toBe(predicted.allowed);
         }
+        expect((await simulateAccess({ deviceId: a.device.id, action: "publish", topic: topics[0]! })).roles?.decidedBy).toMatchObject({ kind: "rule", rolename: sensor, rolePriority: 1, acl: { topic: `plant/${me}/telemetry` }, index: 0 });
         // Receiving: the group's commander may send commands to any plant device; the sensor gets its own only.
         expect((await simulateAccess({ deviceId: a.device.id, action: "receive", topic: `plant/${me}/cmd` })).allowed).toBe(true);
         await as[i]!.subscribeAsync(`plant/${me}/cmd`, { qos: 1 });

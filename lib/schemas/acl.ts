@@ -101,6 +101,8 @@ export const ZSimulation = z.object({
   /** dynsec: Mosquitto's dynamic security plugin (the ad hoc form); acl_file: what the fleet's brokers enforce for a device. */
   model: z.enum(["dynsec", "acl_file"]),
   decidedBy: z.record(z.string(), z.unknown()),
+  /** For a stored device: its roles read as the plugin would, naming the role, priority and rule behind the line. */
+  roles: z.object({ allowed: z.boolean(), decidedBy: z.record(z.string(), z.unknown()) }).optional(),
 });
 
 // Stored roles and groups. Names are what operators' scripts and the brokers' vocabulary use, so routes take them.

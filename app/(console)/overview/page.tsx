@@ -3,10 +3,12 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { AuditTable } from "@/components/audit/audit-table";
 import { PageHeader } from "@/components/shell/page-header";
+import { Badge } from "@/components/ui/badge";
 import { Card, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { can, ROLE_LABELS, ROLE_SUMMARIES } from "@/lib/domain/permissions";
 import { requirePage } from "@/lib/server/gate";
+import { findAclFindings } from "@/lib/server/services/acl/find-acl-findings";
 import { findAuditEvents } from "@/lib/server/services/audit/find-audit-events";
 import { findBrokers } from "@/lib/server/services/brokers/find-brokers";
 import { certificateExpiry } from "@/lib/server/services/certificates/certificate-expiry";
@@ -17,7 +19,8 @@ export const metadata: Metadata = { title: "Overview" };
 
 export default async function OverviewPage() {
   const { actor, role } = await requirePage("overview.read");
-  const [recent, brokers, expiry] = await Promise.all([can(role, "audit.read") ? findAuditEvents({ limit: 8 }) : null, findBrokers(), certificateExpiry()]);
+  const [recent, brokers, expiry, acl] = await Promise.all([can(role, "audit.read") ? findAuditEvents({ limit: 8 }) : null, findBrokers(), certificateExpiry(), findAclFindings()]);
+  const serious = acl.findings.filter((f) => f.severity !== "low");
   const expiring = expiry.within["30"];
   return (
     <>
@@ -64,6 +67,22 @@ export default async function OverviewPage() {
             <div className="p-4">
               <ExpiryChart expiry={expiry} hrefFor={(bar) => (bar === "expired" ? "/certificates?status=expired" : `/certificates?expiresWithinDays=${bar}`)} />
             </div>
+          </Card>
+          <Card data-testid="acl-findings">
+            <CardHeader title="Access findings" description="From the ACL linter: roles, groups, defaults and what brokers enforce." actions={<Link className="text-xs text-brand underline" href="/roles">Roles &amp; ACLs</Link>} />
+            {serious.length ? (
+              <ul className="divide-y divide-line text-xs">
+                {serious.slice(0, 4).map((f, i) => (
+                  <li key={i} className="flex items-start gap-2 px-4 py-2">
+                    <Badge tone={f.severity === "high" ? "danger" : "warn"}>{f.severity}</Badge>
+                    <span>{f.message}</span>
+                  </li>
+                ))}
+                {serious.length > 4 ? <li className="px-4 py-2 text-muted">and {serious.length - 4} more on the Roles &amp; ACLs page</li> : null}
+              </ul>
+            ) : (
+              <p className="px-4 py-3 text-xs text-muted">No high or medium findings{acl.findings.length ? ` (${acl.findings.length} low)` : ""}.</p>
+            )}
           </Card>
           <Card>
             <CardHeader title={`Your role: ${ROLE_LABELS[role]}`} />

@@ -1,5 +1,6 @@
 // The fleet's stored roles, groups and default access, seen from one device: the policy the plugin would hold for
 // it, and the acl_file lines Fleetward renders for it. Devices with the same roles and groups share one compilation.
+import { layoutAcl } from "./acl-layout";
 import { compileAclLines, expandLines } from "./compile";
 import type { TDefaultAccess, TDynsecPolicy, TGroupRef, TRoleRef, TRule } from "./dynsec";
 
@@ -30,4 +31,21 @@ export function aclLinesCompiler(fleet: TFleetAcl): (access: TDeviceAccess, clie
     if (!lines) compiled.set(key, (lines = compileAclLines(devicePolicy(fleet, access, clientId))));
     return expandLines(lines, { clientId, username: clientId });
   };
+}
+
+/**
+ * The whole fleet's acl_file content: the shared `pattern` lines, and each device's own block (templates expanded,
+ * in the order given; empty when the patterns say it all). See acl-layout.ts.
+ */
+export function compileFleetAcl(fleet: TFleetAcl, devices: readonly { clientId: string; access: TDeviceAccess }[]): { patterns: string[]; blocks: string[][] } {
+  const sets = new Map<string, { key: string; lines: string[]; devices: number }>();
+  const keys = devices.map((d) => {
+    const key = signature(d.access);
+    const set = sets.get(key);
+    if (set) set.devices++;
+    else sets.set(key, { key, lines: compileAclLines(devicePolicy(fleet, d.access, d.clientId)), devices: 1 });
+    return key;
+  });
+  const layout = layoutAcl([...sets.values()]);
+  return { patterns: layout.patterns, blocks: devices.map((d, i) => expandLines(layout.blocks.get(keys[i]!)!, { clientId: d.clientId, username: d.clientId })) };
 }

@@ -31,7 +31,7 @@ function dynsecPassword(password: string) {
   return { salt: salt.toString("base64"), password: pbkdf2Sync(password, salt, 101, 64, "sha512").toString("base64"), iterations: 101 };
 }
 
-export type TAclBroker = { connect: (username: string, password: string) => Promise<MqttClient>; stop: () => Promise<void> };
+export type TAclBroker = { dir: string; port: number; connect: (username: string, password: string) => Promise<MqttClient>; stop: () => Promise<void> };
 
 async function startTestBroker(security: string[], files: Record<string, string>) {
   const dir = mkdtempSync(path.join(os.tmpdir(), "fleetward-acl-"));
@@ -52,6 +52,7 @@ async function startTestBroker(security: string[], files: Record<string, string>
   await waitForPort(port!, broker.pid!, "ACL test broker", log);
   return {
     dir,
+    port: port!,
     write: file,
     reload: () => process.kill(broker.pid!, "SIGHUP"),
     connect: (username: string, password: string, clientId = `${username}-${randomBytes(3).toString("hex")}`) =>

@@ -1,11 +1,14 @@
 import "server-only";
 import type { z } from "zod";
 import { decideAclFile, parseAclFile } from "@/lib/domain/acl/acl-file";
+import { expandPolicy } from "@/lib/domain/acl/compile";
 import { decideDynsec } from "@/lib/domain/acl/dynsec";
+import { devicePolicy } from "@/lib/domain/acl/fleet-policy";
 import type { ZSimulate, ZSimulation } from "@/lib/schemas/acl";
 import { db } from "../../db";
 import { notFound } from "../../errors";
 import { renderDesiredState } from "../fleet/render-desired-state";
+import { loadDeviceAccess, loadFleetAcl, NO_ACCESS } from "./fleet-acl";
 
 type TSimulation = z.infer<typeof ZSimulation>;
 
@@ -24,7 +27,9 @@ export async function simulateAccess(input: z.infer<typeof ZSimulate>): Promise<
   const credential = device.authType === "PASSWORD" ? device.passwordHash : device.authType === "PSK" ? device.pskKeySealed : device.certificates.length > 0;
   if (!credential) return { allowed: false, model: "acl_file", decidedBy: { kind: "connection", reason: "the device has no valid credential (revoked): brokers refuse its connection" } };
   if (device.disabled && device.authType !== "X509") return { allowed: false, model: "acl_file", decidedBy: { kind: "connection", reason: "the device is disabled: brokers refuse its connection" } };
-  const { files, revision } = await renderDesiredState();
+  const [{ files, revision }, fleet, access] = await Promise.all([renderDesiredState(), loadFleetAcl(db), loadDeviceAccess(db, [input.deviceId])]);
   const { allowed, decidedBy } = decideAclFile(parseAclFile(files.acl), { username: device.clientId, clientId: device.clientId }, input.action, input.topic);
-  return { allowed, model: "acl_file", decidedBy: { ...decidedBy, revision: revision.toString() } };
+  // What the device's roles say, read as the plugin would: names the role, priority and rule behind the line.
+  const policy = expandPolicy(devicePolicy(fleet, access.get(input.deviceId) ?? NO_ACCESS, device.clientId), { clientId: device.clientId, username: device.clientId });
+  return { allowed, model: "acl_file", decidedBy: { ...decidedBy, revision: revision.toString() }, roles: decideDynsec(policy, input.action, input.topic) };
 }

@@ -1,6 +1,6 @@
 import "server-only";
 import { PATCHABLE_FILES, renderBrokerFiles, sha256, type TBrokerFiles } from "@/lib/domain/broker-files";
-import { aclLinesCompiler } from "@/lib/domain/acl/fleet-policy";
+import { compileFleetAcl } from "@/lib/domain/acl/fleet-policy";
 import { db } from "../../db";
 import { loadDeviceAccess, loadFleetAcl, NO_ACCESS } from "../acl/fleet-acl";
 import { unseal } from "../../secrets";
@@ -46,21 +46,22 @@ async function render(): Promise<TRendered> {
     }),
     { isolationLevel: "RepeatableRead" },
   );
-  const aclLines = aclLinesCompiler(fleetAcl);
+  const acl = compileFleetAcl(fleetAcl, devices.map((d) => ({ clientId: d.clientId, access: access.get(d.id) ?? NO_ACCESS })));
   const files = renderBrokerFiles({
-    devices: devices.map((d) => ({
+    devices: devices.map((d, i) => ({
       clientId: d.clientId,
       disabled: d.disabled,
       authType: d.authType,
       passwordHash: d.passwordHash,
       pskIdentity: d.pskIdentity,
       pskKeyHex: d.pskKeySealed ? unseal(d.pskKeySealed, pskContext(d.id)) : null,
-      aclLines: aclLines(access.get(d.id) ?? NO_ACCESS, d.clientId),
+      aclLines: acl.blocks[i]!,
     })),
     // One CRL per device CA: a broker checking a certificate's revocation needs its issuer's CRL.
     crlPem: await currentCrls(cas),
     probePskKeyHex: await probePskKey(),
     deviceCas: cas,
+    aclPatterns: acl.patterns,
   });
   for (const f of PATCHABLE_FILES) {
     recent.delete(sha256(files[f]));
