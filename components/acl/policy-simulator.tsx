@@ -97,7 +97,7 @@ export function PolicySimulator() {
           ) : check.error && Object.keys(fields).length === 0 ? (
             <p role="alert" className="text-xs text-danger">{check.error.message}</p>
           ) : null}
-          {lint.data ? <FindingsList findings={lint.data.findings} /> : null}
+          {lint.data ? <FindingsList findings={lint.data.findings} label="Policy findings" /> : null}
           {roles.length ? (
             <div className="space-y-2 text-xs">
               <p className="font-medium">In plain words</p>

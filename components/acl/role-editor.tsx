@@ -10,6 +10,7 @@ import { describeRule } from "@/lib/domain/acl/plain-words";
 import { ACL_TYPES, type TRoleDto } from "@/lib/schemas/acl";
 import { numberOrText } from "./refs-editor";
 import { ReviewAndSave } from "./review-and-save";
+import { RoleTry } from "./role-try";
 
 type TDraftRule = { acltype: TAclType; topic: string; priority: string; allow: boolean };
 
@@ -62,6 +63,7 @@ export function RoleEditor({ role, canManage, onSaved }: { role: TRoleDto | null
         {listError ? <p role="alert" className="text-xs text-danger">Rules: {listError[1]}</p> : null}
         {canManage ? <Button type="button" variant="secondary" size="sm" onClick={() => setAcls([...acls, { acltype: "publishClientSend", topic: "", priority: "0", allow: true }])}><Plus className="size-4" /> Add rule</Button> : null}
       </div>
+      <RoleTry name={name} acls={toBody(draft).acls as Parameters<typeof RoleTry>[0]["acls"]} />
       {canManage ? (
         <div className="flex flex-wrap items-start justify-between gap-4 border-t border-line pt-4">
           <ReviewAndSave

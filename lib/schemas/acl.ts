@@ -116,9 +116,11 @@ export const ZAclName = z
 export const MAX_ROLE_RULES = 1_000;
 
 /** A stored rule: as the plugin's, and its topic may hold ${clientId} and ${username}. */
-export const ZStoredAclRule = ZAclRule.superRefine((r, ctx) => {
-  const problem = templateProblem(r.topic);
-  if (problem) ctx.addIssue({ code: "custom", path: ["topic"], message: problem });
+export const ZStoredAclRule = ZAclRule.extend({
+  topic: ZRuleTopic.superRefine((t, ctx) => {
+    const problem = templateProblem(t);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  }),
 });
 
 export const ZRoleInput = z.strictObject({

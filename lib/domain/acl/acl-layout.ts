@@ -16,20 +16,31 @@ export type TAclLayout = { patterns: string[]; blocks: Map<string, string[]> };
 const topicOf = (line: string) => line.slice(line.indexOf(" ", "topic ".length) + 1);
 const isDeny = (line: string) => line.startsWith("topic deny ");
 
-/** Each compiled set's block (templated lines) once the shared grants are patterns; the shared grants as patterns. */
+/** How many of the largest compiled sets are tried as the shared one. */
+const CANDIDATES = 5;
+
+/**
+ * Each compiled set's block (templated lines) once the shared grants are patterns, and the shared grants as
+ * patterns: those of the largest set that every other set can do without exactly.
+ */
 export function layoutAcl(sets: readonly TCompiledSet[]): TAclLayout {
-  const none: TAclLayout = { patterns: [], blocks: new Map(sets.map((s) => [s.key, [...s.lines]])) };
-  const common = [...sets].sort((a, b) => b.devices - a.devices)[0];
-  const shared = (common?.lines ?? []).filter((l) => !isDeny(l));
+  for (const common of [...sets].sort((a, b) => b.devices - a.devices).slice(0, CANDIDATES)) {
+    const layout = withShared(sets, common.lines.filter((l) => !isDeny(l)));
+    if (layout) return layout;
+  }
+  return { patterns: [], blocks: new Map(sets.map((s) => [s.key, [...s.lines]])) };
+}
+
+function withShared(sets: readonly TCompiledSet[], shared: readonly string[]): TAclLayout | null {
   // %c and %u mean something in a pattern and nothing in a user line: a literal % keeps everything in blocks.
-  if (shared.length === 0 || shared.some((l) => l.includes("%"))) return none;
+  if (shared.length === 0 || shared.some((l) => l.includes("%"))) return null;
   const blocks = new Map<string, string[]>();
   for (const s of sets) {
     const own = new Set(s.lines);
     const grants = s.lines.filter((l) => !isDeny(l));
     const missing = shared.filter((l) => !own.has(l));
     const overlapping = missing.some((m) => grants.some((g) => filtersOverlap(widenTemplates(topicOf(m)), widenTemplates(topicOf(g)))));
-    if (overlapping) return none;
+    if (overlapping) return null;
     blocks.set(s.key, [...s.lines.filter(isDeny), ...missing.map((m) => `topic deny ${topicOf(m)}`), ...grants.filter((g) => !shared.includes(g))]);
   }
   return { patterns: shared.map((l) => `pattern ${l.slice("topic ".length)}`.replaceAll("${clientId}", "%c").replaceAll("${username}", "%u")), blocks };
