@@ -7,7 +7,7 @@ import { Card, CardHeader } from "@/components/ui/card";
 import { Field, Input } from "@/components/ui/field";
 import { api } from "@/lib/client/api";
 import type { TGroupDto, TRoleDto } from "@/lib/schemas/acl";
-import { cn } from "@/lib/utils";
+import { PickList, plural } from "./pick-list";
 import { RefsEditor, roleRefs, type TDraftRef } from "./refs-editor";
 import { ReviewAndSave } from "./review-and-save";
 
@@ -60,18 +60,7 @@ export function GroupsManager({ canManage }: { canManage: boolean }) {
       <CardHeader title="Groups" description="Devices in a group get its roles, tried after the device's own roles." actions={canManage ? <Button size="sm" onClick={() => setSelected("")}><Plus className="size-4" /> New group</Button> : null} />
       {groups.isSuccess && items.length === 0 && selected !== "" ? <p className="p-4 text-sm text-muted">No groups yet.</p> : null}
       <div className="grid md:grid-cols-[12rem_1fr]">
-        {items.length ? (
-          <ul className="border-r border-line" aria-label="Groups">
-            {items.map((g) => (
-              <li key={g.id}>
-                <button type="button" onClick={() => setSelected(g.name)} className={cn("w-full border-b border-line px-4 py-2 text-left text-sm hover:bg-gray-50", current?.name === g.name && selected !== "" ? "bg-blue-50" : "")}>
-                  <span className="font-medium">{g.name}</span>
-                  <span className="block text-xs text-muted">{g.roles.length} role{g.roles.length === 1 ? "" : "s"} · {g.deviceCount} device{g.deviceCount === 1 ? "" : "s"}</span>
-                </button>
-              </li>
-            ))}
-          </ul>
-        ) : null}
+        <PickList label="Groups" items={items} picked={selected === "" ? null : (current?.name ?? null)} onPick={setSelected} detail={(g) => `${plural(g.roles.length, "role")} · ${plural(g.deviceCount, "device")}`} />
         {selected === "" || current ? <GroupEditor key={selected === "" ? "new" : current?.id} group={selected === "" ? null : current} roles={(roles.data?.items ?? []).map((r) => r.name)} canManage={canManage} onSaved={setSelected} /> : null}
       </div>
     </Card>

@@ -8,7 +8,7 @@ import { Card, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { api } from "@/lib/client/api";
 import type { TRoleDto } from "@/lib/schemas/acl";
-import { cn } from "@/lib/utils";
+import { PickList, plural } from "./pick-list";
 import { RoleEditor } from "./role-editor";
 
 /** The fleet's roles: a list to pick from and the editor of the one picked. */
@@ -28,18 +28,14 @@ export function RolesManager({ canManage }: { canManage: boolean }) {
       {roles.isError ? <p role="alert" className="p-4 text-danger">{roles.error.message}</p> : null}
       {roles.isSuccess && items.length === 0 && selected !== "" ? <EmptyState icon={ShieldCheck} title="No roles yet">Create a role, e.g. devices/{"${clientId}"}/# for each device&apos;s own topics.</EmptyState> : null}
       <div className="grid md:grid-cols-[16rem_1fr]">
-        {items.length ? (
-          <ul className="border-r border-line" aria-label="Roles">
-            {items.map((r) => (
-              <li key={r.id}>
-                <button type="button" onClick={() => setSelected(r.name)} className={cn("w-full border-b border-line px-4 py-2 text-left text-sm hover:bg-gray-50", current?.name === r.name && selected !== "" ? "bg-blue-50" : "")}>
-                  <span className="font-medium">{r.name}</span> {r.forNewDevices ? <Badge tone="info">new devices</Badge> : null}
-                  <span className="block text-xs text-muted">{r.acls.length} rule{r.acls.length === 1 ? "" : "s"} · {r.deviceCount} device{r.deviceCount === 1 ? "" : "s"} directly{r.groups.length ? ` · via group${r.groups.length === 1 ? "" : "s"} ${r.groups.join(", ")}` : ""}</span>
-                </button>
-              </li>
-            ))}
-          </ul>
-        ) : null}
+        <PickList
+          label="Roles"
+          items={items}
+          picked={selected === "" ? null : (current?.name ?? null)}
+          onPick={setSelected}
+          title={(r) => <><span className="font-medium">{r.name}</span> {r.forNewDevices ? <Badge tone="info">new devices</Badge> : null}</>}
+          detail={(r) => `${plural(r.acls.length, "rule")} · ${plural(r.deviceCount, "device")} directly${r.groups.length ? ` · via ${r.groups.length === 1 ? "group" : "groups"} ${r.groups.join(", ")}` : ""}`}
+        />
         {editing ? <RoleEditor key={selected === "" ? "new" : current?.id} role={selected === "" ? null : current} canManage={canManage} onSaved={(name) => setSelected(name)} /> : null}
       </div>
     </Card>

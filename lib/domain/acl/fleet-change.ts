@@ -48,10 +48,12 @@ export function applyAclChange(state: TAclState, change: TAclChange): TAclState 
   }
 }
 
-/** Field errors for role and group names the change refers to that the fleet does not hold. */
-export function unknownReferences(fleet: TFleetAcl, refs: { roles?: readonly TRoleRef[]; groups?: readonly TGroupRef[] }, prefix: string): Record<string, string> {
-  const roles = new Set(fleet.roles.map((r) => r.rolename));
-  const groups = new Set(fleet.groups.map((g) => g.groupname));
+export type TKnownNames = { roles: ReadonlySet<string>; groups: ReadonlySet<string> };
+
+export const knownNames = (fleet: TFleetAcl): TKnownNames => ({ roles: new Set(fleet.roles.map((r) => r.rolename)), groups: new Set(fleet.groups.map((g) => g.groupname)) });
+
+/** Field errors for role and group names a request refers to that the fleet does not hold. */
+export function unknownReferences({ roles, groups }: TKnownNames, refs: { roles?: readonly TRoleRef[]; groups?: readonly TGroupRef[] }, prefix: string): Record<string, string> {
   const out: Record<string, string> = {};
   refs.roles?.forEach((r, i) => {
     if (!roles.has(r.rolename)) out[`${prefix}roles.${i}.rolename`] = `names no role: there is no role ${JSON.stringify(r.rolename)}`;

@@ -15,8 +15,8 @@ export async function assignDeviceAccess(tx: TTx, requests: readonly TAccessRequ
     tx.aclRole.findMany({ select: { id: true, name: true, forNewDevices: true } }),
     tx.aclGroup.findMany({ select: { id: true, name: true } }),
   ]);
-  const fleet = { roles: roles.map((r) => ({ rolename: r.name, acls: [] })), groups: groups.map((g) => ({ groupname: g.name, roles: [] })), defaultACLAccess: { publishClientSend: false, publishClientReceive: false, subscribe: false, unsubscribe: false } };
-  const errors = Object.assign({}, ...requests.map((r) => unknownReferences(fleet, r, r.field)));
+  const known = { roles: new Set(roles.map((r) => r.name)), groups: new Set(groups.map((g) => g.name)) };
+  const errors = Object.assign({}, ...requests.map((r) => unknownReferences(known, r, r.field)));
   if (Object.keys(errors).length) throw unprocessable(errors);
   const roleId = new Map(roles.map((r) => [r.name, r.id]));
   const groupId = new Map(groups.map((g) => [g.name, g.id]));

@@ -22,14 +22,19 @@ export async function loadFleetAcl(tx: TReader): Promise<TFleetAcl> {
 /** The roles and groups of the given devices (every device when no ids are given), by device id. */
 export async function loadDeviceAccess(tx: TReader, deviceIds?: readonly string[]): Promise<Map<string, TDeviceAccess>> {
   const where = deviceIds ? { deviceId: { in: [...deviceIds] } } : {};
-  const [roles, groups] = await Promise.all([
-    tx.deviceRole.findMany({ where, select: { deviceId: true, priority: true, role: { select: { name: true } } } }),
-    tx.deviceGroup.findMany({ where, select: { deviceId: true, priority: true, group: { select: { name: true } } } }),
+  // Ids, not relations: a fleet has tens of thousands of these rows and a handful of names.
+  const [roles, groups, roleNames, groupNames] = await Promise.all([
+    tx.deviceRole.findMany({ where, select: { deviceId: true, priority: true, roleId: true } }),
+    tx.deviceGroup.findMany({ where, select: { deviceId: true, priority: true, groupId: true } }),
+    tx.aclRole.findMany({ select: { id: true, name: true } }),
+    tx.aclGroup.findMany({ select: { id: true, name: true } }),
   ]);
+  const roleName = new Map(roleNames.map((r) => [r.id, r.name]));
+  const groupName = new Map(groupNames.map((g) => [g.id, g.name]));
   const out = new Map<string, { roles: TDeviceAccess["roles"][number][]; groups: TDeviceAccess["groups"][number][] }>();
   const entry = (id: string) => out.get(id) ?? out.set(id, { roles: [], groups: [] }).get(id)!;
-  for (const r of roles) entry(r.deviceId).roles.push({ rolename: r.role.name, priority: r.priority });
-  for (const g of groups) entry(g.deviceId).groups.push({ groupname: g.group.name, priority: g.priority });
+  for (const r of roles) entry(r.deviceId).roles.push({ rolename: roleName.get(r.roleId)!, priority: r.priority });
+  for (const g of groups) entry(g.deviceId).groups.push({ groupname: groupName.get(g.groupId)!, priority: g.priority });
   return out;
 }
 

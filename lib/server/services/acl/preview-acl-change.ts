@@ -1,5 +1,5 @@
 import "server-only";
-import { applyAclChange, unknownReferences, type TAclChange } from "@/lib/domain/acl/fleet-change";
+import { applyAclChange, knownNames, unknownReferences, type TAclChange } from "@/lib/domain/acl/fleet-change";
 import { lintFleet } from "@/lib/domain/acl/fleet-lint";
 import { aclLinesCompiler, type TDeviceAccess } from "@/lib/domain/acl/fleet-policy";
 import type { TAclPreviewInput, TAclPreviewResult } from "@/lib/schemas/acl";
@@ -26,7 +26,7 @@ function check(input: TAclPreviewInput, fleet: Awaited<ReturnType<typeof loadFle
     case "group":
       if (input.previousName !== undefined && !hasGroup(input.previousName)) throw notFound(`Group ${input.previousName}`);
       if (input.group.name !== input.previousName && hasGroup(input.group.name)) throw new AppError("CONFLICT", `A group named ${input.group.name} already exists.`, { "group.name": "is already in use" });
-      return unknownReferences(fleet, { roles: input.group.roles }, "group.");
+      return unknownReferences(knownNames(fleet), { roles: input.group.roles }, "group.");
     case "deleteGroup":
       if (!hasGroup(input.name)) throw notFound(`Group ${input.name}`);
       return {};
@@ -34,7 +34,7 @@ function check(input: TAclPreviewInput, fleet: Awaited<ReturnType<typeof loadFle
       return {};
     case "device":
       if (!deviceIds.has(input.deviceId)) throw notFound("Device");
-      return unknownReferences(fleet, input.access, "access.");
+      return unknownReferences(knownNames(fleet), input.access, "access.");
   }
 }
 

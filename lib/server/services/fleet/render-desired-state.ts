@@ -17,6 +17,17 @@ let cache: { revision: bigint; rendered: Promise<TRendered> } | null = null;
 const RECENT = 8;
 const recent = new Map<string, string>();
 
+// PSK keys unsealed by earlier renderings, by device id and sealed value (a rotated key is sealed anew): the rendered
+// psk file, which this process keeps too, holds them all anyway; decrypting tens of thousands per change does not.
+const unsealed = new Map<string, { sealed: string; hex: string }>();
+function pskKeyHex(id: string, sealed: string): string {
+  const hit = unsealed.get(id);
+  if (hit?.sealed === sealed) return hit.hex;
+  const hex = unseal(sealed, pskContext(id));
+  unsealed.set(id, { sealed, hex });
+  return hex;
+}
+
 /** A passwd or psk file this process rendered lately, by its digest. */
 export const renderedContent = (digest: string): string | undefined => recent.get(digest);
 
@@ -54,7 +65,7 @@ async function render(): Promise<TRendered> {
       authType: d.authType,
       passwordHash: d.passwordHash,
       pskIdentity: d.pskIdentity,
-      pskKeyHex: d.pskKeySealed ? unseal(d.pskKeySealed, pskContext(d.id)) : null,
+      pskKeyHex: d.pskKeySealed ? pskKeyHex(d.id, d.pskKeySealed) : null,
       aclLines: acl.blocks[i]!,
     })),
     // One CRL per device CA: a broker checking a certificate's revocation needs its issuer's CRL.
@@ -63,6 +74,8 @@ async function render(): Promise<TRendered> {
     deviceCas: cas,
     aclPatterns: acl.patterns,
   });
+  const live = new Set(devices.map((d) => d.id));
+  for (const id of unsealed.keys()) if (!live.has(id)) unsealed.delete(id);
   for (const f of PATCHABLE_FILES) {
     recent.delete(sha256(files[f]));
     recent.set(sha256(files[f]), files[f]);
