@@ -61,18 +61,20 @@ export async function previewAclChange(input: TAclPreviewInput): Promise<TAclPre
     async (tx) => ({
       fleet: await loadFleetAcl(tx),
       access: await loadDeviceAccess(tx),
-      devices: await tx.device.findMany({ where: { disabled: false }, select: { id: true, clientId: true }, orderBy: { clientId: "asc" } }),
+      devices: await tx.device.findMany({ select: { id: true, clientId: true, disabled: true }, orderBy: { clientId: "asc" } }),
       brokers: await tx.broker.findMany({ orderBy: { name: "asc" } }),
     }),
     { isolationLevel: "RepeatableRead" },
   );
   const connected = Promise.all(brokers.map((b) => driverFor(b).connectedClientIds().catch(() => null)));
   const errors = check(input, fleet, new Set(devices.map((d) => d.id)));
+  // A disabled device may do nothing whatever its roles say: its lines change when it is enabled again.
+  const enabled = devices.filter((d) => !d.disabled);
   if (Object.keys(errors).length) throw unprocessable(errors);
   const next = applyAclChange({ fleet, access }, toChange(input));
   const before = aclLinesCompiler(fleet);
   const after = aclLinesCompiler(next.fleet);
-  const changed = devices.flatMap((d) => {
+  const changed = enabled.flatMap((d) => {
     const was = before(access.get(d.id) ?? NO_ACCESS, d.clientId);
     const will = after((next.access.get(d.id) as TDeviceAccess | undefined) ?? NO_ACCESS, d.clientId);
     const removed = was.filter((l) => !will.includes(l));
@@ -81,7 +83,7 @@ export async function previewAclChange(input: TAclPreviewInput): Promise<TAclPre
   });
   const now = await connected;
   const online = now.map((ids) => (ids ? new Set(ids) : null));
-  const known = new Set(lintFleet({ fleet, access }, devices).map(key));
+  const known = new Set(lintFleet({ fleet, access }, enabled).map(key));
   return {
     devicesChanged: changed.length,
     devices: changed.slice(0, SHOWN).map((d) => ({ ...d, connectedOn: brokers.filter((_, i) => online[i]?.has(d.clientId)).map((b) => b.name) })),
@@ -93,6 +95,6 @@ export async function previewAclChange(input: TAclPreviewInput): Promise<TAclPre
       sessionsToDisconnect: 0,
     })),
     sessionsToDisconnect: 0,
-    findings: lintFleet(next, devices).filter((f) => !known.has(key(f))),
+    findings: lintFleet(next, enabled).filter((f) => !known.has(key(f))),
   };
 }
