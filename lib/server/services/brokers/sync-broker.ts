@@ -1,7 +1,6 @@
 import "server-only";
 import {
   driftedFiles,
-  fileDigests,
   linePatch,
   MANAGED_FILES,
   PATCHABLE_FILES,
@@ -17,13 +16,26 @@ import { driverFor } from "./broker-driver-for";
 
 const pick = (files: TBrokerFiles, names: readonly TManagedFile[]) => Object.fromEntries(names.map((n) => [n, files[n]])) as Partial<TBrokerFiles>;
 
+// Brokers that held the same file get the same patch to the same revision: computed once.
+const patchMemo = new Map<string, TLinePatch>();
+
+function memoPatch(file: TPatchableFile, heldDigest: string, prev: string, next: string, revision: bigint): TLinePatch {
+  const key = `${file}:${heldDigest}:${revision}`;
+  let patch = patchMemo.get(key);
+  if (!patch) {
+    for (const k of patchMemo.keys()) if (!k.endsWith(`:${revision}`)) patchMemo.delete(k);
+    patchMemo.set(key, (patch = linePatch(prev, next)));
+  }
+  return patch;
+}
+
 /** Line patches for changed passwd/psk files whose previous content this process knows, when smaller than the file. */
-function patchesFor(held: Partial<TFileDigests>, files: TBrokerFiles, changed: readonly TManagedFile[]) {
+function patchesFor(held: Partial<TFileDigests>, files: TBrokerFiles, changed: readonly TManagedFile[], revision: bigint) {
   const patches: Partial<Record<TPatchableFile, TLinePatch>> = {};
   for (const f of PATCHABLE_FILES) {
     const prev = changed.includes(f) && held[f] ? renderedContent(held[f]) : undefined;
     if (prev === undefined) continue;
-    const patch = linePatch(prev, files[f]);
+    const patch = memoPatch(f, held[f]!, prev, files[f], revision);
     if ([...patch.add, ...patch.remove].reduce((n, l) => n + l.length + 1, 0) < files[f].length / 2) patches[f] = patch;
   }
   return patches;
@@ -59,15 +71,14 @@ async function syncLocked(brokerId: string, force: boolean): Promise<TSyncResult
   // A burst of changes queues a job each; the first applies them all and the rest find nothing to do.
   if (!force && !drifted && !pendingKick && !broker.lastError && broker.appliedRevision >= state.revision) return { revision: broker.appliedRevision, skipped: true };
   const t0 = performance.now();
-  const { revision, files } = await renderDesiredState();
+  const { revision, files, digests: expected } = await renderDesiredState();
   const t1 = performance.now();
-  const expected = fileDigests(files);
   try {
     // Send only what the broker does not already hold, passwd and psk as the lines that changed when this process
     // rendered what the broker holds; if its report was stale, the reply shows it and the whole set follows at once.
     const held = (broker.actualDigests ?? {}) as Partial<TFileDigests>;
     const changed = MANAGED_FILES.filter((f) => held[f] !== expected[f]);
-    const patches = patchesFor(held, files, changed);
+    const patches = patchesFor(held, files, changed, revision);
     const driver = driverFor(broker);
     let reply = await driver.apply(revision, pick(files, changed.filter((f) => !(f in patches))), patches);
     if (driftedFiles(expected, reply.digests ?? null).length > 0) reply = await driver.apply(revision, files);

@@ -1,5 +1,5 @@
 import "server-only";
-import { PATCHABLE_FILES, renderBrokerFiles, sha256, type TBrokerFiles } from "@/lib/domain/broker-files";
+import { fileDigests, PATCHABLE_FILES, renderBrokerFiles, type TBrokerFiles, type TFileDigests } from "@/lib/domain/broker-files";
 import { compileFleetAcl } from "@/lib/domain/acl/fleet-policy";
 import { db } from "../../db";
 import { loadDeviceAccess, loadFleetAcl, NO_ACCESS } from "../acl/fleet-acl";
@@ -8,7 +8,7 @@ import { pskContext } from "../devices/device-secrets";
 import { currentCrls } from "./current-crl";
 import { probePskKey } from "./fleet-keys";
 
-type TRendered = { revision: bigint; files: TBrokerFiles };
+type TRendered = { revision: bigint; files: TBrokerFiles; digests: TFileDigests };
 
 // Syncs of several brokers to the same revision share one rendering (the revision names the whole state).
 let cache: { revision: bigint; rendered: Promise<TRendered> } | null = null;
@@ -76,10 +76,11 @@ async function render(): Promise<TRendered> {
   });
   const live = new Set(devices.map((d) => d.id));
   for (const id of unsealed.keys()) if (!live.has(id)) unsealed.delete(id);
+  const digests = fileDigests(files);
   for (const f of PATCHABLE_FILES) {
-    recent.delete(sha256(files[f]));
-    recent.set(sha256(files[f]), files[f]);
+    recent.delete(digests[f]);
+    recent.set(digests[f], files[f]);
     while (recent.size > RECENT) recent.delete(recent.keys().next().value!);
   }
-  return { revision, files };
+  return { revision, files, digests };
 }
