@@ -80,10 +80,24 @@ export function readManaged(dir: string, name: TManagedFile): string | null {
   }
 }
 
-/** sha256 of each managed file as it is on disk now ("missing" when it is not there). */
-export function currentDigests(dir: string): Record<TManagedFile, string> {
-  return Object.fromEntries(MANAGED_FILES.map((f) => [f, ((c) => (c === null ? "missing" : sha256(c)))(readManaged(dir, f))])) as Record<
-    TManagedFile,
-    string
-  >;
+/**
+ * sha256 of each managed file as it is on disk now ("missing" when it is not there). Right after writing, `written`
+ * gives the content just written, so the file need not be read back; its size is still compared with the disk's.
+ */
+export function currentDigests(dir: string, written: Partial<Record<TManagedFile, string>> = {}): Record<TManagedFile, string> {
+  const digest = (f: TManagedFile) => {
+    const known = written[f];
+    if (known !== undefined && sizeOnDisk(dir, f) === Buffer.byteLength(known)) return sha256(known);
+    const c = readManaged(dir, f);
+    return c === null ? "missing" : sha256(c);
+  };
+  return Object.fromEntries(MANAGED_FILES.map((f) => [f, digest(f)])) as Record<TManagedFile, string>;
+}
+
+function sizeOnDisk(dir: string, name: TManagedFile): number | null {
+  try {
+    return statSync(path.join(dir, name)).size;
+  } catch {
+    return null;
+  }
 }

@@ -100,9 +100,10 @@ export function runAgent(cfg: TAgentConfig): { stop: () => Promise<void> } {
       if (written["cas.pem"] !== undefined) syncCaDir(cfg.managedDir, written["cas.pem"]);
       state.applied = { ...state.applied, ...written };
       state.revision = cmd.revision;
-      saveState(cfg.stateDir, state);
+      saveState(cfg.stateDir, state, Object.keys(written) as TManagedFile[]);
       if (Object.keys(written).length > 0) sighup(); // nothing changed: no reload, no stall
       log("info", "applied", { revision: cmd.revision, files: Object.keys(cmd.files), patched: Object.keys(written).filter((f) => !(f in cmd.files)) });
+      return { ...base, ok: true, revision: state.revision, digests: currentDigests(cfg.managedDir, written), facts: currentFacts() };
     } else if (cmd.type === "kick") {
       let next = 0;
       const failed: string[] = [];
