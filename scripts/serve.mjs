@@ -1,6 +1,9 @@
 // Serves the built dashboard. A thin HTTP server in front of Next so that the client address Fleetward
-// audits and rate-limits comes from the socket, not from a header the client wrote.
+// audits and rate-limits comes from the socket, not from a header the client wrote; and the same-origin relay
+// through which the browser's live views reach each broker's MQTT over secure WebSockets listener.
 import http from "node:http";
+import { isIP } from "node:net";
+import tls from "node:tls";
 import next from "next";
 
 const port = Number(process.env.PORT ?? 3000);
@@ -19,6 +22,44 @@ const server = http.createServer((req, res) => {
   if (!trustProxy) delete req.headers["x-forwarded-host"];
   handle(req, res);
 });
+// The live relay: the browser opens ws(s)://<this origin>/api/v1/live/ws/<broker id>; after the session and the
+// origin are checked, the upgrade is handed to the broker's wss listener over TLS (verified against the broker's
+// CA) and the two sockets are joined. The browser then speaks MQTT to the broker itself, which authenticates its
+// short-lived credential. Cookies never reach the broker.
+const RELAY = /^\/api\/v1\/live\/ws\/([0-9a-f-]{36})$/;
+const FORWARDED = ["sec-websocket-key", "sec-websocket-version", "sec-websocket-protocol", "sec-websocket-extensions"];
+
+server.on("upgrade", (req, socket, head) => {
+  const refuse = (status, reason) => socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  socket.on("error", () => socket.destroy());
+  const m = RELAY.exec((req.url ?? "").split("?")[0] ?? "");
+  if (!m) return refuse(404, "Not Found");
+  // A page of another origin cannot ride the session cookie into a broker connection.
+  let sameOrigin = false;
+  try {
+    sameOrigin = new URL(req.headers.origin ?? "").host === req.headers.host;
+  } catch {}
+  if (!sameOrigin) return refuse(403, "Forbidden");
+  fetch(`http://${hostname === "0.0.0.0" ? "127.0.0.1" : hostname}:${port}/api/v1/live/brokers/${m[1]}/endpoint`, { headers: { cookie: req.headers.cookie ?? "" } })
+    .then(async (res) => {
+      if (res.status !== 200) return refuse(res.status === 401 ? 401 : res.status === 404 ? 404 : 403, res.status === 401 ? "Unauthorized" : res.status === 404 ? "Not Found" : "Forbidden");
+      const ep = await res.json();
+      const upstream = tls.connect({ host: ep.host, port: ep.port, ca: ep.caPem, minVersion: "TLSv1.2", ...(isIP(ep.host) ? {} : { servername: ep.host }) });
+      upstream.on("error", () => (upstream.destroy(), socket.destroy()));
+      socket.on("close", () => upstream.destroy());
+      upstream.on("close", () => socket.destroy());
+      upstream.once("secureConnect", () => {
+        const lines = ["GET /mqtt HTTP/1.1", `Host: ${ep.host}:${ep.port}`, "Upgrade: websocket", "Connection: Upgrade"];
+        for (const h of FORWARDED) if (typeof req.headers[h] === "string") lines.push(`${h}: ${req.headers[h]}`);
+        upstream.write(`${lines.join("\r\n")}\r\n\r\n`);
+        if (head?.length) upstream.write(head);
+        socket.pipe(upstream);
+        upstream.pipe(socket);
+      });
+    })
+    .catch(() => refuse(502, "Bad Gateway"));
+});
+
 server.listen(port, hostname, () => console.log(`[fleetward] serving on http://${hostname}:${port}`));
 
 for (const signal of ["SIGINT", "SIGTERM"]) {

@@ -11,7 +11,7 @@ export const NAVIGATION: readonly TNavItem[] = [
   { href: "/roles", label: "Roles & ACLs", icon: ShieldCheck, permission: "inventory.read" },
   { href: "/certificates", label: "Certificates", icon: FileLock2, permission: "inventory.read" },
   { href: "/brokers", label: "Brokers", icon: Server, permission: "inventory.read" },
-  { href: "/live", label: "Live", icon: Activity, permission: "fleet.manage" },
+  { href: "/live", label: "Live", icon: Activity, permission: "overview.read" },
   { href: "/audit", label: "Audit", icon: ScrollText, permission: "audit.read" },
   { href: "/settings", label: "Settings", icon: Settings, permission: "session.read" },
 ];

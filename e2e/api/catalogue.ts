@@ -118,6 +118,8 @@ export const SAMPLES: Record<TApiName, (r: APIRequestContext) => Promise<TSample
   setAclDefaults: async () => ({ body: FLEET_DEFAULTS }),
   previewAcl: async (r) => ({ body: { kind: "role", previousName: await newRoleName(r), role: { name: `preview-${unique()}`, acls: [] } } }),
   listAclFindings: async () => ({}),
+  mintLiveCredential: async () => ({ body: {} }),
+  getLiveEndpoint: async (r) => ({ params: { id: (await brokerNamed(r, "e2e-1"))!.id } }),
   listAudit: async () => ({}),
   verifyAudit: async () => ({}),
 };

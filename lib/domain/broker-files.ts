@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { LIVE_USERNAME_PREFIX, liveAclLines } from "./live-access";
 
 // What a broker must know, rendered from Postgres as the files Mosquitto reads and reloads on SIGHUP, plus the
 // device CAs besides the fleet CA (cas.pem), which the agent lays out as the mtls listener's capath folder.
@@ -32,6 +33,8 @@ export type TRenderInput = {
   deviceCas: readonly TBundledCa[];
   /** ACL `pattern` lines every device's block falls back to (the grants most devices share). */
   aclPatterns: readonly string[];
+  /** Short-lived read-only credentials of browsers' live views. */
+  liveClients: readonly { username: string; passwordHash: string }[];
 };
 
 export type TBundledCa = { subjectHash: string; certPem: string };
@@ -45,10 +48,14 @@ const HEADER = "# Rendered by Fleetward from its desired state. Local edits are 
 // A name Mosquitto can hold in its line-based files: no separator, no line break, no ACL wildcard.
 const safeName = (s: string) => s.length > 0 && !/[:\s#+/\u0000]/.test(s);
 
-export function renderBrokerFiles({ devices, crlPem, probePskKeyHex, deviceCas, aclPatterns }: TRenderInput): TBrokerFiles {
+export function renderBrokerFiles({ devices, crlPem, probePskKeyHex, deviceCas, aclPatterns, liveClients }: TRenderInput): TBrokerFiles {
   const sorted = [...devices].sort((a, b) => (a.clientId < b.clientId ? -1 : a.clientId > b.clientId ? 1 : 0));
   const enabled = sorted.filter((d) => !d.disabled);
-  const passwd = joinLines(enabled.filter((d) => d.authType === "PASSWORD" && d.passwordHash && safeName(d.clientId)).map((d) => `${d.clientId}:${d.passwordHash}`));
+  const live = liveClients.filter((c) => c.username.startsWith(LIVE_USERNAME_PREFIX) && safeName(c.username));
+  const passwd = joinLines([
+    ...enabled.filter((d) => d.authType === "PASSWORD" && d.passwordHash && safeName(d.clientId)).map((d) => `${d.clientId}:${d.passwordHash}`),
+    ...live.map((c) => `${c.username}:${c.passwordHash}`),
+  ]);
   const psk = joinLines([
     `${PROBE_PSK_IDENTITY}:${probePskKeyHex}`,
     ...enabled
@@ -65,7 +72,13 @@ export function renderBrokerFiles({ devices, crlPem, probePskKeyHex, deviceCas, 
     .map((d) => `\nuser ${d.clientId}\n${(d.disabled ? ["topic deny #"] : d.aclLines).join("\n")}\n`);
   // The probe only handshakes: it may do nothing.
   const probe = `\nuser ${PROBE_PSK_IDENTITY}\ntopic deny #\n`;
-  const acl = HEADER + aclPatterns.map((p) => `${p}\n`).join("") + probe + blocks.join("");
+  // A live credential reads what its views need and nothing the shared patterns would give it (the layout keeps
+  // those patterns clear of its topics, so denying them takes nothing of its own away).
+  const patternTopics = aclPatterns.map((p) => p.replace(/^pattern (read|write|readwrite|deny) /, ""));
+  const liveBlocks = [...live]
+    .sort((a, b) => byCodeUnit(a.username, b.username))
+    .map((c) => `\nuser ${c.username}\n${[...patternTopics.map((t) => `topic deny ${t.replaceAll("%c", c.username).replaceAll("%u", c.username)}`), ...liveAclLines()].join("\n")}\n`);
+  const acl = HEADER + aclPatterns.map((p) => `${p}\n`).join("") + probe + blocks.join("") + liveBlocks.join("");
   return { passwd, acl, psk, "crl.pem": crlPem, "cas.pem": renderCaBundle(deviceCas) };
 }
 

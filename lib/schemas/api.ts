@@ -9,6 +9,7 @@ import { ZBroker, ZBrokerCreate } from "./broker";
 import { ZCa, ZCaCreate, ZCaImport } from "./ca";
 import { ZCertificate, ZCertificateExpiry, ZCertificateQuery } from "./certificate";
 import { ZDevice, ZDeviceBatch, ZDeviceBulk, ZDeviceBulkCreated, ZDeviceCreate, ZDeviceCreated, ZDeviceQuery, ZDeviceUpdate } from "./device";
+import { ZLiveCredential, ZLiveEndpoint } from "./live";
 import { ZSessionInfo } from "./session";
 import { ZApiToken, ZApiTokenWithSecret, ZTokenCreate } from "./token";
 import { ZUser, ZUserCreate, ZUserQuery, ZUserUpdate, ZUserWithPassword } from "./user";
@@ -171,6 +172,13 @@ export const API = {
   listAclFindings: spec({ method: "GET", path: "/api/v1/acl/findings", permission: "inventory.read", tag: "Roles and ACLs",
     summary: "The linter's findings about the stored roles, groups, default access and devices, including rules the brokers cannot enforce exactly",
     response: ZLintResult }),
+
+  mintLiveCredential: spec({ method: "POST", path: "/api/v1/live/credentials", permission: "overview.read", tag: "Live",
+    summary: "A short-lived, read-only broker credential for live views ($SYS and the agents' client and event topics), returned once; it replaces the caller's previous one and leaves every broker at sign-out or expiry",
+    body: ZEmpty, response: ZLiveCredential, status: 201, audit: "live.credential_mint" }),
+  getLiveEndpoint: spec({ method: "GET", path: "/api/v1/live/brokers/{id}/endpoint", permission: "overview.read", tag: "Live",
+    summary: "Where the WebSocket relay reaches a broker's MQTT over secure WebSockets listener, and the CA it verifies",
+    params: ZIdParams, response: ZLiveEndpoint }),
 
   listAudit: spec({ method: "GET", path: "/api/v1/audit", permission: "audit.read", tag: "Audit",
     summary: "Audit events, newest first, filtered and paged", query: ZAuditQuery, response: listOf(ZAuditEvent) }),

@@ -1,11 +1,11 @@
 import "server-only";
-import { change } from "./change";
 import type { TRole } from "@/lib/domain/permissions";
 import { sessionState } from "@/lib/domain/session-policy";
-import { appendAudit, type TActor } from "./audit";
+import type { TActor } from "./audit";
 import { auth } from "./auth";
 import { db } from "./db";
 import { hashApiToken, looksLikeApiToken } from "./api-tokens";
+import { endSession } from "./services/auth/end-session";
 
 const TOUCH_EVERY_MS = 60_000;
 
@@ -45,14 +45,4 @@ export async function principalFromSession(meta: TMeta): Promise<TPrincipal | nu
     await db.userSession.update({ where: { id: row.id }, data: { lastSeenAt: new Date(now) } });
   }
   return { actor, role: row.user.role, sessionId: row.id };
-}
-
-/** Ends a session once (later calls change nothing) and audits why. */
-export async function endSession(sessionId: string, actor: TActor, reason: string): Promise<boolean> {
-  return change(async (tx) => {
-    const r = await tx.userSession.updateMany({ where: { id: sessionId, endedAt: null }, data: { endedAt: new Date() } });
-    if (r.count === 0) return false;
-    await appendAudit(tx, actor, { action: reason === "sign_out" ? "auth.sign_out" : "auth.session_ended", targetType: "session", targetId: sessionId, details: { reason } });
-    return true;
-  });
 }

@@ -1,19 +1,16 @@
-import { Activity } from "lucide-react";
 import type { Metadata } from "next";
-import { EmptyArea } from "@/components/shell/empty-area";
+import { ConnectionsView } from "@/components/live/connections-view";
+import { PageHeader } from "@/components/shell/page-header";
 import { requirePage } from "@/lib/server/gate";
 
 export const metadata: Metadata = { title: "Live" };
 
 export default async function Page() {
-  await requirePage("fleet.manage");
+  await requirePage("overview.read");
   return (
-    <EmptyArea
-      title="Live"
-      description="Connections and traffic across the fleet as they happen."
-      icon={Activity}
-      emptyTitle="Nothing to watch yet"
-      emptyText="Live connections and traffic appear here once brokers are registered."
-    />
+    <>
+      <PageHeader title="Live connections" description="Who is connected to which broker right now, and who just left." />
+      <ConnectionsView />
+    </>
   );
 }

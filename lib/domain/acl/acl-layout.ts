@@ -13,7 +13,7 @@ import { filtersOverlap } from "./topics";
 export type TCompiledSet = { key: string; lines: readonly string[]; devices: number };
 export type TAclLayout = { patterns: string[]; blocks: Map<string, string[]> };
 
-const topicOf = (line: string) => line.slice(line.indexOf(" ", "topic ".length) + 1);
+export const topicOf = (line: string) => line.slice(line.indexOf(" ", "topic ".length) + 1);
 const isDeny = (line: string) => line.startsWith("topic deny ");
 
 /** How many of the largest compiled sets are tried as the shared one. */
@@ -21,11 +21,15 @@ const CANDIDATES = 5;
 
 /**
  * Each compiled set's block (templated lines) once the shared grants are patterns, and the shared grants as
- * patterns: those of the largest set that every other set can do without exactly.
+ * patterns: those of the largest set that every other set can do without exactly and that reach none of the
+ * `reserved` topics.
  */
-export function layoutAcl(sets: readonly TCompiledSet[]): TAclLayout {
+export function layoutAcl(sets: readonly TCompiledSet[], reserved: readonly string[] = []): TAclLayout {
   for (const common of [...sets].sort((a, b) => b.devices - a.devices).slice(0, CANDIDATES)) {
-    const layout = withShared(sets, common.lines.filter((l) => !isDeny(l)));
+    const shared = common.lines.filter((l) => !isDeny(l));
+    // Patterns reach every client, Fleetward's own too: none may touch the topics reserved for those.
+    if (shared.some((l) => reserved.some((r) => filtersOverlap(widenTemplates(topicOf(l)), r)))) continue;
+    const layout = withShared(sets, shared);
     if (layout) return layout;
   }
   return { patterns: [], blocks: new Map(sets.map((s) => [s.key, [...s.lines]])) };

@@ -6,6 +6,7 @@ import { dbEnv } from "../env";
 import { ensureQueues, QUEUES, SYNC_WAKEUP_CHANNEL, type TBrokerSyncJob } from "../queue";
 import { syncBroker, type TSyncResult } from "../services/brokers/sync-broker";
 import { refreshCrlIfDue } from "../services/fleet/current-crl";
+import { expireLiveCredentials } from "../services/live/expire-live-credentials";
 import { startBrokerMonitor } from "./broker-monitor";
 
 const SYNC_WORKERS = 4;
@@ -55,6 +56,8 @@ export async function runWorker(log: TWorkerLog): Promise<{ stop: () => Promise<
   await boss.schedule(QUEUES.brokerReconcile, "* * * * *");
   await boss.work(QUEUES.brokerReconcile, async () => {
     if (await refreshCrlIfDue()) log("CRL reissued");
+    const expired = await expireLiveCredentials();
+    if (expired) log(`${expired} expired live credential(s) removed`);
     const brokers = await db.broker.findMany({ select: { id: true } });
     for (const b of brokers) {
       await boss.send(QUEUES.brokerSync, { brokerId: b.id, reason: "periodic reconcile", force: true } satisfies TBrokerSyncJob);

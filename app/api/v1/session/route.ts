@@ -1,7 +1,7 @@
 import { PERMISSIONS, can, type TPermission } from "@/lib/domain/permissions";
 import { API } from "@/lib/schemas/api";
 import { route } from "@/lib/server/gate";
-import { endSession } from "@/lib/server/session";
+import { endSession } from "@/lib/server/services/auth/end-session";
 
 export const GET = route(API.getSession, async ({ actor, role }) => ({
   kind: actor.type,

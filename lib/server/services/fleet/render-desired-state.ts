@@ -1,6 +1,7 @@
 import "server-only";
 import { fileDigests, PATCHABLE_FILES, renderBrokerFiles, type TBrokerFiles, type TFileDigests } from "@/lib/domain/broker-files";
 import { compileFleetAcl } from "@/lib/domain/acl/fleet-policy";
+import { LIVE_TOPICS } from "@/lib/domain/live-access";
 import { db } from "../../db";
 import { loadDeviceAccess, loadFleetAcl, NO_ACCESS } from "../acl/fleet-acl";
 import { unseal } from "../../secrets";
@@ -45,7 +46,7 @@ export async function renderDesiredState(): Promise<TRendered> {
 }
 
 async function render(): Promise<TRendered> {
-  const { revision, devices, cas, fleetAcl, access } = await db.$transaction(
+  const { revision, devices, cas, fleetAcl, access, live } = await db.$transaction(
     async (tx) => ({
       revision: (await tx.fleetState.findUniqueOrThrow({ where: { id: 1 } })).revision,
       devices: await tx.device.findMany({
@@ -54,10 +55,12 @@ async function render(): Promise<TRendered> {
       cas: await tx.certificateAuthority.findMany({ orderBy: [{ createdAt: "asc" }, { id: "asc" }], select: { subjectHash: true, certPem: true, crlPem: true } }),
       fleetAcl: await loadFleetAcl(tx),
       access: await loadDeviceAccess(tx),
+      // Removed at sign-out, and by the worker's janitor once expired (with a new revision): no clock read here.
+      live: await tx.liveCredential.findMany({ select: { username: true, passwordHash: true } }),
     }),
     { isolationLevel: "RepeatableRead" },
   );
-  const acl = compileFleetAcl(fleetAcl, devices.map((d) => ({ clientId: d.clientId, access: access.get(d.id) ?? NO_ACCESS })));
+  const acl = compileFleetAcl(fleetAcl, devices.map((d) => ({ clientId: d.clientId, access: access.get(d.id) ?? NO_ACCESS })), LIVE_TOPICS);
   const files = renderBrokerFiles({
     devices: devices.map((d, i) => ({
       clientId: d.clientId,
@@ -73,9 +76,10 @@ async function render(): Promise<TRendered> {
     probePskKeyHex: await probePskKey(),
     deviceCas: cas,
     aclPatterns: acl.patterns,
+    liveClients: live,
   });
-  const live = new Set(devices.map((d) => d.id));
-  for (const id of unsealed.keys()) if (!live.has(id)) unsealed.delete(id);
+  const present = new Set(devices.map((d) => d.id));
+  for (const id of unsealed.keys()) if (!present.has(id)) unsealed.delete(id);
   const digests = fileDigests(files);
   for (const f of PATCHABLE_FILES) {
     recent.delete(digests[f]);

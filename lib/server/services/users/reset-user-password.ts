@@ -1,4 +1,5 @@
 import "server-only";
+import { removeLiveCredentials } from "../live/expire-live-credentials";
 import { change } from "../../change";
 import { appendAudit, type TActor } from "../../audit";
 import { AppError } from "../../errors";
@@ -16,6 +17,7 @@ export async function resetUserPassword({ actor, id }: TResetUserPasswordOptions
     if (!exists) throw new AppError("NOT_FOUND", "User was not found.");
     const u = await tx.user.update({ where: { id }, data: { passwordHash } });
     const ended = await tx.userSession.updateMany({ where: { userId: id, endedAt: null }, data: { endedAt: new Date() } });
+    await removeLiveCredentials(tx, actor, { userId: id }, "password reset");
     await appendAudit(tx, actor, {
       action: "user.reset_password",
       targetType: "user",

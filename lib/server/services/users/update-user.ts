@@ -1,4 +1,5 @@
 import "server-only";
+import { removeLiveCredentials } from "../live/expire-live-credentials";
 import { change } from "../../change";
 import type { TUserUpdate } from "@/lib/schemas/user";
 import { appendAudit, type TActor } from "../../audit";
@@ -24,6 +25,10 @@ export async function updateUser({ actor, id, input }: TUpdateUserOptions) {
     const after = await tx.user.update({ where: { id }, data: input });
     if (input.disabled === true && !before.disabled) {
       await tx.userSession.updateMany({ where: { userId: id, endedAt: null }, data: { endedAt: new Date() } });
+    }
+    // A live credential's scope follows its holder's role: disabled or given another role, they mint anew.
+    if ((input.disabled === true && !before.disabled) || (input.role && input.role !== before.role)) {
+      await removeLiveCredentials(tx, actor, { userId: id }, input.disabled ? "user disabled" : "user role changed");
     }
     const changed = (Object.keys(input) as (keyof TUserUpdate)[]).filter((k) => before[k] !== after[k]);
     await appendAudit(tx, actor, {

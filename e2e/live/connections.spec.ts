@@ -1,0 +1,56 @@
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { expect, test } from "@playwright/test";
+import { localBroker } from "../fleet";
+import { bearer, signInAs, unique } from "../fixtures";
+import { FLEET_DIR } from "../state";
+
+test("Live: a device's connection appears within 2 s and its disconnect goes to the history with the reason", async ({ page, request }) => {
+  const clientId = `live-${unique()}`;
+  const res = await request.post("/api/v1/devices", { headers: bearer("OPERATOR"), data: { clientId, auth: { type: "password" } } });
+  expect(res.status()).toBe(201);
+  const { secret } = (await res.json()) as { secret: { password: string } };
+
+  await signInAs(page, "AUDITOR");
+  await page.goto("/live");
+  // The browser minted its own read-only credential and reached the broker through the same-origin relay.
+  await expect(page.getByTestId("link-e2e-1")).toContainText("live", { timeout: 20_000 });
+  const b = localBroker("e2e-1");
+  const args = ["-h", "127.0.0.1", "-p", String(b.ports.tlsPassword), "--cafile", path.join(FLEET_DIR, "admin", "ca.crt"), "-u", clientId, "-P", secret.password, "-i", clientId, "-t", `devices/${clientId}/#`, "-V", "mqttv5"];
+  // Usable on the broker first (the device was just created), then watched.
+  await expect.poll(async () => {
+    const probe = spawn("mosquitto_sub", [...args, "-C", "1", "-W", "1"]);
+    return new Promise<number | null>((r) => probe.on("exit", (code) => r(code)));
+  }, { timeout: 20_000 }).toBe(27); // 27: timed out waiting for a message, i.e. connected and subscribed
+  const sub = spawn("mosquitto_sub", args);
+  const started = Date.now();
+  const row = page.locator(`[data-client="${clientId}"]`);
+  try {
+    await expect(row).toBeVisible({ timeout: 2_000 });
+    expect(Date.now() - started).toBeLessThan(2_000);
+    await expect(row).toContainText("e2e-1");
+    await expect(row).toContainText("127.0.0.1");
+  } finally {
+    sub.kill();
+  }
+  await expect(row).toHaveCount(0, { timeout: 5_000 });
+  await expect(page.getByTestId("disconnects").locator("tr", { hasText: clientId }).first()).toContainText("disconnected");
+});
+
+test("the relay refuses other origins and callers without a session", async ({ request }) => {
+  const brokers = (await (await request.get("/api/v1/brokers", { headers: bearer("AUDITOR") })).json()) as { items: { id: string }[] };
+  const id = brokers.items[0]!.id;
+  const base = new URL(test.info().project.use.baseURL!);
+  const upgrade = async (headers: Record<string, string>) => {
+    const { request: raw } = await import("node:http");
+    return new Promise<number>((resolve) => {
+      const req = raw({ host: base.hostname, port: base.port, path: `/api/v1/live/ws/${id}`, headers: { connection: "Upgrade", upgrade: "websocket", "sec-websocket-version": "13", "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==", ...headers } });
+      req.on("response", (r) => resolve(r.statusCode ?? 0));
+      req.on("upgrade", (r, socket) => (socket.destroy(), resolve(r.statusCode ?? 101)));
+      req.end();
+    });
+  };
+  const origin = base;
+  expect(await upgrade({ origin: "http://evil.example" })).toBe(403);
+  expect(await upgrade({ origin: origin.origin })).toBe(401);
+});

@@ -1,0 +1,11 @@
+// What a browser's live views may read from a broker, through its short-lived credential: the broker's own $SYS
+// counters and what Fleetward's agent publishes about it (connected clients, their events, its heartbeat).
+// Read-only: it may publish nothing. Pure.
+
+/** Live usernames start with "_": outside the client id policy, so no device can hold one. */
+export const LIVE_USERNAME_PREFIX = "_live-";
+
+export const LIVE_TOPICS = ["$SYS/#", "fleetward/agent/+/clients", "fleetward/agent/+/events", "fleetward/agent/+/heartbeat"] as const;
+
+/** The acl_file lines of a live credential (the fleet's shared patterns are denied to it by the renderer). */
+export const liveAclLines = (): string[] => LIVE_TOPICS.map((t) => `topic read ${t}`);

@@ -1,0 +1,16 @@
+import { z } from "zod";
+
+export const ZLiveCredential = z.object({
+  username: z.string(),
+  /** Shown once; the broker holds only its hash. */
+  password: z.string(),
+  expiresAt: z.string(),
+  /** The desired-state revision that carries it to the brokers. */
+  revision: z.string(),
+  /** Where the browser reaches each broker's MQTT over WebSockets: Fleetward's own relay, same origin. */
+  brokers: z.array(z.object({ id: z.string(), name: z.string(), path: z.string() })),
+});
+export type TLiveCredential = z.infer<typeof ZLiveCredential>;
+
+/** What the relay needs to reach a broker's wss listener. */
+export const ZLiveEndpoint = z.object({ host: z.string(), port: z.number(), caPem: z.string() });

@@ -1,0 +1,39 @@
+import "server-only";
+import { randomBytes } from "node:crypto";
+import { LIVE_USERNAME_PREFIX } from "@/lib/domain/live-access";
+import { mosquittoPasswordHash } from "@/lib/domain/mosquitto-password";
+import type { TRole } from "@/lib/domain/permissions";
+import { appendAudit, type TActor } from "../../audit";
+import { change } from "../../change";
+import { desiredStateChanged } from "../../queue";
+
+/** How long a live credential lives; the page mints the next one before it ends. */
+export const LIVE_CREDENTIAL_TTL_MS = 10 * 60_000;
+
+export type TMintLiveOptions = { actor: TActor; role: TRole; sessionId: string | null };
+
+/** One credential per browser session, or per API token. */
+const ownerOf = ({ actor, sessionId }: TMintLiveOptions) => (sessionId ? { sessionId } : { tokenId: actor.id! });
+
+/**
+ * A short-lived, read-only broker credential for this browser session's live views (it replaces the session's, or
+ * the API token's, previous one). The password is returned once and stored as Mosquitto's hash; every broker learns it through the
+ * sync engine within about a second, and forgets it at sign-out or expiry.
+ */
+export async function mintLiveCredential(options: TMintLiveOptions) {
+  const { actor, role } = options;
+  const owner = ownerOf(options);
+  const password = randomBytes(24).toString("base64url");
+  const username = `${LIVE_USERNAME_PREFIX}${randomBytes(8).toString("hex")}`;
+  // Hashed outside the transaction: it is CPU work the audit lock need not wait for. 190 random bits: 1,000 rounds do.
+  const passwordHash = await mosquittoPasswordHash(password);
+  const expiresAt = new Date(Date.now() + LIVE_CREDENTIAL_TTL_MS);
+  const revision = await change(async (tx) => {
+    const replaced = await tx.liveCredential.deleteMany({ where: owner });
+    await tx.liveCredential.create({ data: { username, passwordHash, role, ...owner, expiresAt } });
+    const revision = await desiredStateChanged(tx, "live credential minted");
+    await appendAudit(tx, actor, { action: "live.credential_mint", targetType: "live_credential", details: { username, ...owner, expiresAt: expiresAt.toISOString(), replaced: replaced.count } });
+    return revision;
+  });
+  return { username, password, expiresAt: expiresAt.toISOString(), revision: revision.toString() };
+}
