@@ -1,13 +1,19 @@
 "use client";
-import { useEffect, useState } from "react";
+import { useMutation, useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { useEffect, useMemo, useState } from "react";
 import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
 import { Input } from "@/components/ui/field";
 import { Table, Td, Th } from "@/components/ui/table";
+import { api } from "@/lib/client/api";
+import { fleetwardIdentity } from "@/lib/domain/live-access";
 import { STALE_AFTER_MS, useLiveFleet, type TLiveBroker } from "@/lib/live/use-live-fleet";
 
-/** Rows drawn at once; the filter narrows the rest. */
-const SHOWN = 500;
+/** Rows are drawn only where the table is scrolled to: tens of thousands stay responsive. */
+const ROW_PX = 37;
+const WINDOW_ROWS = 40;
 
 const time = (ms: number) => new Date(ms).toLocaleTimeString("en-GB");
 
@@ -23,9 +29,20 @@ function BrokerLink({ b, now }: { b: TLiveBroker; now: number }) {
 }
 
 /** Clients connected across the fleet as each broker's agent sees them, and recent disconnects with reasons. */
-export function ConnectionsView() {
+export function ConnectionsView({ canDisconnect }: { canDisconnect: boolean }) {
   const { brokers, clients, history, error } = useLiveFleet();
   const [q, setQ] = useState("");
+  const [top, setTop] = useState(0);
+  // Which client ids are known devices: the rest stand out.
+  const ids = useMemo(() => [...new Set(clients.filter((c) => !fleetwardIdentity(c.username)).map((c) => c.clientId))].sort().slice(0, 1_000), [clients]);
+  const known = useQuery({
+    queryKey: ["devices", "lookup", ids],
+    queryFn: () => api<{ devices: { id: string; clientId: string; name: string | null }[] }>("POST", "/api/v1/devices:lookup", { clientIds: ids }),
+    enabled: ids.length > 0,
+    staleTime: 30_000,
+  });
+  const devices = new Map((known.data?.devices ?? []).map((d) => [d.clientId, d]));
+  const disconnect = useMutation({ mutationFn: (clientId: string) => api("POST", "/api/v1/live/disconnect", { clientId }) });
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     const t = setInterval(() => setNow(Date.now()), 2_000);
@@ -48,24 +65,46 @@ export function ConnectionsView() {
         <div className="border-b border-line p-3">
           <Input aria-label="Filter connections" placeholder="Filter by client id, username, IP or broker" value={q} onChange={(e) => setQ(e.target.value)} className="max-w-md" />
         </div>
-        <Table data-testid="connections">
-          <thead><tr><Th>Client id</Th><Th>Username</Th><Th>Broker</Th><Th>IP</Th><Th>Protocol</Th><Th>Keepalive</Th><Th>Connected since</Th></tr></thead>
-          <tbody>
-            {rows.slice(0, SHOWN).map((c) => (
-              <tr key={`${c.broker}/${c.clientId}`} className={staleBrokers.has(c.broker) ? "text-muted" : ""} data-client={c.clientId}>
-                <Td className="font-mono text-xs">{c.clientId}</Td>
-                <Td>{c.username ?? "—"}</Td>
-                <Td>{c.broker}{staleBrokers.has(c.broker) ? <Badge tone="warn" className="ml-1">stale</Badge> : null}</Td>
-                <Td className="font-mono text-xs">{c.ip}</Td>
-                <Td>{c.protocol}</Td>
-                <Td>{c.keepalive} s</Td>
-                <Td>{time(c.since)}</Td>
-              </tr>
-            ))}
-            {rows.length === 0 ? <tr><Td colSpan={7} className="py-6 text-center text-muted">{clients.length ? "No connection matches the filter." : "No client is connected."}</Td></tr> : null}
-          </tbody>
-        </Table>
-        {rows.length > SHOWN ? <p className="px-4 py-2 text-xs text-muted">Showing the newest {SHOWN} of {rows.length}; filter to find others.</p> : null}
+        <div className="max-h-[60vh] overflow-auto" onScroll={(e) => setTop(e.currentTarget.scrollTop)} data-testid="connections-scroll">
+          <Table data-testid="connections">
+            <thead className="sticky top-0 bg-panel"><tr><Th>Client id</Th><Th>Device</Th><Th>Username</Th><Th>Broker</Th><Th>IP</Th><Th>Protocol</Th><Th>Keepalive</Th><Th>Connected since</Th>{canDisconnect ? <Th /> : null}</tr></thead>
+            <tbody>
+              {(() => {
+                const first = Math.max(0, Math.floor(top / ROW_PX) - 10);
+                const shown = rows.slice(first, first + WINDOW_ROWS);
+                return (
+                  <>
+                    {first > 0 ? <tr style={{ height: first * ROW_PX }} aria-hidden /> : null}
+                    {shown.map((c) => {
+                      const own = fleetwardIdentity(c.username);
+                      const device = devices.get(c.clientId);
+                      const unknown = !own && known.isSuccess && !device;
+                      return (
+                        <tr key={`${c.broker}/${c.clientId}`} style={{ height: ROW_PX }} className={unknown ? "bg-amber-50" : staleBrokers.has(c.broker) ? "text-muted" : ""} data-client={c.clientId}>
+                          <Td className="font-mono text-xs">{c.clientId}</Td>
+                          <Td>{own ? <Badge>{own}</Badge> : device ? <Link className="text-brand underline" href={`/devices/${device.id}`}>{device.name ?? "open"}</Link> : unknown ? <Badge tone="warn">unknown client id</Badge> : "…"}</Td>
+                          <Td>{c.username ?? "—"}</Td>
+                          <Td>{c.broker}{staleBrokers.has(c.broker) ? <Badge tone="warn" className="ml-1">stale</Badge> : null}</Td>
+                          <Td className="font-mono text-xs">{c.ip}</Td>
+                          <Td>{c.protocol}</Td>
+                          <Td>{c.keepalive} s</Td>
+                          <Td>{time(c.since)}</Td>
+                          {canDisconnect ? (
+                            <Td>{own ? null : <Button size="sm" variant="secondary" disabled={disconnect.isPending} onClick={() => window.confirm(`Disconnect ${c.clientId} from every broker? With valid credentials it may connect again.`) && disconnect.mutate(c.clientId)}>Disconnect</Button>}</Td>
+                          ) : null}
+                        </tr>
+                      );
+                    })}
+                    {rows.length > first + WINDOW_ROWS ? <tr style={{ height: (rows.length - first - WINDOW_ROWS) * ROW_PX }} aria-hidden /> : null}
+                  </>
+                );
+              })()}
+              {rows.length === 0 ? <tr><Td colSpan={canDisconnect ? 9 : 8} className="py-6 text-center text-muted">{clients.length ? "No connection matches the filter." : "No client is connected."}</Td></tr> : null}
+            </tbody>
+          </Table>
+        </div>
+        {disconnect.error ? <p role="alert" className="px-4 py-2 text-xs text-danger">{disconnect.error.message}</p> : null}
+        {disconnect.isSuccess ? <p role="status" className="px-4 py-2 text-xs text-muted">Disconnect sent to every broker.</p> : null}
       </Card>
       <Card>
         <CardHeader title="Disconnects" description={`The latest ${history.length} since this page opened, with the broker's reason.`} />

@@ -1,6 +1,9 @@
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { request as httpRequest } from "node:http";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
+import mqtt, { type MqttClient } from "mqtt";
 import { localBroker } from "../fleet";
 import { bearer, signInAs, unique } from "../fixtures";
 import { FLEET_DIR } from "../state";
@@ -42,9 +45,8 @@ test("the relay refuses other origins and callers without a session", async ({ r
   const id = brokers.items[0]!.id;
   const base = new URL(test.info().project.use.baseURL!);
   const upgrade = async (headers: Record<string, string>) => {
-    const { request: raw } = await import("node:http");
     return new Promise<number>((resolve) => {
-      const req = raw({ host: base.hostname, port: base.port, path: `/api/v1/live/ws/${id}`, headers: { connection: "Upgrade", upgrade: "websocket", "sec-websocket-version": "13", "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==", ...headers } });
+      const req = httpRequest({ host: base.hostname, port: base.port, path: `/api/v1/live/ws/${id}`, headers: { connection: "Upgrade", upgrade: "websocket", "sec-websocket-version": "13", "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==", ...headers } });
       req.on("response", (r) => resolve(r.statusCode ?? 0));
       req.on("upgrade", (r, socket) => (socket.destroy(), resolve(r.statusCode ?? 101)));
       req.end();
@@ -53,4 +55,31 @@ test("the relay refuses other origins and callers without a session", async ({ r
   const origin = base;
   expect(await upgrade({ origin: "http://evil.example" })).toBe(403);
   expect(await upgrade({ origin: origin.origin })).toBe(401);
+});
+
+test("an admin disconnects a client from every broker through the kick path; operators may not", async ({ page, request }) => {
+  const clientId = `kick-${unique()}`;
+  const res = await request.post("/api/v1/devices", { headers: bearer("OPERATOR"), data: { clientId, auth: { type: "password" } } });
+  const { secret } = (await res.json()) as { secret: { password: string } };
+  const b = localBroker("e2e-1");
+  const ca = readFileSync(path.join(FLEET_DIR, "admin", "ca.crt"), "utf8");
+  let client: MqttClient | null = null;
+  await expect.poll(async () => {
+    client = await mqtt.connectAsync(`mqtts://127.0.0.1:${b.ports.tlsPassword}`, { ca, username: clientId, password: secret.password, clientId, protocolVersion: 5, reconnectPeriod: 0, connectTimeout: 3_000 }).catch(() => null);
+    return client !== null;
+  }, { timeout: 20_000 }).toBe(true);
+  const closed = new Promise<void>((r) => client!.once("close", () => r()));
+
+  expect((await request.post("/api/v1/live/disconnect", { headers: bearer("OPERATOR"), data: { clientId } })).status()).toBe(403);
+  await signInAs(page, "ADMIN");
+  await page.goto("/live");
+  const row = page.locator(`[data-client="${clientId}"]`);
+  await expect(row).toBeVisible({ timeout: 20_000 });
+  await expect(row).toContainText("open"); // a known device: its page is linked
+  page.once("dialog", (d) => void d.accept());
+  await row.getByRole("button", { name: "Disconnect" }).click();
+  await closed;
+  await expect(page.getByTestId("disconnects").locator("tr", { hasText: clientId }).first()).toBeVisible();
+  await expect(page.getByText("Disconnect sent to every broker.")).toBeVisible();
+  client!.end(true);
 });

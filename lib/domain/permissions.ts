@@ -21,6 +21,7 @@ export const PERMISSIONS = {
   "tokens.read": ADMIN,
   "tokens.manage": ADMIN,
   "ca.manage": ADMIN,
+  "live.disconnect": ADMIN,
 } as const satisfies Record<string, readonly TRole[]>;
 
 export type TPermission = keyof typeof PERMISSIONS;

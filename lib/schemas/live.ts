@@ -14,3 +14,12 @@ export type TLiveCredential = z.infer<typeof ZLiveCredential>;
 
 /** What the relay needs to reach a broker's wss listener. */
 export const ZLiveEndpoint = z.object({ host: z.string(), port: z.number(), caPem: z.string() });
+
+export const ZDeviceLookup = z.strictObject({
+  clientIds: z.array(z.string().max(65_535, "is too long"), { error: "must be a list of client ids" }).max(1_000, "must hold at most 1000 client ids"),
+});
+export const ZDeviceLookupResult = z.object({ devices: z.array(z.object({ id: z.string(), clientId: z.string(), name: z.string().nullable() })) });
+
+export const ZLiveDisconnect = z.strictObject({
+  clientId: z.string({ error: "is required" }).min(1, "is required").max(65_535, "is too long"),
+});
