@@ -10,6 +10,7 @@ import { Table, Td, Th } from "@/components/ui/table";
 import { api } from "@/lib/client/api";
 import { fleetwardIdentity } from "@/lib/domain/live-access";
 import { STALE_AFTER_MS, useLiveFleet, type TLiveBroker } from "@/lib/live/use-live-fleet";
+import { TrafficCard } from "./traffic-card";
 
 /** Rows are drawn only where the table is scrolled to: tens of thousands stay responsive. */
 const ROW_PX = 37;
@@ -30,7 +31,7 @@ function BrokerLink({ b, now }: { b: TLiveBroker; now: number }) {
 
 /** Clients connected across the fleet as each broker's agent sees them, and recent disconnects with reasons. */
 export function ConnectionsView({ canDisconnect }: { canDisconnect: boolean }) {
-  const { brokers, clients, history, error } = useLiveFleet();
+  const { brokers, clients, history, error, load } = useLiveFleet();
   const [q, setQ] = useState("");
   const [top, setTop] = useState(0);
   // Which client ids are known devices: the rest stand out.
@@ -106,6 +107,7 @@ export function ConnectionsView({ canDisconnect }: { canDisconnect: boolean }) {
         {disconnect.error ? <p role="alert" className="px-4 py-2 text-xs text-danger">{disconnect.error.message}</p> : null}
         {disconnect.isSuccess ? <p role="status" className="px-4 py-2 text-xs text-muted">Disconnect sent to every broker.</p> : null}
       </Card>
+      <TrafficCard load={load} />
       <Card>
         <CardHeader title="Disconnects" description={`The latest ${history.length} since this page opened, with the broker's reason.`} />
         <Table data-testid="disconnects">

@@ -83,3 +83,22 @@ test("an admin disconnects a client from every broker through the kick path; ope
   await expect(page.getByText("Disconnect sent to every broker.")).toBeVisible();
   client!.end(true);
 });
+
+test("Live traffic: 100 messages a real client publishes show in the broker's rate and chart", async ({ page, request }) => {
+  const clientId = `traffic-${unique()}`;
+  const res = await request.post("/api/v1/devices", { headers: bearer("OPERATOR"), data: { clientId, auth: { type: "password" } } });
+  const { secret } = (await res.json()) as { secret: { password: string } };
+  await signInAs(page, "OPERATOR");
+  await page.goto("/live");
+  const row = page.getByTestId("traffic").locator('tr[data-broker="e2e-1"]');
+  await expect(row).toBeVisible({ timeout: 20_000 });
+  const b = localBroker("e2e-1");
+  const lines = Array.from({ length: 100 }, (_, i) => `reading ${i}`).join("\n");
+  await expect.poll(() => {
+    const pub = spawn("mosquitto_pub", ["-h", "127.0.0.1", "-p", String(b.ports.tlsPassword), "--cafile", path.join(FLEET_DIR, "admin", "ca.crt"), "-u", clientId, "-P", secret.password, "-i", clientId, "-t", `devices/${clientId}/t`, "-l", "-q", "1", "-V", "mqttv5"]);
+    pub.stdin.end(`${lines}\n`);
+    return new Promise<number | null>((r) => pub.on("exit", (code) => r(code)));
+  }, { timeout: 20_000 }).toBe(0);
+  await expect.poll(async () => Number(await row.locator('[data-metric="msg-in"]').textContent()), { timeout: 20_000 }).toBeGreaterThan(0.05);
+  await expect(row.getByRole("img", { name: "messages per second on e2e-1" })).toBeVisible();
+});

@@ -13,6 +13,18 @@ export type TLinkState = "connecting" | "live" | "reconnecting";
 export type TLiveBroker = { id: string; name: string; state: TLinkState; lastMessageAt: number | null; attempts: number };
 export type TLiveClient = TConnectedClient & { broker: string };
 export type TDisconnect = { clientId: string; broker: string; reason: string; at: number };
+/** One $SYS sample of a broker: messages and bytes per second in and out (1-minute averages), connected clients. */
+export type TLoadSample = { at: number; msgIn: number; msgOut: number; bytesIn: number; bytesOut: number; clients: number };
+
+/** Samples kept per broker: an hour at the brokers' 5 s $SYS interval. */
+const SERIES = 720;
+const LOAD_TOPICS = {
+  "$SYS/broker/load/messages/received/1min": "msgIn",
+  "$SYS/broker/load/messages/sent/1min": "msgOut",
+  "$SYS/broker/load/bytes/received/1min": "bytesIn",
+  "$SYS/broker/load/bytes/sent/1min": "bytesOut",
+  "$SYS/broker/clients/connected": "clients",
+} as const satisfies Record<string, keyof Omit<TLoadSample, "at">>;
 
 /** Disconnects kept for the history; older ones are dropped so the page's memory stays bounded. */
 const HISTORY = 200;
@@ -27,11 +39,14 @@ export function useLiveFleet() {
   const [clients, setClients] = useState<TLiveClient[]>([]);
   const [history, setHistory] = useState<TDisconnect[]>([]);
   const [error, setError] = useState<string | null>(null);
+  const [load, setLoad] = useState<Record<string, TLoadSample[]>>({});
   const tables = useRef(new Map<string, Map<string, TConnectedClient>>());
+  const latest = useRef(new Map<string, Omit<TLoadSample, "at">>());
 
   useEffect(() => {
     let stopped = false;
     const links = new Map<string, MqttClient>();
+    const named = new Map<string, MqttClient>();
     const timers = new Set<ReturnType<typeof setTimeout>>();
     const later = (fn: () => void, ms: number) => {
       const t = setTimeout(() => (timers.delete(t), fn()), ms);
@@ -46,13 +61,23 @@ export function useLiveFleet() {
       const link = mqtt.connect(url, { username: credential.username, password: credential.password, clientId: credential.username, protocolVersion: 5, reconnectPeriod: 0, connectTimeout: 5_000, clean: true });
       links.get(b.id)?.end(true);
       links.set(b.id, link);
+      named.set(b.name, link);
       const topics = { clients: AGENT_TOPICS.clients(b.name), events: AGENT_TOPICS.events(b.name), heartbeat: AGENT_TOPICS.heartbeat(b.name) };
       link.on("connect", () => {
         patchBroker(b.id, { state: "live", attempts: 0 });
-        link.subscribe([topics.clients, topics.events, topics.heartbeat], { qos: 0 });
+        link.subscribe([topics.clients, topics.events, topics.heartbeat, ...Object.keys(LOAD_TOPICS)], { qos: 0 });
       });
+      const current = latest.current.get(b.name) ?? { msgIn: 0, msgOut: 0, bytesIn: 0, bytesOut: 0, clients: 0 };
+      latest.current.set(b.name, current);
       link.on("message", (topic, payload) => {
         patchBroker(b.id, { lastMessageAt: Date.now() });
+        const key = (LOAD_TOPICS as Record<string, keyof typeof current>)[topic];
+        if (key) {
+          // $SYS load topics are per-minute averages, shown per second; the broker sends a value only when it changed.
+          const value = Number(payload.toString());
+          current[key] = key === "clients" ? value : value / 60;
+          return;
+        }
         let body: unknown;
         try {
           body = JSON.parse(payload.toString());
@@ -95,12 +120,22 @@ export function useLiveFleet() {
       }
     }
     void start();
+    // One sample per broker every 5 s (the brokers' $SYS interval) while its link is up.
+    const sampler = setInterval(() => {
+      const at = Date.now();
+      setLoad((l) => {
+        const next = { ...l };
+        for (const [name, values] of latest.current) if (named.get(name)?.connected) next[name] = [...(l[name] ?? []), { at, ...values }].slice(-SERIES);
+        return next;
+      });
+    }, 5_000);
     return () => {
+      clearInterval(sampler);
       stopped = true;
       for (const t of timers) clearTimeout(t);
       for (const l of links.values()) l.end(true);
     };
   }, []);
 
-  return { brokers, clients, history, error };
+  return { brokers, clients, history, error, load };
 }
