@@ -34,6 +34,7 @@ export function ConnectionsView({ canDisconnect }: { canDisconnect: boolean }) {
   const { brokers, clients, history, error, load } = useLiveFleet();
   const [q, setQ] = useState("");
   const [top, setTop] = useState(0);
+  const [ownToo, setOwnToo] = useState(false);
   // Which client ids are known devices: the rest stand out.
   const ids = useMemo(() => [...new Set(clients.filter((c) => !fleetwardIdentity(c.username)).map((c) => c.clientId))].sort().slice(0, 1_000), [clients]);
   const known = useQuery({
@@ -53,6 +54,9 @@ export function ConnectionsView({ canDisconnect }: { canDisconnect: boolean }) {
   const rows = clients
     .filter((c) => !needle || [c.clientId, c.username ?? "", c.ip, c.broker].some((v) => v.toLowerCase().includes(needle)))
     .sort((a, b) => b.since - a.since);
+  // Fleetward's own connections by their client ids (a kick borrows the device's client id: that one stays shown).
+  const ownConnection = (h: { clientId: string; username: string | null }) => fleetwardIdentity(h.username) !== null && (h.clientId.startsWith("_") || h.clientId.startsWith("fleetward-"));
+  const shownHistory = ownToo ? history : history.filter((h) => !ownConnection(h));
   const staleBrokers = new Set(brokers.filter((b) => b.state !== "live" || (b.lastMessageAt !== null && now - b.lastMessageAt > STALE_AFTER_MS)).map((b) => b.name));
   return (
     <div className="space-y-4">
@@ -83,7 +87,7 @@ export function ConnectionsView({ canDisconnect }: { canDisconnect: boolean }) {
                       return (
                         <tr key={`${c.broker}/${c.clientId}`} style={{ height: ROW_PX }} className={unknown ? "bg-amber-50" : staleBrokers.has(c.broker) ? "text-muted" : ""} data-client={c.clientId}>
                           <Td className="font-mono text-xs">{c.clientId}</Td>
-                          <Td>{own ? <Badge>{own}</Badge> : device ? <Link className="text-brand underline" href={`/devices/${device.id}`}>{device.name ?? "open"}</Link> : unknown ? <Badge tone="warn">unknown client id</Badge> : "…"}</Td>
+                          <Td>{own ? <Badge>{own}</Badge> : device ? <Link className="text-brand underline" href={`/devices/${device.id}`}>{device.name ?? "device page"}</Link> : unknown ? <Badge tone="warn">unknown client id</Badge> : "…"}</Td>
                           <Td>{c.username ?? "—"}</Td>
                           <Td>{c.broker}{staleBrokers.has(c.broker) ? <Badge tone="warn" className="ml-1">stale</Badge> : null}</Td>
                           <Td className="font-mono text-xs">{c.ip}</Td>
@@ -109,14 +113,18 @@ export function ConnectionsView({ canDisconnect }: { canDisconnect: boolean }) {
       </Card>
       <TrafficCard load={load} />
       <Card>
-        <CardHeader title="Disconnects" description={`The latest ${history.length} since this page opened, with the broker's reason.`} />
+        <CardHeader
+          title="Disconnects"
+          description="The latest since this page opened, with the broker's reason."
+          actions={<label className="flex items-center gap-1 text-xs"><input type="checkbox" checked={ownToo} onChange={(e) => setOwnToo(e.target.checked)} /> Fleetward&apos;s own connections too</label>}
+        />
         <Table data-testid="disconnects">
           <thead><tr><Th>Time</Th><Th>Client id</Th><Th>Broker</Th><Th>Reason</Th></tr></thead>
           <tbody>
-            {history.map((h, i) => (
+            {shownHistory.map((h, i) => (
               <tr key={`${h.at}-${i}`}><Td>{time(h.at)}</Td><Td className="font-mono text-xs">{h.clientId}</Td><Td>{h.broker}</Td><Td>{h.reason}</Td></tr>
             ))}
-            {history.length === 0 ? <tr><Td colSpan={4} className="py-6 text-center text-muted">No disconnect yet.</Td></tr> : null}
+            {shownHistory.length === 0 ? <tr><Td colSpan={4} className="py-6 text-center text-muted">No disconnect yet.</Td></tr> : null}
           </tbody>
         </Table>
       </Card>

@@ -12,7 +12,7 @@ import { api } from "@/lib/client/api";
 export type TLinkState = "connecting" | "live" | "reconnecting";
 export type TLiveBroker = { id: string; name: string; state: TLinkState; lastMessageAt: number | null; attempts: number };
 export type TLiveClient = TConnectedClient & { broker: string };
-export type TDisconnect = { clientId: string; broker: string; reason: string; at: number };
+export type TDisconnect = { clientId: string; username: string | null; broker: string; reason: string; at: number };
 /** One $SYS sample of a broker: messages and bytes per second in and out (1-minute averages), connected clients. */
 export type TLoadSample = { at: number; msgIn: number; msgOut: number; bytesIn: number; bytesOut: number; clients: number };
 
@@ -93,8 +93,9 @@ export function useLiveFleet() {
           const e = body as TLogEvent & { at: number };
           const rows = tables.current.get(b.name) ?? new Map<string, TConnectedClient>();
           tables.current.set(b.name, rows);
+          const username = e.kind === "disconnect" ? (rows.get(e.clientId)?.username ?? null) : null;
           if (applyLogEvent(rows, e, e.at)) publishRows();
-          if (e.kind === "disconnect") setHistory((h) => [{ clientId: e.clientId, broker: b.name, reason: e.reason, at: e.at }, ...h].slice(0, HISTORY));
+          if (e.kind === "disconnect") setHistory((h) => [{ clientId: e.clientId, username, broker: b.name, reason: e.reason, at: e.at }, ...h].slice(0, HISTORY));
         }
       });
       // Refused (the credential has not reached this broker yet), dropped or unreachable: try again, backing off.
