@@ -102,3 +102,10 @@ test("Live traffic: 100 messages a real client publishes show in the broker's ra
   await expect.poll(async () => Number(await row.locator('[data-metric="msg-in"]').textContent()), { timeout: 20_000 }).toBeGreaterThan(0.05);
   await expect(row.getByRole("img", { name: "messages per second on e2e-1" })).toBeVisible();
 });
+
+test("the overview shows live traffic per broker and an alerts card", async ({ page }) => {
+  await signInAs(page, "AUDITOR");
+  await page.goto("/overview");
+  await expect(page.getByTestId("traffic").locator('tr[data-broker="e2e-1"]')).toBeVisible({ timeout: 20_000 });
+  await expect(page.getByTestId("alerts")).toBeVisible();
+});

@@ -13,6 +13,7 @@ import { findAuditEvents } from "@/lib/server/services/audit/find-audit-events";
 import { findBrokers } from "@/lib/server/services/brokers/find-brokers";
 import { certificateExpiry } from "@/lib/server/services/certificates/certificate-expiry";
 import { ExpiryChart } from "@/components/certificates/expiry-chart";
+import { LiveTraffic } from "@/components/live/live-traffic";
 import { SyncStateBadge, formatUptime } from "@/components/brokers/sync-state-badge";
 
 export const metadata: Metadata = { title: "Overview" };
@@ -20,8 +21,13 @@ export const metadata: Metadata = { title: "Overview" };
 export default async function OverviewPage() {
   const { actor, role } = await requirePage("overview.read");
   const [recent, brokers, expiry, acl] = await Promise.all([can(role, "audit.read") ? findAuditEvents({ limit: 8 }) : null, findBrokers(), certificateExpiry(), findAclFindings()]);
-  const serious = acl.findings.filter((f) => f.severity !== "low");
   const expiring = expiry.within["30"];
+  const serious = acl.findings.filter((f) => f.severity !== "low");
+  const alerts: { tone: "danger" | "warn"; label: string; text: string; href: string }[] = [
+    ...brokers.items.filter((b) => b.syncState === "offline").map((b) => ({ tone: "danger" as const, label: "offline", text: `Broker ${b.name} is not answering.`, href: `/brokers/${b.id}` })),
+    ...brokers.items.filter((b) => b.syncState === "drifted" || b.syncState === "error").map((b) => ({ tone: "danger" as const, label: b.syncState, text: `Broker ${b.name} is out of sync${b.lastError ? `: ${b.lastError}` : "."}`, href: `/brokers/${b.id}` })),
+    ...(expiring > 0 || expiry.expired > 0 ? [{ tone: "warn" as const, label: "certificates", text: `${expiring} certificate(s) expire within 30 days; ${expiry.expired} expired.`, href: "/certificates?status=expiring" }] : []),
+  ];
   return (
     <>
       <PageHeader title="Overview" description={`Signed in as ${actor.label}.`} />
@@ -89,6 +95,24 @@ export default async function OverviewPage() {
             <p className="px-4 py-3 text-muted">{ROLE_SUMMARIES[role]}</p>
           </Card>
         </div>
+      </div>
+      <div className="mt-4 grid gap-4 lg:grid-cols-3">
+        <div className="lg:col-span-2"><LiveTraffic /></div>
+        <Card data-testid="alerts">
+          <CardHeader title="Alerts" description="What needs attention now." />
+          {alerts.length ? (
+            <ul className="divide-y divide-line text-xs">
+              {alerts.map((a, i) => (
+                <li key={i} className="flex items-start gap-2 px-4 py-2">
+                  <Badge tone={a.tone}>{a.label}</Badge>
+                  <Link href={a.href} className="hover:underline">{a.text}</Link>
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <p className="px-4 py-3 text-xs text-muted">No alerts: every broker is reachable and in sync, no certificate expires within 30 days.</p>
+          )}
+        </Card>
       </div>
       {recent ? (
         <Card className="mt-4">
