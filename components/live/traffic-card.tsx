@@ -8,7 +8,7 @@ const bytes = (n: number) => (n >= 1_048_576 ? `${(n / 1_048_576).toFixed(1)} Mi
 
 /** A line of messages per second received over the samples kept (up to an hour). */
 function Sparkline({ samples, label }: { samples: readonly TLoadSample[]; label: string }) {
-  const w = 240;
+  const w = 160;
   const h = 32;
   const values = samples.map((s) => s.msgIn + s.msgOut);
   const max = Math.max(1e-9, ...values);
@@ -34,7 +34,7 @@ export function TrafficCard({ load }: { load: Record<string, TLoadSample[]> }) {
         <tbody>
           {last.map((b) => (
             <tr key={b.name} data-broker={b.name}>
-              <Td>{b.name}</Td><Td>{b.now.clients}</Td><Td data-metric="msg-in">{rate(b.now.msgIn)}</Td><Td>{rate(b.now.msgOut)}</Td><Td>{bytes(b.now.bytesIn)}</Td><Td>{bytes(b.now.bytesOut)}</Td>
+              <Td className="whitespace-nowrap">{b.name}</Td><Td>{b.now.clients}</Td><Td data-metric="msg-in">{rate(b.now.msgIn)}</Td><Td>{rate(b.now.msgOut)}</Td><Td>{bytes(b.now.bytesIn)}</Td><Td>{bytes(b.now.bytesOut)}</Td>
               <Td><Sparkline samples={b.samples} label={`messages per second on ${b.name}`} /></Td>
             </tr>
           ))}
