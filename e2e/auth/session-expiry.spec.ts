@@ -17,8 +17,11 @@ for (const { label, shift, reason } of [
   test(`a session ends after ${label}, is audited, and sends the browser to the login page`, async ({ page, request }) => {
     const { email, password } = newUser("OPERATOR");
     await signInWith(page.request, email, password);
+    // A page whose live views mint a broker credential as it loads would race the expiry below with its own call.
+    const minted = page.waitForResponse((r) => r.url().endsWith("/api/v1/live/credentials"));
     await page.goto("/overview");
     await expect(page.getByTestId("current-user")).toHaveText(email);
+    expect((await minted).status()).toBe(201);
     const id = await sessionOf(email);
     await sql(`UPDATE "UserSession" SET ${shift} WHERE id = $1`, [id]);
     await page.goto("/overview");
