@@ -31,7 +31,7 @@ function BrokerLink({ b, now }: { b: TLiveBroker; now: number }) {
 
 /** Clients connected across the fleet as each broker's agent sees them, and recent disconnects with reasons. */
 export function ConnectionsView({ canDisconnect }: { canDisconnect: boolean }) {
-  const { brokers, clients, history, error, load } = useLiveFleet();
+  const { brokers, clients, history, refusals, error, load } = useLiveFleet();
   const [q, setQ] = useState("");
   const [top, setTop] = useState(0);
   const [ownToo, setOwnToo] = useState(false);
@@ -110,6 +110,18 @@ export function ConnectionsView({ canDisconnect }: { canDisconnect: boolean }) {
         </div>
         {disconnect.error ? <p role="alert" className="px-4 py-2 text-xs text-danger">{disconnect.error.message}</p> : null}
         {disconnect.isSuccess ? <p role="status" className="px-4 py-2 text-xs text-muted">Disconnect sent to every broker.</p> : null}
+      </Card>
+      <Card>
+        <CardHeader title="Failed connection attempts" description="Refused by a broker since this page opened: the client id when it gave one, and the address it came from." />
+        <Table data-testid="refusals">
+          <thead><tr><Th>Time</Th><Th>Client id</Th><Th>IP</Th><Th>Broker</Th><Th>Reason</Th></tr></thead>
+          <tbody>
+            {refusals.map((r, i) => (
+              <tr key={`${r.at}-${i}`}><Td>{time(r.at)}</Td><Td className="font-mono text-xs">{r.clientId ?? "(none given)"}</Td><Td className="font-mono text-xs">{r.ip ?? "unknown"}</Td><Td>{r.broker}</Td><Td>{r.reason}</Td></tr>
+            ))}
+            {refusals.length === 0 ? <tr><Td colSpan={5} className="py-6 text-center text-muted">No refused attempt yet.</Td></tr> : null}
+          </tbody>
+        </Table>
       </Card>
       <TrafficCard load={load} />
       <Card>

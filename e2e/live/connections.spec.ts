@@ -109,3 +109,16 @@ test("the overview shows live traffic per broker and an alerts card", async ({ p
   await expect(page.getByTestId("traffic").locator('tr[data-broker="e2e-1"]')).toBeVisible({ timeout: 20_000 });
   await expect(page.getByTestId("alerts")).toBeVisible();
 });
+
+test("Live: a refused connection attempt shows with the address it came from", async ({ page }) => {
+  await signInAs(page, "OPERATOR");
+  await page.goto("/live");
+  await expect(page.getByTestId("link-e2e-1")).toContainText("live", { timeout: 20_000 });
+  const b = localBroker("e2e-1");
+  const clientId = `intruder-${unique()}`;
+  const pub = spawn("mosquitto_pub", ["-h", "127.0.0.1", "-p", String(b.ports.tlsPassword), "--cafile", path.join(FLEET_DIR, "admin", "ca.crt"), "-u", clientId, "-P", "guess", "-i", clientId, "-t", "a", "-m", "x", "-V", "mqttv5"]);
+  await new Promise((r) => pub.on("exit", r));
+  const row = page.getByTestId("refusals").locator("tr", { hasText: "e2e-1" }).filter({ hasText: "not authorised" }).first();
+  await expect(row).toBeVisible({ timeout: 10_000 });
+  await expect(row).toContainText("127.0.0.1");
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { applyLogEvent, parseLogLine, type TConnectedClient } from "./broker-log";
+import { applyLogEvent, parseLogLine, trackSockets, type TConnectedClient, type TPendingSocket } from "./broker-log";
 
 describe("parseLogLine", () => {
   it("reads a connection with its IP, protocol, keepalive and username", () => {
@@ -14,6 +14,21 @@ describe("parseLogLine", () => {
     expect(parseLogLine("Client dev-1 has exceeded timeout, disconnecting.")).toMatchObject({ reason: "keepalive timeout" });
     expect(parseLogLine("Client dev-1 already connected, closing old connection.")).toMatchObject({ clientId: "dev-1", reason: expect.stringContaining("taken over") });
     expect(parseLogLine("Client <unknown> disconnected, not authorised.")).toEqual({ kind: "refused", clientId: null, ip: null, reason: "not authorised" });
+  });
+  it("gives a refusal the address of the oldest socket not yet a client", () => {
+    const pending: TPendingSocket[] = [];
+    const feed = (line: string, at = 1) => trackSockets(pending, parseLogLine(line)!, at);
+    expect(feed("New connection from 10.0.0.1:1000 on port 8883.")).toBeNull();
+    expect(feed("New connection from 10.0.0.2:2000 on port 8883.")).toBeNull();
+    expect(feed("New connection from 10.0.0.3:3000 on port 8883.")).toBeNull();
+    // 10.0.0.2 became a client; 10.0.0.1's socket is the oldest left when the refusal comes.
+    expect(feed("New client connected from 10.0.0.2:2000 as ok (p5, c1, k60, u'ok').")).toMatchObject({ kind: "connect" });
+    expect(feed("Client <unknown> disconnected, not authorised.")).toEqual({ kind: "refused", clientId: null, ip: "10.0.0.1", reason: "not authorised" });
+    expect(feed("Client bad disconnected, not authorised.")).toMatchObject({ clientId: "bad", ip: "10.0.0.3" });
+    expect(feed("Client x disconnected, not authorised.")).toMatchObject({ ip: null });
+    // Sockets waiting longer than 30 s are forgotten.
+    feed("New connection from 10.0.0.4:4000 on port 8883.", 0);
+    expect(feed("Client <unknown> disconnected, not authorised.", 40_000)).toMatchObject({ ip: null });
   });
   it("ignores other lines", () => {
     expect(parseLogLine("Opening ipv4 listen socket on port 8883.")).toBeNull();

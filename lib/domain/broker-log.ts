@@ -4,8 +4,11 @@
 export type TLogEvent =
   | { kind: "connect"; clientId: string; ip: string; port: number; protocol: string; cleanStart: boolean; keepalive: number; username: string | null }
   | { kind: "disconnect"; clientId: string; reason: string }
-  | { kind: "refused"; clientId: string | null; ip: string | null; reason: string };
+  | { kind: "refused"; clientId: string | null; ip: string | null; reason: string }
+  /** A socket accepted, not yet a client: what a refusal's address is learnt from. */
+  | { kind: "socket"; ip: string; port: number };
 
+const SOCKET = /New connection from (\S+?):(\d+) on port \d+\.?$/;
 const CONNECT = /New client connected from (\S+?):(\d+) as (\S+) \(p(\d+), c(\d), k(\d+)(?:, u'(.*)')?\)\.?$/;
 const NOT_AUTHORISED = /Client (\S+) disconnected, not authori[sz]ed\.?$/;
 const DISCONNECTED = /Client (\S+) (disconnected|closed its connection|has exceeded timeout, disconnecting)(.*?)\.?$/;
@@ -28,6 +31,7 @@ export function parseLogLine(line: string): TLogEvent | null {
       username: m[7] ?? null,
     };
   }
+  if ((m = SOCKET.exec(text))) return { kind: "socket", ip: m[1]!.replace(/^::ffff:/, ""), port: Number(m[2]) };
   if ((m = NOT_AUTHORISED.exec(text))) return { kind: "refused", clientId: m[1] === "<unknown>" ? null : m[1]!, ip: null, reason: "not authorised" };
   if ((m = TAKEN_OVER.exec(text))) return { kind: "disconnect", clientId: m[1]!, reason: "taken over by a new connection with the same client id" };
   if ((m = SOCKET_ERROR.exec(text))) return { kind: "disconnect", clientId: m[1]!, reason: "socket error" };
@@ -49,4 +53,31 @@ export function applyLogEvent(clients: Map<string, TConnectedClient>, e: TLogEve
   }
   if (e.kind === "disconnect") return clients.delete(e.clientId);
   return false;
+}
+
+/** Sockets accepted and not yet a client, oldest first. */
+export type TPendingSocket = { ip: string; port: number; at: number };
+
+const PENDING_MS = 30_000;
+
+/**
+ * Mosquitto names no address when it refuses a client ("Client <unknown> disconnected, not authorised."), only on
+ * the earlier "New connection from <ip>:<port>" line. A broker handles CONNECTs in the order their sockets came, so
+ * a refusal is given the oldest socket still waiting (best effort when many connect at once). Returns the event to
+ * act on (the refusal with its address), or null for a socket line.
+ */
+export function trackSockets(pending: TPendingSocket[], e: TLogEvent, at: number): TLogEvent | null {
+  while (pending.length && at - pending[0]!.at > PENDING_MS) pending.shift();
+  if (e.kind === "socket") {
+    pending.push({ ip: e.ip, port: e.port, at });
+    return null;
+  }
+  if (e.kind === "connect") {
+    const i = pending.findIndex((p) => p.ip === e.ip && p.port === e.port);
+    if (i >= 0) pending.splice(i, 1);
+    return e;
+  }
+  if (e.kind === "refused") return { ...e, ip: e.ip ?? pending.shift()?.ip ?? null };
+  if (e.clientId === "<unknown>") pending.shift(); // a socket that never became a client went away
+  return e;
 }

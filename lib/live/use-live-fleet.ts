@@ -13,6 +13,7 @@ export type TLinkState = "connecting" | "live" | "reconnecting";
 export type TLiveBroker = { id: string; name: string; state: TLinkState; lastMessageAt: number | null; attempts: number };
 export type TLiveClient = TConnectedClient & { broker: string };
 export type TDisconnect = { clientId: string; username: string | null; broker: string; reason: string; at: number };
+export type TRefusal = { clientId: string | null; ip: string | null; broker: string; reason: string; at: number };
 /** One $SYS sample of a broker: messages and bytes per second in and out (1-minute averages), connected clients. */
 export type TLoadSample = { at: number; msgIn: number; msgOut: number; bytesIn: number; bytesOut: number; clients: number };
 
@@ -38,6 +39,7 @@ export function useLiveFleet() {
   const [brokers, setBrokers] = useState<TLiveBroker[]>([]);
   const [clients, setClients] = useState<TLiveClient[]>([]);
   const [history, setHistory] = useState<TDisconnect[]>([]);
+  const [refusals, setRefusals] = useState<TRefusal[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [load, setLoad] = useState<Record<string, TLoadSample[]>>({});
   const tables = useRef(new Map<string, Map<string, TConnectedClient>>());
@@ -95,6 +97,7 @@ export function useLiveFleet() {
           tables.current.set(b.name, rows);
           const username = e.kind === "disconnect" ? (rows.get(e.clientId)?.username ?? null) : null;
           if (applyLogEvent(rows, e, e.at)) publishRows();
+          if (e.kind === "refused") setRefusals((r) => [{ clientId: e.clientId, ip: e.ip, broker: b.name, reason: e.reason, at: e.at }, ...r].slice(0, HISTORY));
           if (e.kind === "disconnect") setHistory((h) => [{ clientId: e.clientId, username, broker: b.name, reason: e.reason, at: e.at }, ...h].slice(0, HISTORY));
         }
       });
@@ -138,5 +141,5 @@ export function useLiveFleet() {
     };
   }, []);
 
-  return { brokers, clients, history, error, load };
+  return { brokers, clients, history, refusals, error, load };
 }

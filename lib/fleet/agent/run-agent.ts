@@ -3,7 +3,7 @@ import mqtt, { type MqttClient } from "mqtt";
 import { AGENT_TOPICS, commandRefusal, type TAgentReply, type TSignedCommand } from "@/lib/domain/agent-command";
 import { applyLinePatch, CA_DIR, MANAGED_FILES, type TLinePatch, type TManagedFile, type TPatchableFile } from "@/lib/domain/broker-files";
 import { summarizeFiles } from "@/lib/domain/broker-drift";
-import { applyLogEvent, parseLogLine, type TConnectedClient } from "@/lib/domain/broker-log";
+import { applyLogEvent, parseLogLine, trackSockets, type TConnectedClient, type TPendingSocket } from "@/lib/domain/broker-log";
 import { agentIdentity } from "@/lib/domain/mosquitto-conf";
 import type { TAgentConfig } from "./agent-config";
 import { loadState, saveState } from "./agent-state";
@@ -21,6 +21,7 @@ export function runAgent(cfg: TAgentConfig): { stop: () => Promise<void> } {
   const state = loadState(cfg.stateDir);
   const facts: { version?: string; uptime?: number; clients?: number } = {};
   const clients = new Map<string, TConnectedClient>();
+  const sockets: TPendingSocket[] = [];
   const topics = {
     cmd: AGENT_TOPICS.command(cfg.broker),
     reply: AGENT_TOPICS.reply(cfg.broker),
@@ -160,9 +161,10 @@ export function runAgent(cfg: TAgentConfig): { stop: () => Promise<void> } {
     else if (topic === "$SYS/broker/uptime") facts.uptime = Number.parseInt(text, 10);
     else if (topic === "$SYS/broker/clients/connected") facts.clients = Number(text);
     else if (topic === "$SYS/broker/log/N") {
-      const e = parseLogLine(text);
-      if (e && applyLogEvent(clients, e, Date.now())) publish(topics.events, { ...e, at: Date.now() });
-      else if (e?.kind === "refused") publish(topics.events, { ...e, at: Date.now() });
+      const parsed = parseLogLine(text);
+      const e = parsed && trackSockets(sockets, parsed, Date.now());
+      // Changes to who is connected, and refusals (with the address they came from) for the failed-attempts view.
+      if (e && (applyLogEvent(clients, e, Date.now()) || e.kind === "refused")) publish(topics.events, { ...e, at: Date.now() });
     }
   });
   const timer = setInterval(() => client.connected && heartbeat(), HEARTBEAT_MS);
