@@ -10,6 +10,7 @@ import { Table, Td, Th } from "@/components/ui/table";
 import { api } from "@/lib/client/api";
 import { fleetwardIdentity } from "@/lib/domain/live-access";
 import { STALE_AFTER_MS, useLiveFleet, type TLiveBroker } from "@/lib/live/use-live-fleet";
+import { AuthFailureAlert } from "./auth-failure-alert";
 import { TrafficCard } from "./traffic-card";
 
 /** Rows are drawn only where the table is scrolled to: tens of thousands stay responsive. */
@@ -67,6 +68,7 @@ export function ConnectionsView({ canDisconnect }: { canDisconnect: boolean }) {
           actions={<div className="flex flex-wrap gap-3" aria-label="Brokers">{brokers.map((b) => <BrokerLink key={b.id} b={b} now={now} />)}</div>}
         />
         {error ? <p role="alert" className="border-b border-line px-4 py-2 text-danger">{error}</p> : null}
+        <div className="px-3 pt-3 empty:hidden"><AuthFailureAlert refusals={refusals} now={now} /></div>
         <div className="border-b border-line p-3">
           <Input aria-label="Filter connections" placeholder="Filter by client id, username, IP or broker" value={q} onChange={(e) => setQ(e.target.value)} className="max-w-md" />
         </div>
