@@ -37,7 +37,8 @@ test("Live: a device's connection appears within 2 s and its disconnect goes to 
     sub.kill();
   }
   await expect(row).toHaveCount(0, { timeout: 5_000 });
-  await expect(page.getByTestId("disconnects").locator("tr", { hasText: clientId }).first()).toContainText("disconnected");
+  // The broker's own words: a clean DISCONNECT, or the socket closing first when the process is stopped.
+  await expect(page.getByTestId("disconnects").locator("tr", { hasText: clientId }).first()).toContainText(/disconnected|closed its connection/);
 });
 
 test("the relay refuses other origins and callers without a session", async ({ request }) => {
