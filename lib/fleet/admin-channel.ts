@@ -56,7 +56,13 @@ export async function connectAdmin(ep: TBrokerEndpoint, timeoutMs = 5_000): Prom
   }
 }
 
-/** Sends one signed command to the broker's agent and waits for its reply (QoS 0; the reply is the acknowledgement). */
+const REPLAY_RETRIES = 3;
+
+/**
+ * Sends one signed command to the broker's agent and waits for its reply (QoS 0; the reply is the acknowledgement).
+ * Two commands signed at once (a sync and an inspect, from any replica) can reach the agent out of sequence order;
+ * it refuses the lower one as a replay without running it, so that one is signed anew and sent again.
+ */
 export async function sendAgentCommand(
   client: MqttClient,
   ep: TBrokerEndpoint,
@@ -64,6 +70,17 @@ export async function sendAgentCommand(
   command: TAgentCommand,
   timeoutMs = 15_000,
 ): Promise<TAgentReply> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await sendOnce(client, ep, sign, command, timeoutMs);
+    } catch (e) {
+      const replayed = e instanceof ChannelError && e.kind === "agent_error" && e.message.includes("refused: replayed");
+      if (!replayed || attempt >= REPLAY_RETRIES) throw e;
+    }
+  }
+}
+
+async function sendOnce(client: MqttClient, ep: TBrokerEndpoint, sign: TCommandSigner, command: TAgentCommand, timeoutMs: number): Promise<TAgentReply> {
   const signed = await sign(ep.name, command);
   const replyTopic = AGENT_TOPICS.reply(ep.name);
   // Timer and close handler come first: on a connection the broker just dropped, even SUBSCRIBE never completes.

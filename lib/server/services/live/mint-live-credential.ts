@@ -6,6 +6,7 @@ import type { TRole } from "@/lib/domain/permissions";
 import { appendAudit, type TActor } from "../../audit";
 import { change } from "../../change";
 import { desiredStateChanged } from "../../queue";
+import { liveBrokers } from "./live-endpoint";
 
 /** How long a live credential lives; the page mints the next one before it ends. */
 export const LIVE_CREDENTIAL_TTL_MS = 10 * 60_000;
@@ -18,7 +19,8 @@ const ownerOf = ({ actor, sessionId }: TMintLiveOptions) => (sessionId ? { sessi
 /**
  * A short-lived, read-only broker credential for this browser session's live views (it replaces the session's, or
  * the API token's, previous one). The password is returned once and stored as Mosquitto's hash; every broker learns it through the
- * sync engine within about a second, and forgets it at sign-out or expiry.
+ * sync engine within about a second, and forgets it at sign-out or expiry. With it, where the browser reaches each
+ * broker through the relay.
  */
 export async function mintLiveCredential(options: TMintLiveOptions) {
   const { actor, role } = options;
@@ -35,5 +37,5 @@ export async function mintLiveCredential(options: TMintLiveOptions) {
     await appendAudit(tx, actor, { action: "live.credential_mint", targetType: "live_credential", details: { username, ...owner, expiresAt: expiresAt.toISOString(), replaced: replaced.count } });
     return revision;
   });
-  return { username, password, expiresAt: expiresAt.toISOString(), revision: revision.toString() };
+  return { username, password, expiresAt: expiresAt.toISOString(), revision: revision.toString(), brokers: await liveBrokers() };
 }
