@@ -6,11 +6,13 @@ import { aclBench } from "./acl.bench";
 import { devicesBench } from "./devices.bench";
 import { met, type TFigure } from "./figures";
 import { fleetSyncBench } from "./fleet-sync.bench";
+import { liveBench } from "./live.bench";
 
 const BENCHES: Record<string, () => Promise<TFigure[]>> = {
   "fleet-sync": () => fleetSyncBench(),
   devices: () => devicesBench(),
   acl: () => aclBench(),
+  live: () => liveBench(),
 };
 
 function table(rows: TFigure[]): string {

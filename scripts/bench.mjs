@@ -1,10 +1,12 @@
-// npm run bench [-- name…]: every benchmark on a fresh embedded Postgres and its own local fleet; prints a table
+// npm run bench [-- name…] (fleet-sync, devices, acl, live): every benchmark on a fresh embedded Postgres and its own local fleet; prints a table
 // and writes bench/results.json.
 import path from "node:path";
 import { run } from "./lib/run.mjs";
-import { ensureDependencies } from "./lib/setup.mjs";
+import { buildIfStale, ensureDependencies } from "./lib/setup.mjs";
 
 ensureDependencies();
+// The live benchmark drives the production build in Chromium.
+buildIfStale();
 try {
   run(process.execPath, ["scripts/with-db.mjs", process.execPath, "--conditions=react-server", "--import", "tsx", path.resolve("bench/run.ts"), ...process.argv.slice(2)], {
     env: { ...process.env, FLEETWARD_SCRATCH_PG: ".data/bench-pg" },

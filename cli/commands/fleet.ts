@@ -66,7 +66,7 @@ export async function fleetUpCommand(flags: Record<string, string | undefined>) 
       writeFleetFile(root, { brokers });
       await waitForAgent(dir, agentPid);
       await registerWhenAgentAnswers(name, ports, ca.certPem, admin);
-      console.log(`${name}: admin ${ports.admin}, tls-password ${ports.tlsPassword}, mtls ${ports.mtls}, psk ${ports.psk}, wss ${ports.wss}`);
+      console.log(`${name}: admin ${ports.admin}, tls-password ${ports.tlsPassword}, mtls ${ports.mtls}, psk ${ports.psk}, wss ${ports.wss}, live ${ports.live}`);
     }
   } catch (e) {
     await stopPids(brokers.flatMap((b) => [b.agentPid, b.brokerPid]));

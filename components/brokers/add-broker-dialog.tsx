@@ -8,7 +8,7 @@ import { Textarea } from "@/components/ui/textarea";
 import { api, ApiError } from "@/lib/client/api";
 import { LISTENERS, type TListenerName } from "@/lib/domain/mosquitto-conf";
 
-const PORT_LABELS: Record<TListenerName, string> = { admin: "Admin (mTLS)", tlsPassword: "TLS password", mtls: "Device mTLS", psk: "TLS-PSK", wss: "Secure WebSockets" };
+const PORT_LABELS: Record<TListenerName, string> = { admin: "Admin (mTLS)", tlsPassword: "TLS password", mtls: "Device mTLS", psk: "TLS-PSK", wss: "Secure WebSockets", live: "Live views (WebSockets)" };
 
 export function AddBrokerDialog({ open, onOpenChange }: { open: boolean; onOpenChange: (o: boolean) => void }) {
   const qc = useQueryClient();

@@ -9,8 +9,9 @@ import { Input } from "@/components/ui/field";
 import { Table, Td, Th } from "@/components/ui/table";
 import { api } from "@/lib/client/api";
 import { fleetwardIdentity } from "@/lib/domain/live-access";
-import { STALE_AFTER_MS, useLiveFleet, type TLiveBroker } from "@/lib/live/use-live-fleet";
+import { STALE_AFTER_MS, type TLiveBroker, type useLiveFleet } from "@/lib/live/use-live-fleet";
 import { AuthFailureAlert } from "./auth-failure-alert";
+import { TopicTraffic } from "./topic-traffic";
 import { TrafficCard } from "./traffic-card";
 
 /** Rows are drawn only where the table is scrolled to: tens of thousands stay responsive. */
@@ -30,9 +31,12 @@ function BrokerLink({ b, now }: { b: TLiveBroker; now: number }) {
   );
 }
 
-/** Clients connected across the fleet as each broker's agent sees them, and recent disconnects with reasons. */
-export function ConnectionsView({ canDisconnect }: { canDisconnect: boolean }) {
-  const { brokers, clients, history, refusals, error, load } = useLiveFleet();
+/**
+ * Clients connected across the fleet as each broker's agent sees them, refused attempts, the brokers' load, the
+ * devices' traffic under a filter, and recent disconnects with reasons.
+ */
+export function ConnectionsView({ live, canDisconnect, onWatch }: { live: ReturnType<typeof useLiveFleet>; canDisconnect: boolean; onWatch: (filter: string | null) => void }) {
+  const { brokers, clients, history, refusals, error, load, scope, traffic } = live;
   const [q, setQ] = useState("");
   const [top, setTop] = useState(0);
   const [ownToo, setOwnToo] = useState(false);
@@ -69,8 +73,9 @@ export function ConnectionsView({ canDisconnect }: { canDisconnect: boolean }) {
         />
         {error ? <p role="alert" className="border-b border-line px-4 py-2 text-danger">{error}</p> : null}
         <div className="px-3 pt-3 empty:hidden"><AuthFailureAlert refusals={refusals} now={now} /></div>
-        <div className="border-b border-line p-3">
+        <div className="flex items-center gap-3 border-b border-line p-3">
           <Input aria-label="Filter connections" placeholder="Filter by client id, username, IP or broker" value={q} onChange={(e) => setQ(e.target.value)} className="max-w-md" />
+          {needle ? <p className="text-xs text-muted" data-testid="match-count">{rows.length.toLocaleString("en")} of {clients.length.toLocaleString("en")} match</p> : null}
         </div>
         <div className="max-h-[60vh] overflow-auto" onScroll={(e) => setTop(e.currentTarget.scrollTop)} data-testid="connections-scroll">
           <Table data-testid="connections">
@@ -126,6 +131,7 @@ export function ConnectionsView({ canDisconnect }: { canDisconnect: boolean }) {
         </Table>
       </Card>
       <TrafficCard load={load} />
+      <TopicTraffic scope={scope} traffic={traffic} onWatch={onWatch} />
       <Card>
         <CardHeader
           title="Disconnects"

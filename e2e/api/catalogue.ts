@@ -118,7 +118,7 @@ export const SAMPLES: Record<TApiName, (r: APIRequestContext) => Promise<TSample
   setAclDefaults: async () => ({ body: FLEET_DEFAULTS }),
   previewAcl: async (r) => ({ body: { kind: "role", previousName: await newRoleName(r), role: { name: `preview-${unique()}`, acls: [] } } }),
   listAclFindings: async () => ({}),
-  mintLiveCredential: async () => ({ body: {} }),
+  mintLiveCredential: async () => ({ body: { replaces: "_live-0000000000000000" } }),
   disconnectClient: async () => ({ body: { clientId: `nobody-${unique()}` } }),
   lookupDevices: async (r) => ({ body: { clientIds: [`x-${unique()}`, (await (await r.get("/api/v1/devices?limit=1", { headers: bearer("ADMIN") })).json()).items[0]?.clientId ?? "none"] } }),
   getLiveEndpoint: async (r) => ({ params: { id: (await brokerNamed(r, "e2e-1"))!.id } }),

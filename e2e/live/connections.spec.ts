@@ -18,6 +18,7 @@ test("Live: a device's connection appears within 2 s and its disconnect goes to 
   await page.goto("/live");
   // The browser minted its own read-only credential and reached the broker through the same-origin relay.
   await expect(page.getByTestId("link-e2e-1")).toContainText("live", { timeout: 20_000 });
+  await expect(page.getByText("Your role sees the brokers' counters and connections, not the devices' messages.")).toBeVisible();
   const b = localBroker("e2e-1");
   const args = ["-h", "127.0.0.1", "-p", String(b.ports.tlsPassword), "--cafile", path.join(FLEET_DIR, "admin", "ca.crt"), "-u", clientId, "-P", secret.password, "-i", clientId, "-t", `devices/${clientId}/#`, "-V", "mqttv5"];
   // Usable on the broker first (the device was just created), then watched.
@@ -85,7 +86,7 @@ test("an admin disconnects a client from every broker through the kick path; ope
   client!.end(true);
 });
 
-test("Live traffic: 100 messages a real client publishes show in the broker's rate and chart", async ({ page, request }) => {
+test("Live traffic: 100 messages a real client publishes show in the broker's rate and chart, per topic and in the inspector", async ({ page, request }) => {
   const clientId = `traffic-${unique()}`;
   const res = await request.post("/api/v1/devices", { headers: bearer("OPERATOR"), data: { clientId, auth: { type: "password" } } });
   const { secret } = (await res.json()) as { secret: { password: string } };
@@ -100,8 +101,38 @@ test("Live traffic: 100 messages a real client publishes show in the broker's ra
     pub.stdin.end(`${lines}\n`);
     return new Promise<number | null>((r) => pub.on("exit", (code) => r(code)));
   }, { timeout: 20_000 }).toBe(0);
+  // Per topic, as the broker delivered them to the page under the default filter #.
+  const topic = page.getByTestId("topic-rates").locator(`tr[data-topic="devices/${clientId}/t"]`);
+  await expect(topic.locator('[data-metric="messages"]')).toHaveText("100", { timeout: 10_000 });
+  await expect(topic).toContainText("e2e-1");
+  expect(Number(await topic.locator('[data-metric="rate"]').textContent())).toBeGreaterThan(0);
   await expect.poll(async () => Number(await row.locator('[data-metric="msg-in"]').textContent()), { timeout: 20_000 }).toBeGreaterThan(0.05);
   await expect(row.getByRole("img", { name: "messages per second on e2e-1" })).toBeVisible();
+
+  // The inspector, narrowed to the device: its JSON pretty-printed, binary as hex; a bad filter is refused beside the field.
+  const filter = page.getByLabel("Topic filter");
+  await filter.fill("devices/#/t");
+  await page.getByRole("button", { name: "Watch", exact: true }).click();
+  await expect(page.getByText("# only as the whole last level")).toBeVisible();
+  await filter.fill(`devices/${clientId}/+`);
+  await page.getByRole("button", { name: "Watch", exact: true }).click();
+  await expect(page.getByText(`No message under devices/${clientId}/+ yet.`)).toBeVisible();
+  const publish = (args: string[], stdin?: Buffer) => {
+    const pub = spawn("mosquitto_pub", ["-h", "127.0.0.1", "-p", String(b.ports.tlsPassword), "--cafile", path.join(FLEET_DIR, "admin", "ca.crt"), "-u", clientId, "-P", secret.password, "-i", clientId, "-V", "mqttv5", ...args]);
+    pub.stdin.end(stdin);
+    return new Promise<number | null>((r) => pub.on("exit", (code) => r(code)));
+  };
+  expect(await publish(["-t", `devices/${clientId}/json`, "-m", '{"t":21.5,"unit":"C"}', "-r"])).toBe(0);
+  const inspector = page.getByTestId("inspector");
+  await inspector.locator("tr", { hasText: `devices/${clientId}/json` }).first().click();
+  await expect(page.getByTestId("inspected-payload")).toContainText('"unit": "C"');
+  await expect(page.getByTestId("inspected-payload")).toContainText("JSON");
+  expect(await publish(["-t", `devices/${clientId}/bin`, "-s"], Buffer.from([0, 1, 2, 255]))).toBe(0);
+  await inspector.locator("tr", { hasText: `devices/${clientId}/bin` }).first().click();
+  await expect(page.getByTestId("inspected-payload")).toContainText("0000  00 01 02 ff");
+  await expect(page.getByTestId("topic-rates").locator(`tr[data-topic="devices/${clientId}/t"]`)).toHaveCount(0);
+  // Clear the retained message.
+  expect(await publish(["-t", `devices/${clientId}/json`, "-n", "-r"])).toBe(0);
 });
 
 test("the overview shows live traffic per broker and an alerts card", async ({ page }) => {

@@ -4,7 +4,7 @@ import { caDirFiles, renderCaBundle } from "./broker-files";
 
 const PEM = (body: string) => `-----BEGIN CERTIFICATE-----\n${body}\n-----END CERTIFICATE-----\n`;
 const cas = renderCaBundle([{ subjectHash: "0a1b2c3d", certPem: PEM("QUJD") }, { subjectHash: "0a1b2c3d", certPem: PEM("REVG") }, { subjectHash: "ffffffff", certPem: PEM("R0hJ") }]);
-const desired = { passwd: "a:$7$1$x$y\nb:$7$1$x$z\n", acl: "pattern readwrite devices/%u/#\n", psk: "p1:00ff\n", "crl.pem": "CRL", "cas.pem": cas };
+const desired = { passwd: "a:$7$1$x$y\nb:$7$1$x$z\n", acl: "pattern readwrite devices/%u/#\n", psk: "p1:00ff\n", "crl.pem": "CRL", "cas.pem": cas, "live-passwd": "_live-1:$7$1$x$v\n", "live-acl": "user _live-1\ntopic read $SYS/#\n" };
 
 describe("broker drift", () => {
   it("never carries a secret: password and PSK lines become name + digest", () => {

@@ -1,6 +1,6 @@
 import { caDirFiles, sha256, MANAGED_FILES, type TBrokerFiles, type TManagedFile } from "./broker-files";
 
-// A secret-free view of a managed file, comparable line by line: passwd and psk lines become "<name> <digest of
+// A secret-free view of a managed file, comparable line by line: passwd, live-passwd and psk lines become "<name> <digest of
 // the line>" (a changed password shows as the same name with another digest), the ACL stays as text, the CRL is
 // one digest, each device CA its capath file name and digest.
 export type TFileSummary = string[];
@@ -10,7 +10,7 @@ export function summarizeFile(name: TManagedFile, content: string | null): TFile
   if (name === "crl.pem") return [`crl ${sha256(content).slice(0, 16)}`];
   if (name === "cas.pem") return Object.entries(caDirFiles(content)).map(([file, pem]) => `ca ${file} ${sha256(pem).slice(0, 16)}`);
   const lines = content.split("\n").filter((l) => l.trim() !== "");
-  if (name === "acl") return lines;
+  if (name === "acl" || name === "live-acl") return lines;
   return lines.map((l) => `${l.split(":")[0]} ${sha256(l).slice(0, 16)}`);
 }
 

@@ -1,11 +1,13 @@
 import { createHash } from "node:crypto";
 import { LIVE_USERNAME_PREFIX, liveAclLines } from "./live-access";
+import type { TRole } from "./permissions";
 
 // What a broker must know, rendered from Postgres as the files Mosquitto reads and reloads on SIGHUP, plus the
-// device CAs besides the fleet CA (cas.pem), which the agent lays out as the mtls listener's capath folder.
+// device CAs besides the fleet CA (cas.pem), which the agent lays out as the mtls listener's capath folder, and the
+// live listener's own password and ACL files (live-passwd, live-acl) for browsers' live views.
 // Deterministic: the same desired state always renders byte-identical files, so digests show drift.
 
-export const MANAGED_FILES = ["passwd", "acl", "psk", "crl.pem", "cas.pem"] as const;
+export const MANAGED_FILES = ["passwd", "acl", "psk", "crl.pem", "cas.pem", "live-passwd", "live-acl"] as const;
 /** The capath folder (inside the managed folder) the agent fills from cas.pem: `<subject hash>.<n>` files. */
 export const CA_DIR = "cas.d";
 export type TManagedFile = (typeof MANAGED_FILES)[number];
@@ -33,8 +35,8 @@ export type TRenderInput = {
   deviceCas: readonly TBundledCa[];
   /** ACL `pattern` lines every device's block falls back to (the grants most devices share). */
   aclPatterns: readonly string[];
-  /** Short-lived read-only credentials of browsers' live views. */
-  liveClients: readonly { username: string; passwordHash: string }[];
+  /** Short-lived read-only credentials of browsers' live views, each scoped by its operator's role. */
+  liveClients: readonly { username: string; passwordHash: string; role: TRole }[];
 };
 
 export type TBundledCa = { subjectHash: string; certPem: string };
@@ -52,10 +54,7 @@ export function renderBrokerFiles({ devices, crlPem, probePskKeyHex, deviceCas, 
   const sorted = [...devices].sort((a, b) => (a.clientId < b.clientId ? -1 : a.clientId > b.clientId ? 1 : 0));
   const enabled = sorted.filter((d) => !d.disabled);
   const live = liveClients.filter((c) => c.username.startsWith(LIVE_USERNAME_PREFIX) && safeName(c.username));
-  const passwd = joinLines([
-    ...enabled.filter((d) => d.authType === "PASSWORD" && d.passwordHash && safeName(d.clientId)).map((d) => `${d.clientId}:${d.passwordHash}`),
-    ...live.map((c) => `${c.username}:${c.passwordHash}`),
-  ]);
+  const passwd = joinLines(enabled.filter((d) => d.authType === "PASSWORD" && d.passwordHash && safeName(d.clientId)).map((d) => `${d.clientId}:${d.passwordHash}`));
   const psk = joinLines([
     `${PROBE_PSK_IDENTITY}:${probePskKeyHex}`,
     ...enabled
@@ -72,19 +71,16 @@ export function renderBrokerFiles({ devices, crlPem, probePskKeyHex, deviceCas, 
     .map((d) => `\nuser ${d.clientId}\n${(d.disabled ? ["topic deny #"] : d.aclLines).join("\n")}\n`);
   // The probe only handshakes: it may do nothing.
   const probe = `\nuser ${PROBE_PSK_IDENTITY}\ntopic deny #\n`;
-  // A live credential reads what its views need and nothing the shared patterns would give it (the layout keeps
-  // those patterns clear of its topics, so denying them takes nothing of its own away).
-  const patternTopics = aclPatterns.map((p) => p.replace(/^pattern (read|write|readwrite|deny) /, ""));
-  const liveBlocks = [...live]
-    .sort((a, b) => byCodeUnit(a.username, b.username))
-    .map((c) => `\nuser ${c.username}\n${[...patternTopics.map((t) => `topic deny ${t.replaceAll("%c", c.username).replaceAll("%u", c.username)}`), ...liveAclLines()].join("\n")}\n`);
-  const acl = HEADER + aclPatterns.map((p) => `${p}\n`).join("") + probe + blocks.join("") + liveBlocks.join("");
-  return { passwd, acl, psk, "crl.pem": crlPem, "cas.pem": renderCaBundle(deviceCas) };
+  const acl = HEADER + aclPatterns.map((p) => `${p}\n`).join("") + probe + blocks.join("");
+  // The live listener reads only these: no pattern, so a live credential has exactly its own lines.
+  const livePasswd = joinLines(live.map((c) => `${c.username}:${c.passwordHash}`));
+  const liveAcl = HEADER + [...live].sort((a, b) => byCodeUnit(a.username, b.username)).map((c) => `\nuser ${c.username}\n${liveAclLines(c.role).join("\n")}\n`).join("");
+  return { passwd, acl, psk, "crl.pem": crlPem, "cas.pem": renderCaBundle(deviceCas), "live-passwd": livePasswd, "live-acl": liveAcl };
 }
 
-// passwd and psk are sets of lines, written sorted: a change to a few devices travels as the lines removed and
+// passwd, psk and live-passwd are sets of lines, written sorted: a change to a few devices travels as the lines removed and
 // added, and the agent rebuilds exactly the file Fleetward rendered (the digests say so).
-export const PATCHABLE_FILES = ["passwd", "psk"] as const;
+export const PATCHABLE_FILES = ["passwd", "psk", "live-passwd"] as const;
 export type TPatchableFile = (typeof PATCHABLE_FILES)[number];
 export type TLinePatch = { base: string; remove: string[]; add: string[]; result: string };
 

@@ -1,9 +1,9 @@
 // A hardened mosquitto.conf for one broker of the fleet (Mosquitto 2.0). Pure: paths and ports in, text out.
 import { CA_DIR } from "./broker-files";
 
-export type TListenerName = "admin" | "tlsPassword" | "mtls" | "psk" | "wss";
+export type TListenerName = "admin" | "tlsPassword" | "mtls" | "psk" | "wss" | "live";
 export type TBrokerPorts = Record<TListenerName, number>;
-export const LISTENERS: readonly TListenerName[] = ["admin", "tlsPassword", "mtls", "psk", "wss"];
+export const LISTENERS: readonly TListenerName[] = ["admin", "tlsPassword", "mtls", "psk", "wss", "live"];
 
 export type TConfInput = {
   bind: string;
@@ -13,7 +13,7 @@ export type TConfInput = {
   keyFile: string;
   /** Admin listener's own ACL: Fleetward's admin identity and this broker's agent. Never touched by sync. */
   adminAclFile: string;
-  /** The agent-managed files (passwd, acl, psk, crl.pem, cas.pem) and the CA folder the agent lays out. */
+  /** The agent-managed files (MANAGED_FILES) and the CA folder the agent lays out. */
   managedDir: string;
 };
 
@@ -55,7 +55,9 @@ export function renderMosquittoConf(c: TConfInput): string {
     // Mosquitto 2.0 does not reload cafile on SIGHUP); crl.pem holds a CRL for each of them.
     block("mtls", [...tls, `capath ${m(CA_DIR)}`, "require_certificate true", "use_identity_as_username true", `crlfile ${m("crl.pem")}`, ...device]),
     block("psk", ["psk_hint fleetward", `psk_file ${m("psk")}`, "use_identity_as_username true", "tls_version tlsv1.2", `ciphers ${PSK_CIPHERS}`, ...device]),
-    block("wss", ["protocol websockets", `cafile ${c.caFile}`, `certfile ${c.certFile}`, `keyfile ${c.keyFile}`, "tls_version tlsv1.2", `ciphers ${TLS12_CIPHERS}`, ...device, `password_file ${m("passwd")}`]),
+    block("wss", ["protocol websockets", ...tls, ...device, `password_file ${m("passwd")}`]),
+    // Browsers' live views only, through Fleetward's relay: short-lived read-only credentials in files of their own.
+    block("live", ["protocol websockets", ...tls, "allow_anonymous false", `password_file ${m("live-passwd")}`, `acl_file ${m("live-acl")}`, "use_username_as_clientid true"]),
   ].join("\n");
 }
 

@@ -22,6 +22,7 @@ export const PERMISSIONS = {
   "tokens.manage": ADMIN,
   "ca.manage": ADMIN,
   "live.disconnect": ADMIN,
+  "live.inspect": STAFF,
 } as const satisfies Record<string, readonly TRole[]>;
 
 export type TPermission = keyof typeof PERMISSIONS;

@@ -1,11 +1,14 @@
 "use client";
-// The browser's live channel: a short-lived read-only broker credential minted for this session, and one MQTT over
-// WebSockets connection per broker through Fleetward's same-origin relay. It follows each broker's agent: the
-// retained snapshot of connected clients, then every connect and disconnect as it happens.
-import mqtt, { type MqttClient } from "mqtt";
+// The browser's live channel: a short-lived read-only broker credential minted for this page, and one MQTT over
+// WebSockets connection per broker through Fleetward's same-origin relay. It follows each broker's agent (the
+// retained snapshot of connected clients, then every connect and disconnect as it happens) and $SYS load, and, when
+// asked and the role may, the devices' traffic under one filter: per-topic rates and the latest messages.
+import mqtt, { type IPublishPacket, type MqttClient } from "mqtt";
 import { useEffect, useRef, useState } from "react";
 import { AGENT_TOPICS } from "@/lib/domain/agent-command";
 import { applyLogEvent, type TConnectedClient, type TLogEvent } from "@/lib/domain/broker-log";
+import { PREVIEW_BYTES } from "@/lib/domain/payload-preview";
+import { TopicRates, type TTopicRate } from "@/lib/domain/topic-rates";
 import type { TLiveCredential } from "@/lib/schemas/live";
 import { api } from "@/lib/client/api";
 
@@ -16,6 +19,8 @@ export type TDisconnect = { clientId: string; username: string | null; broker: s
 export type TRefusal = { clientId: string | null; ip: string | null; broker: string; reason: string; at: number };
 /** One $SYS sample of a broker: messages and bytes per second in and out (1-minute averages), connected clients. */
 export type TLoadSample = { at: number; msgIn: number; msgOut: number; bytesIn: number; bytesOut: number; clients: number };
+/** One message of the watched traffic: at most PREVIEW_BYTES of its payload are kept. */
+export type TInspected = { seq: number; broker: string; topic: string; qos: number; retain: boolean; at: number; size: number; head: Uint8Array };
 
 /** Samples kept per broker: an hour at the brokers' 5 s $SYS interval. */
 const SERIES = 720;
@@ -27,59 +32,101 @@ const LOAD_TOPICS = {
   "$SYS/broker/clients/connected": "clients",
 } as const satisfies Record<string, keyof Omit<TLoadSample, "at">>;
 
-/** Disconnects kept for the history; older ones are dropped so the page's memory stays bounded. */
+/** Disconnects, refusals and inspected messages kept; older ones are dropped so the page's memory stays bounded. */
 const HISTORY = 200;
 const MAX_BACKOFF_MS = 10_000;
 /** Minted again this long before the credential expires. */
 const RENEW_BEFORE_MS = 60_000;
 /** With no message from a broker for this long (its agent beats every 5 s), its rows are marked stale. */
 export const STALE_AFTER_MS = 15_000;
+/** Bursts of events are drawn together, at most this often. */
+const DRAW_EVERY_MS = 100;
+/** MQTT 5 subscription identifiers: a message both the views' topics and the traffic filter match is told apart. */
+const VIEWS_SUBSCRIPTION = 1;
+const TRAFFIC_SUBSCRIPTION = 2;
 
-export function useLiveFleet() {
+const subscriptionIds = (p: IPublishPacket): number[] => {
+  const id = p.properties?.subscriptionIdentifier;
+  return id === undefined ? [] : Array.isArray(id) ? id : [id];
+};
+
+export type TLiveOptions = { traffic?: string | null };
+
+export function useLiveFleet({ traffic = null }: TLiveOptions = {}) {
   const [brokers, setBrokers] = useState<TLiveBroker[]>([]);
   const [clients, setClients] = useState<TLiveClient[]>([]);
   const [history, setHistory] = useState<TDisconnect[]>([]);
   const [refusals, setRefusals] = useState<TRefusal[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [load, setLoad] = useState<Record<string, TLoadSample[]>>({});
+  const [scope, setScope] = useState<string[] | null>(null);
+  const [topics, setTopics] = useState<{ rows: TTopicRate[]; evicted: number; messages: TInspected[] }>({ rows: [], evicted: 0, messages: [] });
   const tables = useRef(new Map<string, Map<string, TConnectedClient>>());
   const latest = useRef(new Map<string, Omit<TLoadSample, "at">>());
+  const links = useRef(new Map<string, MqttClient>());
+  const watched = useRef<{ filter: string | null; rates: TopicRates; inspected: TInspected[]; seq: number }>({ filter: null, rates: new TopicRates(), inspected: [], seq: 0 });
 
   useEffect(() => {
     let stopped = false;
-    const links = new Map<string, MqttClient>();
+    const live = links.current;
     const named = new Map<string, MqttClient>();
     const timers = new Set<ReturnType<typeof setTimeout>>();
     const later = (fn: () => void, ms: number) => {
       const t = setTimeout(() => (timers.delete(t), fn()), ms);
       timers.add(t);
     };
-    const publishRows = () => setClients([...tables.current].flatMap(([broker, rows]) => [...rows.values()].map((c) => ({ ...c, broker }))));
+    let drawPending = false;
+    const drawRows = () => {
+      if (drawPending) return;
+      drawPending = true;
+      later(() => {
+        drawPending = false;
+        setClients([...tables.current].flatMap(([broker, rows]) => [...rows.values()].map((c) => ({ ...c, broker }))));
+      }, DRAW_EVERY_MS);
+    };
     const patchBroker = (id: string, patch: Partial<TLiveBroker>) => setBrokers((bs) => bs.map((b) => (b.id === id ? { ...b, ...patch } : b)));
+    let previous: string | null = null;
 
     function connect(credential: TLiveCredential, b: TLiveCredential["brokers"][number], attempt: number) {
       if (stopped) return;
       const url = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}${b.path}`;
       const link = mqtt.connect(url, { username: credential.username, password: credential.password, clientId: credential.username, protocolVersion: 5, reconnectPeriod: 0, connectTimeout: 5_000, clean: true });
-      links.get(b.id)?.end(true);
-      links.set(b.id, link);
+      // The link it replaces (a renewed credential) stays until this one is up.
+      const before = live.get(b.id);
+      live.set(b.id, link);
       named.set(b.name, link);
+      const current = (link: MqttClient) => live.get(b.id) === link;
       const topics = { clients: AGENT_TOPICS.clients(b.name), events: AGENT_TOPICS.events(b.name), heartbeat: AGENT_TOPICS.heartbeat(b.name) };
+      let seenAt = 0;
       link.on("connect", () => {
+        if (before && before !== link) before.end(true);
         patchBroker(b.id, { state: "live", attempts: 0 });
-        link.subscribe([topics.clients, topics.events, topics.heartbeat, ...Object.keys(LOAD_TOPICS)], { qos: 0 });
+        link.subscribe([topics.clients, topics.events, topics.heartbeat, ...Object.keys(LOAD_TOPICS)], { qos: 0, properties: { subscriptionIdentifier: VIEWS_SUBSCRIPTION } });
+        const filter = watched.current.filter;
+        if (filter) link.subscribe(filter, { qos: 0, properties: { subscriptionIdentifier: TRAFFIC_SUBSCRIPTION } });
       });
-      const current = latest.current.get(b.name) ?? { msgIn: 0, msgOut: 0, bytesIn: 0, bytesOut: 0, clients: 0 };
-      latest.current.set(b.name, current);
-      link.on("message", (topic, payload) => {
-        patchBroker(b.id, { lastMessageAt: Date.now() });
-        const key = (LOAD_TOPICS as Record<string, keyof typeof current>)[topic];
+      const load = latest.current.get(b.name) ?? { msgIn: 0, msgOut: 0, bytesIn: 0, bytesOut: 0, clients: 0 };
+      latest.current.set(b.name, load);
+      link.on("message", (topic, payload, packet) => {
+        if (!current(link)) return;
+        const now = Date.now();
+        if (now - seenAt > 1_000) patchBroker(b.id, { lastMessageAt: (seenAt = now) });
+        const ids = subscriptionIds(packet);
+        if (ids.includes(TRAFFIC_SUBSCRIPTION)) {
+          const w = watched.current;
+          w.rates.record(topic, b.name, payload.length, now);
+          w.inspected.unshift({ seq: ++w.seq, broker: b.name, topic, qos: packet.qos, retain: packet.retain, at: now, size: payload.length, head: payload.slice(0, PREVIEW_BYTES) });
+          if (w.inspected.length > HISTORY) w.inspected.length = HISTORY;
+          if (!ids.includes(VIEWS_SUBSCRIPTION)) return;
+        }
+        const key = (LOAD_TOPICS as Record<string, keyof typeof load>)[topic];
         if (key) {
           // $SYS load topics are per-minute averages, shown per second; the broker sends a value only when it changed.
           const value = Number(payload.toString());
-          current[key] = key === "clients" ? value : value / 60;
+          load[key] = key === "clients" ? value : value / 60;
           return;
         }
+        if (topic !== topics.clients && topic !== topics.events) return;
         let body: unknown;
         try {
           body = JSON.parse(payload.toString());
@@ -90,20 +137,20 @@ export function useLiveFleet() {
           const rows = new Map<string, TConnectedClient>();
           for (const c of (body as { clients?: TConnectedClient[] }).clients ?? []) rows.set(c.clientId, c);
           tables.current.set(b.name, rows);
-          publishRows();
-        } else if (topic === topics.events) {
+          drawRows();
+        } else {
           const e = body as TLogEvent & { at: number };
           const rows = tables.current.get(b.name) ?? new Map<string, TConnectedClient>();
           tables.current.set(b.name, rows);
           const username = e.kind === "disconnect" ? (rows.get(e.clientId)?.username ?? null) : null;
-          if (applyLogEvent(rows, e, e.at)) publishRows();
+          if (applyLogEvent(rows, e, e.at)) drawRows();
           if (e.kind === "refused") setRefusals((r) => [{ clientId: e.clientId, ip: e.ip, broker: b.name, reason: e.reason, at: e.at }, ...r].slice(0, HISTORY));
           if (e.kind === "disconnect") setHistory((h) => [{ clientId: e.clientId, username, broker: b.name, reason: e.reason, at: e.at }, ...h].slice(0, HISTORY));
         }
       });
       // Refused (the credential has not reached this broker yet), dropped or unreachable: try again, backing off.
       link.on("close", () => {
-        if (stopped || links.get(b.id) !== link) return;
+        if (stopped || !current(link)) return;
         patchBroker(b.id, { state: "reconnecting", attempts: attempt + 1 });
         later(() => connect(credential, b, attempt + 1), Math.min(MAX_BACKOFF_MS, 250 * 2 ** attempt));
       });
@@ -112,10 +159,12 @@ export function useLiveFleet() {
 
     async function start() {
       try {
-        const credential = await api<TLiveCredential>("POST", "/api/v1/live/credentials", {});
+        const credential = await api<TLiveCredential>("POST", "/api/v1/live/credentials", previous ? { replaces: previous } : {});
         if (stopped) return;
+        previous = credential.username;
         setError(null);
-        setBrokers(credential.brokers.map((b) => ({ id: b.id, name: b.name, state: "connecting", lastMessageAt: null, attempts: 0 })));
+        setScope(credential.traffic);
+        setBrokers((old) => credential.brokers.map((b) => old.find((o) => o.id === b.id) ?? { id: b.id, name: b.name, state: "connecting", lastMessageAt: null, attempts: 0 }));
         for (const b of credential.brokers) connect(credential, b, 0);
         later(start, Math.max(10_000, new Date(credential.expiresAt).getTime() - Date.now() - RENEW_BEFORE_MS));
       } catch (e) {
@@ -133,13 +182,36 @@ export function useLiveFleet() {
         return next;
       });
     }, 5_000);
+    // The watched traffic is drawn twice a second, whatever its rate.
+    const drawTraffic = setInterval(() => {
+      const w = watched.current;
+      if (w.filter) setTopics({ rows: w.rates.rows(Date.now()), evicted: w.rates.evicted, messages: [...w.inspected] });
+    }, 500);
     return () => {
       clearInterval(sampler);
+      clearInterval(drawTraffic);
       stopped = true;
       for (const t of timers) clearTimeout(t);
-      for (const l of links.values()) l.end(true);
+      for (const l of live.values()) l.end(true);
+      live.clear();
     };
   }, []);
 
-  return { brokers, clients, history, refusals, error, load };
+  // The traffic filter follows the page: a new one replaces the old on every connected link, and starts afresh.
+  const allowed = traffic !== null && (scope?.length ?? 0) > 0 ? traffic : null;
+  useEffect(() => {
+    const w = watched.current;
+    if (w.filter === allowed) return;
+    for (const link of links.current.values()) {
+      if (!link.connected) continue;
+      if (w.filter) link.unsubscribe(w.filter);
+      if (allowed) link.subscribe(allowed, { qos: 0, properties: { subscriptionIdentifier: TRAFFIC_SUBSCRIPTION } });
+    }
+    w.filter = allowed;
+    w.rates.clear();
+    w.inspected = [];
+    setTopics({ rows: [], evicted: 0, messages: [] });
+  }, [allowed]);
+
+  return { brokers, clients, history, refusals, error, load, scope, traffic: { filter: allowed, ...topics } };
 }

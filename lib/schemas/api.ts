@@ -9,7 +9,7 @@ import { ZBroker, ZBrokerCreate } from "./broker";
 import { ZCa, ZCaCreate, ZCaImport } from "./ca";
 import { ZCertificate, ZCertificateExpiry, ZCertificateQuery } from "./certificate";
 import { ZDevice, ZDeviceBatch, ZDeviceBulk, ZDeviceBulkCreated, ZDeviceCreate, ZDeviceCreated, ZDeviceQuery, ZDeviceUpdate } from "./device";
-import { ZDeviceLookup, ZDeviceLookupResult, ZLiveCredential, ZLiveDisconnect, ZLiveEndpoint } from "./live";
+import { ZDeviceLookup, ZDeviceLookupResult, ZLiveCredential, ZLiveDisconnect, ZLiveEndpoint, ZLiveMint } from "./live";
 import { ZSessionInfo } from "./session";
 import { ZApiToken, ZApiTokenWithSecret, ZTokenCreate } from "./token";
 import { ZUser, ZUserCreate, ZUserQuery, ZUserUpdate, ZUserWithPassword } from "./user";
@@ -174,8 +174,8 @@ export const API = {
     response: ZLintResult }),
 
   mintLiveCredential: spec({ method: "POST", path: "/api/v1/live/credentials", permission: "overview.read", tag: "Live",
-    summary: "A short-lived, read-only broker credential for live views ($SYS and the agents' client and event topics), returned once; it replaces the caller's previous one and leaves every broker at sign-out or expiry",
-    body: ZEmpty, response: ZLiveCredential, status: 201, audit: "live.credential_mint" }),
+    summary: "A short-lived, read-only broker credential for live views ($SYS, the agents' client and event topics and, for operators and admins, the devices' traffic), returned once; it replaces the caller's credential named in `replaces`, a session holds at most 4 (one per open page), and it leaves every broker at sign-out or expiry",
+    body: ZLiveMint, response: ZLiveCredential, status: 201, audit: "live.credential_mint" }),
   disconnectClient: spec({ method: "POST", path: "/api/v1/live/disconnect", permission: "live.disconnect", tag: "Live",
     summary: "Close a client's sessions on every broker (the sync engine's kick path); a client with valid credentials may connect again",
     body: ZLiveDisconnect, response: z.object({ clientId: z.string(), revision: z.string() }), audit: "live.disconnect" }),

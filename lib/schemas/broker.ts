@@ -8,7 +8,15 @@ const pem = (label: RegExp, what: string) =>
     .max(20_000, "is too long for a PEM block")
     .refine((s) => label.test(s.trim()), `must be a PEM ${what} (-----BEGIN ...-----)`);
 
-export const ZBrokerPorts = z.strictObject({ admin: ZPort, tlsPassword: ZPort, mtls: ZPort, psk: ZPort, wss: ZPort });
+export const ZBrokerPorts = z.strictObject({
+  admin: ZPort,
+  tlsPassword: ZPort,
+  mtls: ZPort,
+  psk: ZPort,
+  wss: ZPort,
+  /** The live listener browsers' live views reach through Fleetward's relay; without it the broker has no live views. */
+  live: ZPort.optional(),
+});
 
 export const ZBrokerName = z
   .string({ error: "is required" })

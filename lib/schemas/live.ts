@@ -1,5 +1,10 @@
 import { z } from "zod";
 
+export const ZLiveMint = z.strictObject({
+  /** The caller's credential this one takes over from (the page renewing its own); it is removed. */
+  replaces: z.string({ error: "must be a live username" }).max(64, "is too long").optional(),
+});
+
 export const ZLiveCredential = z.object({
   username: z.string(),
   /** Shown once; the broker holds only its hash. */
@@ -7,12 +12,14 @@ export const ZLiveCredential = z.object({
   expiresAt: z.string(),
   /** The desired-state revision that carries it to the brokers. */
   revision: z.string(),
+  /** What the traffic views may subscribe to besides $SYS and the agents' topics (nothing for an auditor). */
+  traffic: z.array(z.string()),
   /** Where the browser reaches each broker's MQTT over WebSockets: Fleetward's own relay, same origin. */
   brokers: z.array(z.object({ id: z.string(), name: z.string(), path: z.string() })),
 });
 export type TLiveCredential = z.infer<typeof ZLiveCredential>;
 
-/** What the relay needs to reach a broker's wss listener. */
+/** What the relay needs to reach a broker's live listener. */
 export const ZLiveEndpoint = z.object({ host: z.string(), port: z.number(), caPem: z.string() });
 
 export const ZDeviceLookup = z.strictObject({

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { ConnectionsView } from "@/components/live/connections-view";
+import { LiveView } from "@/components/live/live-view";
 import { PageHeader } from "@/components/shell/page-header";
 import { can } from "@/lib/domain/permissions";
 import { requirePage } from "@/lib/server/gate";
@@ -10,8 +10,8 @@ export default async function Page() {
   const { role } = await requirePage("overview.read");
   return (
     <>
-      <PageHeader title="Live connections" description="Who is connected to which broker right now, and who just left." />
-      <ConnectionsView canDisconnect={can(role, "live.disconnect")} />
+      <PageHeader title="Live connections and traffic" description="Who is connected to which broker right now, who just left, and what the devices are saying." />
+      <LiveView canDisconnect={can(role, "live.disconnect")} />
     </>
   );
 }

@@ -21,14 +21,11 @@ const CANDIDATES = 5;
 
 /**
  * Each compiled set's block (templated lines) once the shared grants are patterns, and the shared grants as
- * patterns: those of the largest set that every other set can do without exactly and that reach none of the
- * `reserved` topics.
+ * patterns: those of the largest set that every other set can do without exactly.
  */
-export function layoutAcl(sets: readonly TCompiledSet[], reserved: readonly string[] = []): TAclLayout {
+export function layoutAcl(sets: readonly TCompiledSet[]): TAclLayout {
   for (const common of [...sets].sort((a, b) => b.devices - a.devices).slice(0, CANDIDATES)) {
     const shared = common.lines.filter((l) => !isDeny(l));
-    // Patterns reach every client, Fleetward's own too: none may touch the topics reserved for those.
-    if (shared.some((l) => reserved.some((r) => filtersOverlap(widenTemplates(topicOf(l)), r)))) continue;
     const layout = withShared(sets, shared);
     if (layout) return layout;
   }

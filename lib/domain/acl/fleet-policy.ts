@@ -37,7 +37,7 @@ export function aclLinesCompiler(fleet: TFleetAcl): (access: TDeviceAccess, clie
  * The whole fleet's acl_file content: the shared `pattern` lines, and each device's own block (templates expanded,
  * in the order given; empty when the patterns say it all). See acl-layout.ts.
  */
-export function compileFleetAcl(fleet: TFleetAcl, devices: readonly { clientId: string; access: TDeviceAccess }[], reserved: readonly string[] = []): { patterns: string[]; blocks: string[][] } {
+export function compileFleetAcl(fleet: TFleetAcl, devices: readonly { clientId: string; access: TDeviceAccess }[]): { patterns: string[]; blocks: string[][] } {
   const sets = new Map<string, { key: string; lines: string[]; devices: number }>();
   const keys = devices.map((d) => {
     const key = signature(d.access);
@@ -46,6 +46,6 @@ export function compileFleetAcl(fleet: TFleetAcl, devices: readonly { clientId: 
     else sets.set(key, { key, lines: compileAclLines(devicePolicy(fleet, d.access, d.clientId)), devices: 1 });
     return key;
   });
-  const layout = layoutAcl([...sets.values()], reserved);
+  const layout = layoutAcl([...sets.values()]);
   return { patterns: layout.patterns, blocks: devices.map((d, i) => expandLines(layout.blocks.get(keys[i]!)!, { clientId: d.clientId, username: d.clientId })) };
 }

@@ -1,7 +1,6 @@
 import "server-only";
 import { fileDigests, PATCHABLE_FILES, renderBrokerFiles, type TBrokerFiles, type TFileDigests } from "@/lib/domain/broker-files";
 import { compileFleetAcl } from "@/lib/domain/acl/fleet-policy";
-import { LIVE_TOPICS } from "@/lib/domain/live-access";
 import { db } from "../../db";
 import { loadDeviceAccess, loadFleetAcl, NO_ACCESS } from "../acl/fleet-acl";
 import { unseal } from "../../secrets";
@@ -56,11 +55,11 @@ async function render(): Promise<TRendered> {
       fleetAcl: await loadFleetAcl(tx),
       access: await loadDeviceAccess(tx),
       // Removed at sign-out, and by the worker's janitor once expired (with a new revision): no clock read here.
-      live: await tx.liveCredential.findMany({ select: { username: true, passwordHash: true } }),
+      live: await tx.liveCredential.findMany({ select: { username: true, passwordHash: true, role: true } }),
     }),
     { isolationLevel: "RepeatableRead" },
   );
-  const acl = compileFleetAcl(fleetAcl, devices.map((d) => ({ clientId: d.clientId, access: access.get(d.id) ?? NO_ACCESS })), LIVE_TOPICS);
+  const acl = compileFleetAcl(fleetAcl, devices.map((d) => ({ clientId: d.clientId, access: access.get(d.id) ?? NO_ACCESS })));
   const files = renderBrokerFiles({
     devices: devices.map((d, i) => ({
       clientId: d.clientId,

@@ -11,11 +11,11 @@ export async function liveBrokers() {
   return brokers.map((b) => ({ ...b, path: `${LIVE_RELAY_PREFIX}${b.id}` }));
 }
 
-/** A broker's wss listener and the CA its certificate is checked against. */
+/** A broker's live listener and the CA its certificate is checked against. */
 export async function liveEndpoint(id: string) {
   const b = await db.broker.findUnique({ where: { id }, select: { host: true, ports: true, caPem: true } });
   if (!b) throw notFound("Broker");
-  const port = (b.ports as { wss?: number }).wss;
-  if (!port) throw notFound("The broker's WebSockets listener");
+  const port = (b.ports as { live?: number }).live;
+  if (!port) throw notFound("The broker's live listener");
   return { host: b.host, port, caPem: b.caPem };
 }

@@ -1,0 +1,122 @@
+"use client";
+import { useState, type FormEvent } from "react";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { Card, CardHeader } from "@/components/ui/card";
+import { Field, Input } from "@/components/ui/field";
+import { Table, Td, Th } from "@/components/ui/table";
+import { topicFilterProblem } from "@/lib/domain/acl/topics";
+import { previewPayload } from "@/lib/domain/payload-preview";
+import type { TTopicRate } from "@/lib/domain/topic-rates";
+import type { TInspected } from "@/lib/live/use-live-fleet";
+import { bytes, rate } from "./traffic-card";
+
+/** Rows of the per-topic table drawn at once (the busiest); the rest are counted. */
+const SHOWN_TOPICS = 100;
+
+const time = (ms: number) => new Date(ms).toLocaleTimeString("en-GB", { hour12: false, fractionalSecondDigits: 3 } as Intl.DateTimeFormatOptions);
+
+type TTraffic = { filter: string | null; rows: TTopicRate[]; evicted: number; messages: TInspected[] };
+
+/** The filter the traffic views watch, checked as the broker would before it is subscribed to. */
+function WatchForm({ filter, onWatch }: { filter: string | null; onWatch: (f: string | null) => void }) {
+  const [problem, setProblem] = useState<string | undefined>();
+  function submit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const value = String(new FormData(e.currentTarget).get("filter") ?? "");
+    const p = value === "" ? "is required" : topicFilterProblem(value);
+    setProblem(p ?? undefined);
+    if (!p) onWatch(value);
+  }
+  return (
+    <form onSubmit={submit} className="flex items-end gap-2 border-b border-line p-3" noValidate>
+      <div className="w-full max-w-md">
+        <Field label="Topic filter" error={problem} hint="An MQTT filter: + for one level, # for the rest; # is everything the brokers deliver to your role.">
+          {(p) => <Input {...p} name="filter" defaultValue={filter ?? "#"} className="font-mono" />}
+        </Field>
+      </div>
+      <Button type="submit" size="sm">Watch</Button>
+      {filter ? <Button type="button" size="sm" variant="secondary" onClick={() => onWatch(null)}>Stop watching</Button> : null}
+    </form>
+  );
+}
+
+function Preview({ m }: { m: TInspected }) {
+  const p = previewPayload(m.head, m.head.length);
+  const cut = m.size > m.head.length;
+  return (
+    <div className="space-y-1 p-3" data-testid="inspected-payload">
+      <p className="text-xs text-muted">
+        <Badge>{p.kind === "json" ? "JSON" : p.kind}</Badge> {m.topic} on {m.broker}, QoS {m.qos}{m.retain ? ", retained" : ""}, {m.size} bytes{cut || p.truncated ? `, first ${m.head.length} shown` : ""}
+      </p>
+      <pre className="max-h-64 overflow-auto rounded bg-gray-50 p-2 font-mono text-xs whitespace-pre-wrap break-all">{p.kind === "empty" ? "(empty payload)" : p.text}</pre>
+    </div>
+  );
+}
+
+/** Per-topic message rates and the latest messages under one filter, as the brokers deliver them to this page. */
+export function TopicTraffic({ scope, traffic, onWatch }: { scope: string[] | null; traffic: TTraffic; onWatch: (f: string | null) => void }) {
+  const [paused, setPaused] = useState<TInspected[] | null>(null);
+  const [chosen, setChosen] = useState<number | null>(null);
+  if (scope !== null && scope.length === 0) {
+    return (
+      <Card>
+        <CardHeader title="Traffic by topic" />
+        <p className="p-4 text-sm text-muted">Your role sees the brokers&apos; counters and connections, not the devices&apos; messages.</p>
+      </Card>
+    );
+  }
+  const messages = paused ?? traffic.messages;
+  const selected = messages.find((m) => m.seq === chosen) ?? null;
+  const hidden = traffic.rows.length - SHOWN_TOPICS;
+  return (
+    <>
+      <Card>
+        <CardHeader
+          title="Traffic by topic"
+          description={`Messages per second over the last 10 s, per topic, as the brokers deliver them under the filter. At most 500 topics are followed at once${traffic.evicted ? ` (${traffic.evicted} quiet ones made room so far)` : ""}.`}
+        />
+        <WatchForm filter={traffic.filter} onWatch={(f) => (setPaused(null), setChosen(null), onWatch(f))} />
+        <div className="max-h-[40vh] overflow-auto">
+          <Table data-testid="topic-rates">
+            <thead className="sticky top-0 bg-panel"><tr><Th>Topic</Th><Th>Brokers</Th><Th>Messages/s</Th><Th>Messages</Th><Th>Bytes</Th><Th>Last</Th></tr></thead>
+            <tbody>
+              {traffic.rows.slice(0, SHOWN_TOPICS).map((r) => (
+                <tr key={r.topic} data-topic={r.topic}>
+                  <Td className="font-mono text-xs break-all">{r.topic}</Td><Td>{r.brokers.join(", ")}</Td><Td data-metric="rate">{rate(r.perSecond)}</Td><Td data-metric="messages">{r.messages}</Td><Td>{bytes(r.bytes)}</Td><Td>{time(r.lastAt)}</Td>
+                </tr>
+              ))}
+              {hidden > 0 ? <tr><Td colSpan={6} className="text-center text-muted">and {hidden} quieter topics</Td></tr> : null}
+              {traffic.rows.length === 0 ? <tr><Td colSpan={6} className="py-6 text-center text-muted">{traffic.filter ? `No message under ${traffic.filter} yet.` : "Not watching: choose a filter."}</Td></tr> : null}
+            </tbody>
+          </Table>
+        </div>
+      </Card>
+      <Card>
+        <CardHeader
+          title="Message inspector"
+          description="The latest 200 messages under the filter; choose one to see its payload (text, JSON or hex, up to 4 KiB)."
+          actions={<Button size="sm" variant="secondary" onClick={() => setPaused(paused ? null : traffic.messages)} disabled={!traffic.filter}>{paused ? "Resume" : "Pause"}</Button>}
+        />
+        <div className="grid gap-0 lg:grid-cols-2">
+          <div className="max-h-[40vh] overflow-auto border-line lg:border-r">
+            <Table data-testid="inspector">
+              <thead className="sticky top-0 bg-panel"><tr><Th>Time</Th><Th>Topic</Th><Th>Broker</Th><Th>QoS</Th><Th>Size</Th></tr></thead>
+              <tbody>
+                {messages.map((m) => (
+                  <tr key={m.seq} onClick={() => setChosen(m.seq)} className={m.seq === chosen ? "cursor-pointer bg-blue-50" : "cursor-pointer hover:bg-gray-50"} data-seq={m.seq}>
+                    <Td className="whitespace-nowrap">{time(m.at)}</Td>
+                    <Td className="font-mono text-xs break-all">{m.topic}{m.retain ? <Badge className="ml-1">retained</Badge> : null}</Td>
+                    <Td>{m.broker}</Td><Td>{m.qos}</Td><Td>{m.size} B</Td>
+                  </tr>
+                ))}
+                {messages.length === 0 ? <tr><Td colSpan={5} className="py-6 text-center text-muted">{paused ? "Paused with no message." : "No message yet."}</Td></tr> : null}
+              </tbody>
+            </Table>
+          </div>
+          {selected ? <Preview m={selected} /> : <p className="p-4 text-sm text-muted">Choose a message to see its payload.</p>}
+        </div>
+      </Card>
+    </>
+  );
+}
