@@ -1,7 +1,7 @@
 "use client";
-import { useMutation, useQuery } from "@tanstack/react-query";
+import { useMutation } from "@tanstack/react-query";
 import Link from "next/link";
-import { useEffect, useMemo, useState } from "react";
+import { useEffect, useState } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
@@ -19,6 +19,48 @@ const ROW_PX = 37;
 const WINDOW_ROWS = 40;
 
 const time = (ms: number) => new Date(ms).toLocaleTimeString("en-GB");
+
+type TKnownDevice = { id: string; clientId: string; name: string | null };
+/** Client ids looked up; an id found to be no device is asked about again after this long. */
+const UNKNOWN_FOR_MS = 30_000;
+const LOOKUPS_KEPT = 20_000;
+
+/**
+ * Which of the client ids drawn are known devices, looked up as rows come into view (so 10,000 rows cost a few
+ * requests of 40, not one of 10,000), remembered in bounded memory.
+ */
+function useKnownDevices(clientIds: readonly string[], now: number) {
+  const [known, setKnown] = useState(() => new Map<string, { device: TKnownDevice | null; at: number }>());
+  const key = clientIds
+    .filter((id) => {
+      const k = known.get(id);
+      return !k || (k.device === null && now - k.at > UNKNOWN_FOR_MS);
+    })
+    .sort()
+    .join("\n");
+  useEffect(() => {
+    if (!key) return;
+    let cancelled = false;
+    const ids = key.split("\n");
+    api<{ devices: TKnownDevice[] }>("POST", "/api/v1/devices:lookup", { clientIds: ids })
+      .then(({ devices }) => {
+        if (cancelled) return;
+        const found = new Map(devices.map((d) => [d.clientId, d]));
+        const at = Date.now();
+        setKnown((prev) => {
+          const next = new Map(prev.size > LOOKUPS_KEPT ? [] : prev);
+          for (const id of ids) next.set(id, { device: found.get(id) ?? null, at });
+          return next;
+        });
+      })
+      .catch(() => undefined);
+    return () => {
+      cancelled = true;
+    };
+  }, [key]);
+  /** The device, null when it is none, undefined while not known yet. */
+  return (id: string) => known.get(id)?.device;
+}
 
 function BrokerLink({ b, now }: { b: TLiveBroker; now: number }) {
   const stale = b.state === "live" && b.lastMessageAt !== null && now - b.lastMessageAt > STALE_AFTER_MS;
@@ -40,15 +82,6 @@ export function ConnectionsView({ live, canDisconnect, onWatch }: { live: Return
   const [q, setQ] = useState("");
   const [top, setTop] = useState(0);
   const [ownToo, setOwnToo] = useState(false);
-  // Which client ids are known devices: the rest stand out.
-  const ids = useMemo(() => [...new Set(clients.filter((c) => !fleetwardIdentity(c.username)).map((c) => c.clientId))].sort().slice(0, 1_000), [clients]);
-  const known = useQuery({
-    queryKey: ["devices", "lookup", ids],
-    queryFn: () => api<{ devices: { id: string; clientId: string; name: string | null }[] }>("POST", "/api/v1/devices:lookup", { clientIds: ids }),
-    enabled: ids.length > 0,
-    staleTime: 30_000,
-  });
-  const devices = new Map((known.data?.devices ?? []).map((d) => [d.clientId, d]));
   const disconnect = useMutation({ mutationFn: (clientId: string) => api("POST", "/api/v1/live/disconnect", { clientId }) });
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
@@ -59,6 +92,10 @@ export function ConnectionsView({ live, canDisconnect, onWatch }: { live: Return
   const rows = clients
     .filter((c) => !needle || [c.clientId, c.username ?? "", c.ip, c.broker].some((v) => v.toLowerCase().includes(needle)))
     .sort((a, b) => b.since - a.since);
+  const first = Math.max(0, Math.floor(top / ROW_PX) - 10);
+  const shown = rows.slice(first, first + WINDOW_ROWS);
+  // Which of the drawn client ids are known devices: the rest stand out.
+  const deviceOf = useKnownDevices([...new Set(shown.filter((c) => !fleetwardIdentity(c.username)).map((c) => c.clientId))], now);
   // Fleetward's own connections by their client ids (a kick borrows the device's client id: that one stays shown).
   const ownConnection = (h: { clientId: string; username: string | null }) => fleetwardIdentity(h.username) !== null && (h.clientId.startsWith("_") || h.clientId.startsWith("fleetward-"));
   const shownHistory = ownToo ? history : history.filter((h) => !ownConnection(h));
@@ -81,36 +118,28 @@ export function ConnectionsView({ live, canDisconnect, onWatch }: { live: Return
           <Table data-testid="connections">
             <thead className="sticky top-0 bg-panel"><tr><Th>Client id</Th><Th>Device</Th><Th>Username</Th><Th>Broker</Th><Th>IP</Th><Th>Protocol</Th><Th>Keepalive</Th><Th>Connected since</Th>{canDisconnect ? <Th /> : null}</tr></thead>
             <tbody>
-              {(() => {
-                const first = Math.max(0, Math.floor(top / ROW_PX) - 10);
-                const shown = rows.slice(first, first + WINDOW_ROWS);
+              {first > 0 ? <tr style={{ height: first * ROW_PX }} aria-hidden /> : null}
+              {shown.map((c) => {
+                const own = fleetwardIdentity(c.username);
+                const device = deviceOf(c.clientId);
+                const unknown = !own && device === null;
                 return (
-                  <>
-                    {first > 0 ? <tr style={{ height: first * ROW_PX }} aria-hidden /> : null}
-                    {shown.map((c) => {
-                      const own = fleetwardIdentity(c.username);
-                      const device = devices.get(c.clientId);
-                      const unknown = !own && known.isSuccess && !device;
-                      return (
-                        <tr key={`${c.broker}/${c.clientId}`} style={{ height: ROW_PX }} className={unknown ? "bg-amber-50" : staleBrokers.has(c.broker) ? "text-muted" : ""} data-client={c.clientId}>
-                          <Td className="font-mono text-xs">{c.clientId}</Td>
-                          <Td>{own ? <Badge>{own}</Badge> : device ? <Link className="text-brand underline" href={`/devices/${device.id}`}>{device.name ?? "device page"}</Link> : unknown ? <Badge tone="warn">unknown client id</Badge> : "…"}</Td>
-                          <Td>{c.username ?? "—"}</Td>
-                          <Td>{c.broker}{staleBrokers.has(c.broker) ? <Badge tone="warn" className="ml-1">stale</Badge> : null}</Td>
-                          <Td className="font-mono text-xs">{c.ip}</Td>
-                          <Td>{c.protocol}</Td>
-                          <Td>{c.keepalive} s</Td>
-                          <Td>{time(c.since)}</Td>
-                          {canDisconnect ? (
-                            <Td>{own ? null : <Button size="sm" variant="secondary" disabled={disconnect.isPending} onClick={() => window.confirm(`Disconnect ${c.clientId} from every broker? With valid credentials it may connect again.`) && disconnect.mutate(c.clientId)}>Disconnect</Button>}</Td>
-                          ) : null}
-                        </tr>
-                      );
-                    })}
-                    {rows.length > first + WINDOW_ROWS ? <tr style={{ height: (rows.length - first - WINDOW_ROWS) * ROW_PX }} aria-hidden /> : null}
-                  </>
+                  <tr key={`${c.broker}/${c.clientId}`} style={{ height: ROW_PX }} className={unknown ? "bg-amber-50" : staleBrokers.has(c.broker) ? "text-muted" : ""} data-client={c.clientId}>
+                    <Td className="font-mono text-xs">{c.clientId}</Td>
+                    <Td>{own ? <Badge>{own}</Badge> : device ? <Link className="text-brand underline" href={`/devices/${device.id}`}>{device.name ?? "device page"}</Link> : unknown ? <Badge tone="warn">unknown client id</Badge> : "…"}</Td>
+                    <Td>{c.username ?? "—"}</Td>
+                    <Td>{c.broker}{staleBrokers.has(c.broker) ? <Badge tone="warn" className="ml-1">stale</Badge> : null}</Td>
+                    <Td className="font-mono text-xs">{c.ip}</Td>
+                    <Td>{c.protocol}</Td>
+                    <Td>{c.keepalive} s</Td>
+                    <Td>{time(c.since)}</Td>
+                    {canDisconnect ? (
+                      <Td>{own ? null : <Button size="sm" variant="secondary" disabled={disconnect.isPending} onClick={() => window.confirm(`Disconnect ${c.clientId} from every broker? With valid credentials it may connect again.`) && disconnect.mutate(c.clientId)}>Disconnect</Button>}</Td>
+                    ) : null}
+                  </tr>
                 );
-              })()}
+              })}
+              {rows.length > first + WINDOW_ROWS ? <tr style={{ height: (rows.length - first - WINDOW_ROWS) * ROW_PX }} aria-hidden /> : null}
               {rows.length === 0 ? <tr><Td colSpan={canDisconnect ? 9 : 8} className="py-6 text-center text-muted">{clients.length ? "No connection matches the filter." : "No client is connected."}</Td></tr> : null}
             </tbody>
           </Table>

@@ -1,18 +1,20 @@
 "use client";
 import { Card, CardHeader } from "@/components/ui/card";
 import { Table, Td, Th } from "@/components/ui/table";
-import type { TLoadSample } from "@/lib/live/use-live-fleet";
+import type { TLoadSample } from "@/lib/domain/broker-load";
 
 export const rate = (n: number) => (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2));
 export const bytes = (n: number) => (n >= 1_048_576 ? `${(n / 1_048_576).toFixed(1)} MiB` : n >= 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${n.toFixed(0)} B`);
 
-/** A line of messages per second received over the samples kept (up to an hour). */
+/** A line of messages per second in and out over the samples kept (up to an hour), placed by time. */
 function Sparkline({ samples, label }: { samples: readonly TLoadSample[]; label: string }) {
   const w = 160;
   const h = 32;
   const values = samples.map((s) => s.msgIn + s.msgOut);
   const max = Math.max(1e-9, ...values);
-  const points = values.map((v, i) => `${values.length === 1 ? w : (i / (values.length - 1)) * w},${h - (v / max) * (h - 2) - 1}`).join(" ");
+  const from = samples[0]!.at;
+  const span = Math.max(1, samples.at(-1)!.at - from);
+  const points = samples.map((s, i) => `${samples.length === 1 ? w : ((s.at - from) / span) * w},${h - (values[i]! / max) * (h - 2) - 1}`).join(" ");
   return (
     <svg width={w} height={h} role="img" aria-label={label} className="text-brand">
       <polyline points={points} fill="none" stroke="currentColor" strokeWidth="1.5" />
@@ -28,8 +30,8 @@ export function TrafficCard({ load }: { load: Record<string, TLoadSample[]> }) {
   const since = Math.min(...last.map((b) => b.samples[0]!.at));
   return (
     <Card>
-      <CardHeader title="Traffic" description={`From each broker's $SYS counters (1-minute averages), sampled every 5 s${last.length ? ` since ${new Date(since).toLocaleTimeString("en-GB")}` : ""}; up to the last hour is kept.`} />
-      <Table data-testid="traffic">
+      <CardHeader title="Traffic" description={`From each broker's $SYS counters (1-minute averages): the hour its agent kept (every 30 s), then every 5 s while this page is open${last.length ? `; charted since ${new Date(since).toLocaleTimeString("en-GB")}` : ""}.`} />
+      <Table data-testid="traffic" data-since={last.length ? since : undefined}>
         <thead><tr><Th>Broker</Th><Th>Clients</Th><Th>Messages/s in</Th><Th>Messages/s out</Th><Th>Bytes/s in</Th><Th>Bytes/s out</Th><Th>Messages/s, last hour</Th></tr></thead>
         <tbody>
           {last.map((b) => (

@@ -11,6 +11,7 @@ export const AGENT_TOPICS = {
   heartbeat: (broker: string) => `fleetward/agent/${broker}/heartbeat`,
   clients: (broker: string) => `fleetward/agent/${broker}/clients`,
   events: (broker: string) => `fleetward/agent/${broker}/events`,
+  load: (broker: string) => `fleetward/agent/${broker}/load`,
 };
 
 export type TAgentCommand =

@@ -41,7 +41,7 @@ describe("live credentials' files", () => {
   });
 
   it("give an auditor $SYS and the agents' reports, and an operator the devices' traffic too, read-only", () => {
-    expect(blockOf("_live-au")).toEqual(["topic read $SYS/#", "topic read fleetward/agent/+/clients", "topic read fleetward/agent/+/events", "topic read fleetward/agent/+/heartbeat"]);
+    expect(blockOf("_live-au")).toEqual(["topic read $SYS/#", "topic read fleetward/agent/+/clients", "topic read fleetward/agent/+/events", "topic read fleetward/agent/+/heartbeat", "topic read fleetward/agent/+/load"]);
     const op = blockOf("_live-op");
     expect(op).toContain("topic read #");
     expect(op.every((l) => l.startsWith("topic read ") || l.startsWith("topic deny "))).toBe(true);

@@ -8,7 +8,7 @@ import { can, type TRole } from "./permissions";
 /** Live usernames start with "_": outside the client id policy, so no device can hold one. */
 export const LIVE_USERNAME_PREFIX = "_live-";
 
-export const LIVE_TOPICS = ["$SYS/#", "fleetward/agent/+/clients", "fleetward/agent/+/events", "fleetward/agent/+/heartbeat"] as const;
+export const LIVE_TOPICS = ["$SYS/#", "fleetward/agent/+/clients", "fleetward/agent/+/events", "fleetward/agent/+/heartbeat", "fleetward/agent/+/load"] as const;
 
 /**
  * The topics only Fleetward's admin channel and agents may read: signed commands carry the rendered files (password

@@ -79,6 +79,7 @@ export function renderAdminAcl(broker: string): string {
     `topic write ${base}/heartbeat`,
     `topic write ${base}/clients`,
     `topic write ${base}/events`,
+    `topic write ${base}/load`,
     "topic read $SYS/#",
     "",
   ].join("\n");

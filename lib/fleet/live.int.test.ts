@@ -39,9 +39,16 @@ describe("live credentials against the real fleet", () => {
         const link = await eventually(() => connectWss(b.ports.live!, live.username, live.password).catch(() => null), `the credential accepted by ${b.name}`, 30_000, 100);
         links.push(link);
         // The agent's retained snapshot of connected clients arrives; its own connection is in the broker's $SYS.
-        const snapshot = new Promise<string>((resolve) => link.on("message", (t, p) => t === AGENT_TOPICS.clients(b.name) && resolve(p.toString())));
-        await link.subscribeAsync([AGENT_TOPICS.clients(b.name), "$SYS/broker/version"], { qos: 0 });
+        const retained = (topic: string) => new Promise<string>((resolve) => link.on("message", (t, p) => t === topic && resolve(p.toString())));
+        const snapshot = retained(AGENT_TOPICS.clients(b.name));
+        // And the hour of load the agent keeps (its first sample some seconds after it started).
+        const load = retained(AGENT_TOPICS.load(b.name));
+        await link.subscribeAsync([AGENT_TOPICS.clients(b.name), AGENT_TOPICS.load(b.name), "$SYS/broker/version"], { qos: 0 });
         expect(JSON.parse(await snapshot)).toMatchObject({ broker: b.name, clients: expect.any(Array) });
+        const hour = JSON.parse(await load) as { broker: string; samples: Record<string, number>[] };
+        expect(hour.broker).toBe(b.name);
+        expect(hour.samples[0]).toEqual({ at: expect.any(Number), msgIn: expect.any(Number), msgOut: expect.any(Number), bytesIn: expect.any(Number), bytesOut: expect.any(Number), clients: expect.any(Number) });
+        expect(hour.samples[0]!.clients).toBeGreaterThan(0); // the agent itself, at least
         // Read-only: every publish refused, the agents' topics included.
         for (const topic of [`devices/${device.device.clientId}/t`, AGENT_TOPICS.clients(b.name), AGENT_TOPICS.command(b.name), "a/b"]) {
           expect(await publishAllowed(link, topic), `${b.name}: publish ${topic}`).toBe(false);

@@ -6,6 +6,7 @@
 import mqtt, { type IPublishPacket, type MqttClient } from "mqtt";
 import { useEffect, useRef, useState } from "react";
 import { AGENT_TOPICS } from "@/lib/domain/agent-command";
+import { emptyLoad, LOAD_TOPICS, mergeLoad, readLoadTopic, type TLoadSample, type TLoadValues } from "@/lib/domain/broker-load";
 import { applyLogEvent, type TConnectedClient, type TLogEvent } from "@/lib/domain/broker-log";
 import { PREVIEW_BYTES } from "@/lib/domain/payload-preview";
 import { TopicRates, type TTopicRate } from "@/lib/domain/topic-rates";
@@ -17,20 +18,12 @@ export type TLiveBroker = { id: string; name: string; state: TLinkState; lastMes
 export type TLiveClient = TConnectedClient & { broker: string };
 export type TDisconnect = { clientId: string; username: string | null; broker: string; reason: string; at: number };
 export type TRefusal = { clientId: string | null; ip: string | null; broker: string; reason: string; at: number };
-/** One $SYS sample of a broker: messages and bytes per second in and out (1-minute averages), connected clients. */
-export type TLoadSample = { at: number; msgIn: number; msgOut: number; bytesIn: number; bytesOut: number; clients: number };
+export type { TLoadSample };
 /** One message of the watched traffic: at most PREVIEW_BYTES of its payload are kept. */
 export type TInspected = { seq: number; broker: string; topic: string; qos: number; retain: boolean; at: number; size: number; head: Uint8Array };
 
-/** Samples kept per broker: an hour at the brokers' 5 s $SYS interval. */
-const SERIES = 720;
-const LOAD_TOPICS = {
-  "$SYS/broker/load/messages/received/1min": "msgIn",
-  "$SYS/broker/load/messages/sent/1min": "msgOut",
-  "$SYS/broker/load/bytes/received/1min": "bytesIn",
-  "$SYS/broker/load/bytes/sent/1min": "bytesOut",
-  "$SYS/broker/clients/connected": "clients",
-} as const satisfies Record<string, keyof Omit<TLoadSample, "at">>;
+/** The page's own load samples, one per broker every 5 s (the brokers' $SYS interval). */
+const SAMPLE_EVERY_MS = 5_000;
 
 /** Disconnects, refusals and inspected messages kept; older ones are dropped so the page's memory stays bounded. */
 const HISTORY = 200;
@@ -62,7 +55,9 @@ export function useLiveFleet({ traffic = null }: TLiveOptions = {}) {
   const [scope, setScope] = useState<string[] | null>(null);
   const [topics, setTopics] = useState<{ rows: TTopicRate[]; evicted: number; messages: TInspected[] }>({ rows: [], evicted: 0, messages: [] });
   const tables = useRef(new Map<string, Map<string, TConnectedClient>>());
-  const latest = useRef(new Map<string, Omit<TLoadSample, "at">>());
+  const latest = useRef(new Map<string, TLoadValues>());
+  /** Each broker's last hour as its agent kept it (30 s samples), and the page's own samples since it opened. */
+  const series = useRef(new Map<string, { history: TLoadSample[]; own: TLoadSample[] }>());
   const links = useRef(new Map<string, MqttClient>());
   const watched = useRef<{ filter: string | null; rates: TopicRates; inspected: TInspected[]; seq: number }>({ filter: null, rates: new TopicRates(), inspected: [], seq: 0 });
 
@@ -84,6 +79,11 @@ export function useLiveFleet({ traffic = null }: TLiveOptions = {}) {
         setClients([...tables.current].flatMap(([broker, rows]) => [...rows.values()].map((c) => ({ ...c, broker }))));
       }, DRAW_EVERY_MS);
     };
+    const drawLoad = () => {
+      const now = Date.now();
+      const merged = [...series.current].map(([name, s]) => [name, mergeLoad(s.history, s.own, now)] as const);
+      setLoad(Object.fromEntries(merged.filter(([, samples]) => samples.length > 0)));
+    };
     const patchBroker = (id: string, patch: Partial<TLiveBroker>) => setBrokers((bs) => bs.map((b) => (b.id === id ? { ...b, ...patch } : b)));
     let previous: string | null = null;
 
@@ -96,16 +96,16 @@ export function useLiveFleet({ traffic = null }: TLiveOptions = {}) {
       live.set(b.id, link);
       named.set(b.name, link);
       const current = (link: MqttClient) => live.get(b.id) === link;
-      const topics = { clients: AGENT_TOPICS.clients(b.name), events: AGENT_TOPICS.events(b.name), heartbeat: AGENT_TOPICS.heartbeat(b.name) };
+      const topics = { clients: AGENT_TOPICS.clients(b.name), events: AGENT_TOPICS.events(b.name), heartbeat: AGENT_TOPICS.heartbeat(b.name), load: AGENT_TOPICS.load(b.name) };
       let seenAt = 0;
       link.on("connect", () => {
         if (before && before !== link) before.end(true);
         patchBroker(b.id, { state: "live", attempts: 0 });
-        link.subscribe([topics.clients, topics.events, topics.heartbeat, ...Object.keys(LOAD_TOPICS)], { qos: 0, properties: { subscriptionIdentifier: VIEWS_SUBSCRIPTION } });
+        link.subscribe([topics.clients, topics.events, topics.heartbeat, topics.load, ...Object.keys(LOAD_TOPICS)], { qos: 0, properties: { subscriptionIdentifier: VIEWS_SUBSCRIPTION } });
         const filter = watched.current.filter;
         if (filter) link.subscribe(filter, { qos: 0, properties: { subscriptionIdentifier: TRAFFIC_SUBSCRIPTION } });
       });
-      const load = latest.current.get(b.name) ?? { msgIn: 0, msgOut: 0, bytesIn: 0, bytesOut: 0, clients: 0 };
+      const load = latest.current.get(b.name) ?? emptyLoad();
       latest.current.set(b.name, load);
       link.on("message", (topic, payload, packet) => {
         if (!current(link)) return;
@@ -119,21 +119,21 @@ export function useLiveFleet({ traffic = null }: TLiveOptions = {}) {
           if (w.inspected.length > HISTORY) w.inspected.length = HISTORY;
           if (!ids.includes(VIEWS_SUBSCRIPTION)) return;
         }
-        const key = (LOAD_TOPICS as Record<string, keyof typeof load>)[topic];
-        if (key) {
-          // $SYS load topics are per-minute averages, shown per second; the broker sends a value only when it changed.
-          const value = Number(payload.toString());
-          load[key] = key === "clients" ? value : value / 60;
-          return;
-        }
-        if (topic !== topics.clients && topic !== topics.events) return;
+        // The broker sends a $SYS value only when it changed: the latest stands until then.
+        if (readLoadTopic(load, topic, payload.toString())) return;
+        if (topic !== topics.clients && topic !== topics.events && topic !== topics.load) return;
         let body: unknown;
         try {
           body = JSON.parse(payload.toString());
         } catch {
           return;
         }
-        if (topic === topics.clients) {
+        if (topic === topics.load) {
+          const s = series.current.get(b.name) ?? { history: [], own: [] };
+          s.history = ((body as { samples?: TLoadSample[] }).samples ?? []).filter((x) => Number.isFinite(x?.at));
+          series.current.set(b.name, s);
+          drawLoad();
+        } else if (topic === topics.clients) {
           const rows = new Map<string, TConnectedClient>();
           for (const c of (body as { clients?: TConnectedClient[] }).clients ?? []) rows.set(c.clientId, c);
           tables.current.set(b.name, rows);
@@ -173,15 +173,17 @@ export function useLiveFleet({ traffic = null }: TLiveOptions = {}) {
       }
     }
     void start();
-    // One sample per broker every 5 s (the brokers' $SYS interval) while its link is up.
+    // One sample per broker every 5 s while its link is up, after the hour its agent kept.
     const sampler = setInterval(() => {
       const at = Date.now();
-      setLoad((l) => {
-        const next = { ...l };
-        for (const [name, values] of latest.current) if (named.get(name)?.connected) next[name] = [...(l[name] ?? []), { at, ...values }].slice(-SERIES);
-        return next;
-      });
-    }, 5_000);
+      for (const [name, values] of latest.current) {
+        if (!named.get(name)?.connected) continue;
+        const s = series.current.get(name) ?? { history: [], own: [] };
+        s.own = mergeLoad([], [...s.own, { at, ...values }], at);
+        series.current.set(name, s);
+      }
+      drawLoad();
+    }, SAMPLE_EVERY_MS);
     // The watched traffic is drawn twice a second, whatever its rate.
     const drawTraffic = setInterval(() => {
       const w = watched.current;

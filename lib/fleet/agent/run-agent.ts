@@ -3,6 +3,7 @@ import mqtt, { type MqttClient } from "mqtt";
 import { AGENT_TOPICS, commandRefusal, type TAgentReply, type TSignedCommand } from "@/lib/domain/agent-command";
 import { applyLinePatch, CA_DIR, MANAGED_FILES, type TLinePatch, type TManagedFile, type TPatchableFile } from "@/lib/domain/broker-files";
 import { summarizeFiles } from "@/lib/domain/broker-drift";
+import { AGENT_LOAD_EVERY_MS, emptyLoad, HOUR_MS, LOAD_TOPICS, readLoadTopic, type TLoadSample } from "@/lib/domain/broker-load";
 import { applyLogEvent, parseLogLine, trackSockets, type TConnectedClient, type TPendingSocket } from "@/lib/domain/broker-log";
 import { agentIdentity } from "@/lib/domain/mosquitto-conf";
 import type { TAgentConfig } from "./agent-config";
@@ -10,17 +11,23 @@ import { loadState, saveState } from "./agent-state";
 import { currentDigests, readManaged, syncCaDir, writeAtomic } from "./managed-files";
 
 const HEARTBEAT_MS = 5_000;
+/** The full snapshot of connected clients goes out when it changed, and at least this often. */
+const SNAPSHOT_AT_LEAST_MS = 60_000;
 
 type TLog = (level: "info" | "warn" | "error", msg: string, extra?: Record<string, unknown>) => void;
 const log: TLog = (level, msg, extra) => console.log(JSON.stringify({ at: new Date().toISOString(), level, msg, ...extra }));
 
-/** Runs beside one broker until stopped: takes Fleetward's signed commands, reports heartbeat and clients. */
+/** Runs beside one broker until stopped: takes Fleetward's signed commands, reports heartbeat, clients and load. */
 export function runAgent(cfg: TAgentConfig): { stop: () => Promise<void> } {
   const publicKeyPem = readFileSync(cfg.fleetwardPublicKeyFile, "utf8");
   const tls = { ca: readFileSync(cfg.caFile), cert: readFileSync(cfg.certFile), key: readFileSync(cfg.keyFile) };
   const state = loadState(cfg.stateDir);
   const facts: { version?: string; uptime?: number; clients?: number } = {};
   const clients = new Map<string, TConnectedClient>();
+  let clientsChanged = true;
+  let snapshotAt = 0;
+  const load = emptyLoad();
+  const loadHour: TLoadSample[] = [];
   const sockets: TPendingSocket[] = [];
   const topics = {
     cmd: AGENT_TOPICS.command(cfg.broker),
@@ -28,6 +35,7 @@ export function runAgent(cfg: TAgentConfig): { stop: () => Promise<void> } {
     heartbeat: AGENT_TOPICS.heartbeat(cfg.broker),
     clients: AGENT_TOPICS.clients(cfg.broker),
     events: AGENT_TOPICS.events(cfg.broker),
+    load: AGENT_TOPICS.load(cfg.broker),
   };
   const client: MqttClient = mqtt.connect(`mqtts://${cfg.host}:${cfg.adminPort}`, {
     ...tls,
@@ -69,7 +77,19 @@ export function runAgent(cfg: TAgentConfig): { stop: () => Promise<void> } {
   function heartbeat() {
     restoreMissing();
     publish(topics.heartbeat, { broker: cfg.broker, online: true, at: Date.now(), revision: state.revision, digests: currentDigests(cfg.managedDir), ...currentFacts() }, true);
-    publish(topics.clients, { broker: cfg.broker, at: Date.now(), clients: [...clients.values()] }, true);
+    // Retained: a live view that subscribes gets the latest snapshot, then follows the events.
+    if (clientsChanged || Date.now() - snapshotAt > SNAPSHOT_AT_LEAST_MS) {
+      publish(topics.clients, { broker: cfg.broker, at: (snapshotAt = Date.now()), clients: [...clients.values()] }, true);
+      clientsChanged = false;
+    }
+  }
+
+  /** An hour of load, retained, so a live view opened now charts the last hour at once. */
+  function sampleLoad() {
+    const at = Date.now();
+    loadHour.push({ at, ...load });
+    while (loadHour.length && loadHour[0]!.at <= at - HOUR_MS) loadHour.shift();
+    publish(topics.load, { broker: cfg.broker, every: AGENT_LOAD_EVERY_MS, samples: loadHour }, true);
   }
 
   async function kick(clientId: string) {
@@ -150,8 +170,11 @@ export function runAgent(cfg: TAgentConfig): { stop: () => Promise<void> } {
 
   client.on("connect", () => {
     log("info", "connected to broker", { broker: cfg.broker });
-    client.subscribe([topics.cmd, "$SYS/broker/version", "$SYS/broker/uptime", "$SYS/broker/clients/connected", "$SYS/broker/log/N"], { qos: 0 });
+    client.subscribe([topics.cmd, "$SYS/broker/version", "$SYS/broker/uptime", "$SYS/broker/log/N", ...Object.keys(LOAD_TOPICS)], { qos: 0 });
+    clientsChanged = true;
     heartbeat();
+    // The first sample once the broker's $SYS values (every 5 s) have come in.
+    if (!loadHour.length) setTimeout(() => client.connected && !loadHour.length && sampleLoad(), 6_000);
   });
   client.on("error", (e) => log("error", "broker connection error", { error: e.message }));
   client.on("message", (topic, payload) => {
@@ -159,18 +182,22 @@ export function runAgent(cfg: TAgentConfig): { stop: () => Promise<void> } {
     const text = payload.toString("utf8");
     if (topic === "$SYS/broker/version") facts.version = text;
     else if (topic === "$SYS/broker/uptime") facts.uptime = Number.parseInt(text, 10);
-    else if (topic === "$SYS/broker/clients/connected") facts.clients = Number(text);
+    else if (readLoadTopic(load, topic, text)) facts.clients = load.clients;
     else if (topic === "$SYS/broker/log/N") {
       const parsed = parseLogLine(text);
       const e = parsed && trackSockets(sockets, parsed, Date.now());
       // Changes to who is connected, and refusals (with the address they came from) for the failed-attempts view.
-      if (e && (applyLogEvent(clients, e, Date.now()) || e.kind === "refused")) publish(topics.events, { ...e, at: Date.now() });
+      const changed = e ? applyLogEvent(clients, e, Date.now()) : false;
+      clientsChanged ||= changed;
+      if (e && (changed || e.kind === "refused")) publish(topics.events, { ...e, at: Date.now() });
     }
   });
   const timer = setInterval(() => client.connected && heartbeat(), HEARTBEAT_MS);
+  const sampler = setInterval(() => client.connected && sampleLoad(), AGENT_LOAD_EVERY_MS);
   return {
     stop: async () => {
       clearInterval(timer);
+      clearInterval(sampler);
       await client.endAsync();
     },
   };
