@@ -167,15 +167,17 @@ export function ConnectionsView({ live, canDisconnect, onWatch }: { live: Return
           description="The latest since this page opened, with the broker's reason."
           actions={<label className="flex items-center gap-1 text-xs"><input type="checkbox" checked={ownToo} onChange={(e) => setOwnToo(e.target.checked)} /> Fleetward&apos;s own connections too</label>}
         />
-        <Table data-testid="disconnects">
-          <thead><tr><Th>Time</Th><Th>Client id</Th><Th>Broker</Th><Th>Reason</Th></tr></thead>
-          <tbody>
-            {shownHistory.map((h, i) => (
-              <tr key={`${h.at}-${i}`}><Td>{time(h.at)}</Td><Td className="font-mono text-xs">{h.clientId}</Td><Td>{h.broker}</Td><Td>{h.reason}</Td></tr>
-            ))}
-            {shownHistory.length === 0 ? <tr><Td colSpan={4} className="py-6 text-center text-muted">No disconnect yet.</Td></tr> : null}
-          </tbody>
-        </Table>
+        <div className="max-h-[40vh] overflow-auto">
+          <Table data-testid="disconnects">
+            <thead className="sticky top-0 bg-panel"><tr><Th>Time</Th><Th>Client id</Th><Th>Broker</Th><Th>Reason</Th></tr></thead>
+            <tbody>
+              {shownHistory.map((h, i) => (
+                <tr key={`${h.at}-${i}`}><Td>{time(h.at)}</Td><Td className="font-mono text-xs">{h.clientId}</Td><Td>{h.broker}</Td><Td>{h.reason}</Td></tr>
+              ))}
+              {shownHistory.length === 0 ? <tr><Td colSpan={4} className="py-6 text-center text-muted">No disconnect yet.</Td></tr> : null}
+            </tbody>
+          </Table>
+        </div>
       </Card>
     </div>
   );

@@ -1,5 +1,5 @@
 "use client";
-import { useState, type FormEvent } from "react";
+import { memo, useState, type FormEvent } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
@@ -14,7 +14,7 @@ import { bytes, rate } from "./traffic-card";
 /** Rows of the per-topic table drawn at once (the busiest); the rest are counted. */
 const SHOWN_TOPICS = 100;
 
-const time = (ms: number) => new Date(ms).toLocaleTimeString("en-GB", { hour12: false, fractionalSecondDigits: 3 } as Intl.DateTimeFormatOptions);
+const time = (ms: number) => new Date(ms).toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", second: "2-digit", fractionalSecondDigits: 3 });
 
 type TTraffic = { filter: string | null; rows: TTopicRate[]; evicted: number; messages: TInspected[] };
 
@@ -54,8 +54,11 @@ function Preview({ m }: { m: TInspected }) {
   );
 }
 
-/** Per-topic message rates and the latest messages under one filter, as the brokers deliver them to this page. */
-export function TopicTraffic({ scope, traffic, onWatch }: { scope: string[] | null; traffic: TTraffic; onWatch: (f: string | null) => void }) {
+/**
+ * Per-topic message rates and the latest messages under one filter, as the brokers deliver them to this page. Drawn
+ * only when they change (twice a second at most), not with every connection event.
+ */
+export const TopicTraffic = memo(function TopicTraffic({ scope, traffic, onWatch }: { scope: string[] | null; traffic: TTraffic; onWatch: (f: string | null) => void }) {
   const [paused, setPaused] = useState<TInspected[] | null>(null);
   const [chosen, setChosen] = useState<number | null>(null);
   if (scope !== null && scope.length === 0) {
@@ -119,4 +122,4 @@ export function TopicTraffic({ scope, traffic, onWatch }: { scope: string[] | nu
       </Card>
     </>
   );
-}
+});

@@ -1,4 +1,5 @@
 "use client";
+import { memo } from "react";
 import { Card, CardHeader } from "@/components/ui/card";
 import { Table, Td, Th } from "@/components/ui/table";
 import type { TLoadSample } from "@/lib/domain/broker-load";
@@ -23,7 +24,7 @@ function Sparkline({ samples, label }: { samples: readonly TLoadSample[]; label:
 }
 
 /** Messages and bytes per second in and out per broker and fleet-wide, from the brokers' own $SYS counters. */
-export function TrafficCard({ load }: { load: Record<string, TLoadSample[]> }) {
+export const TrafficCard = memo(function TrafficCard({ load }: { load: Record<string, TLoadSample[]> }) {
   const names = Object.keys(load).sort();
   const last = names.map((n) => ({ name: n, now: load[n]!.at(-1)!, samples: load[n]! }));
   const total = last.reduce((t, b) => ({ msgIn: t.msgIn + b.now.msgIn, msgOut: t.msgOut + b.now.msgOut, bytesIn: t.bytesIn + b.now.bytesIn, bytesOut: t.bytesOut + b.now.bytesOut, clients: t.clients + b.now.clients }), { msgIn: 0, msgOut: 0, bytesIn: 0, bytesOut: 0, clients: 0 });
@@ -49,4 +50,4 @@ export function TrafficCard({ load }: { load: Record<string, TLoadSample[]> }) {
       </Table>
     </Card>
   );
-}
+});

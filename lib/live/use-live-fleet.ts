@@ -4,7 +4,8 @@
 // retained snapshot of connected clients, then every connect and disconnect as it happens) and $SYS load, and, when
 // asked and the role may, the devices' traffic under one filter: per-topic rates and the latest messages.
 import mqtt, { type IPublishPacket, type MqttClient } from "mqtt";
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
+import { filterMatches } from "@/lib/domain/acl/topics";
 import { AGENT_TOPICS } from "@/lib/domain/agent-command";
 import { emptyLoad, LOAD_TOPICS, mergeLoad, readLoadTopic, type TLoadSample, type TLoadValues } from "@/lib/domain/broker-load";
 import { applyLogEvent, type TConnectedClient, type TLogEvent } from "@/lib/domain/broker-log";
@@ -38,6 +39,11 @@ const DRAW_EVERY_MS = 100;
 const VIEWS_SUBSCRIPTION = 1;
 const TRAFFIC_SUBSCRIPTION = 2;
 
+/** The views' own topics a traffic filter does not already bring (each message comes once, not once per subscription). */
+const uncovered = (viewTopics: readonly string[], traffic: string | null) => (traffic ? viewTopics.filter((t) => !filterMatches(traffic, t)) : [...viewTopics]);
+const views = { qos: 0, properties: { subscriptionIdentifier: VIEWS_SUBSCRIPTION } } as const;
+const watching = { qos: 0, properties: { subscriptionIdentifier: TRAFFIC_SUBSCRIPTION } } as const;
+
 const subscriptionIds = (p: IPublishPacket): number[] => {
   const id = p.properties?.subscriptionIdentifier;
   return id === undefined ? [] : Array.isArray(id) ? id : [id];
@@ -59,6 +65,7 @@ export function useLiveFleet({ traffic = null }: TLiveOptions = {}) {
   /** Each broker's last hour as its agent kept it (30 s samples), and the page's own samples since it opened. */
   const series = useRef(new Map<string, { history: TLoadSample[]; own: TLoadSample[] }>());
   const links = useRef(new Map<string, MqttClient>());
+  const viewTopicsOf = useRef(new WeakMap<MqttClient, string[]>());
   const watched = useRef<{ filter: string | null; rates: TopicRates; inspected: TInspected[]; seq: number }>({ filter: null, rates: new TopicRates(), inspected: [], seq: 0 });
 
   useEffect(() => {
@@ -97,13 +104,17 @@ export function useLiveFleet({ traffic = null }: TLiveOptions = {}) {
       named.set(b.name, link);
       const current = (link: MqttClient) => live.get(b.id) === link;
       const topics = { clients: AGENT_TOPICS.clients(b.name), events: AGENT_TOPICS.events(b.name), heartbeat: AGENT_TOPICS.heartbeat(b.name), load: AGENT_TOPICS.load(b.name) };
+      const viewTopics = [topics.clients, topics.events, topics.heartbeat, topics.load, ...Object.keys(LOAD_TOPICS)];
+      viewTopicsOf.current.set(link, viewTopics);
       let seenAt = 0;
+      const recent = new Set<string>();
       link.on("connect", () => {
         if (before && before !== link) before.end(true);
         patchBroker(b.id, { state: "live", attempts: 0 });
-        link.subscribe([topics.clients, topics.events, topics.heartbeat, topics.load, ...Object.keys(LOAD_TOPICS)], { qos: 0, properties: { subscriptionIdentifier: VIEWS_SUBSCRIPTION } });
         const filter = watched.current.filter;
-        if (filter) link.subscribe(filter, { qos: 0, properties: { subscriptionIdentifier: TRAFFIC_SUBSCRIPTION } });
+        const own = uncovered(viewTopics, filter);
+        if (own.length) link.subscribe(own, views);
+        if (filter) link.subscribe(filter, watching);
       });
       const load = latest.current.get(b.name) ?? emptyLoad();
       latest.current.set(b.name, load);
@@ -111,13 +122,11 @@ export function useLiveFleet({ traffic = null }: TLiveOptions = {}) {
         if (!current(link)) return;
         const now = Date.now();
         if (now - seenAt > 1_000) patchBroker(b.id, { lastMessageAt: (seenAt = now) });
-        const ids = subscriptionIds(packet);
-        if (ids.includes(TRAFFIC_SUBSCRIPTION)) {
+        if (subscriptionIds(packet).includes(TRAFFIC_SUBSCRIPTION)) {
           const w = watched.current;
           w.rates.record(topic, b.name, payload.length, now);
           w.inspected.unshift({ seq: ++w.seq, broker: b.name, topic, qos: packet.qos, retain: packet.retain, at: now, size: payload.length, head: payload.slice(0, PREVIEW_BYTES) });
           if (w.inspected.length > HISTORY) w.inspected.length = HISTORY;
-          if (!ids.includes(VIEWS_SUBSCRIPTION)) return;
         }
         // The broker sends a $SYS value only when it changed: the latest stands until then.
         if (readLoadTopic(load, topic, payload.toString())) return;
@@ -139,7 +148,12 @@ export function useLiveFleet({ traffic = null }: TLiveOptions = {}) {
           tables.current.set(b.name, rows);
           drawRows();
         } else {
-          const e = body as TLogEvent & { at: number };
+          const e = body as TLogEvent & { at: number; seq?: number };
+          // While the traffic filter changes, an event may come by both subscriptions for a moment: once is enough.
+          const key = `${e.seq}|${e.at}|${e.kind}|${"clientId" in e ? e.clientId : ""}`;
+          if (recent.has(key)) return;
+          recent.add(key);
+          if (recent.size > HISTORY) recent.delete(recent.values().next().value!);
           const rows = tables.current.get(b.name) ?? new Map<string, TConnectedClient>();
           tables.current.set(b.name, rows);
           const username = e.kind === "disconnect" ? (rows.get(e.clientId)?.username ?? null) : null;
@@ -205,9 +219,17 @@ export function useLiveFleet({ traffic = null }: TLiveOptions = {}) {
     const w = watched.current;
     if (w.filter === allowed) return;
     for (const link of links.current.values()) {
-      if (!link.connected) continue;
+      const viewTopics = viewTopicsOf.current.get(link);
+      if (!link.connected || !viewTopics) continue;
+      // The new subscriptions first, then the old ones go: the views miss nothing meanwhile.
+      const before = uncovered(viewTopics, w.filter);
+      const after = uncovered(viewTopics, allowed);
+      if (allowed) link.subscribe(allowed, watching);
+      const gained = after.filter((t) => !before.includes(t));
+      if (gained.length) link.subscribe(gained, views);
       if (w.filter) link.unsubscribe(w.filter);
-      if (allowed) link.subscribe(allowed, { qos: 0, properties: { subscriptionIdentifier: TRAFFIC_SUBSCRIPTION } });
+      const lost = before.filter((t) => !after.includes(t));
+      if (lost.length) link.unsubscribe(lost);
     }
     w.filter = allowed;
     w.rates.clear();
@@ -215,5 +237,7 @@ export function useLiveFleet({ traffic = null }: TLiveOptions = {}) {
     setTopics({ rows: [], evicted: 0, messages: [] });
   }, [allowed]);
 
-  return { brokers, clients, history, refusals, error, load, scope, traffic: { filter: allowed, ...topics } };
+  // Stable between draws, so the views that show it re-render only when it changed.
+  const watchedTraffic = useMemo(() => ({ filter: allowed, ...topics }), [allowed, topics]);
+  return { brokers, clients, history, refusals, error, load, scope, traffic: watchedTraffic };
 }

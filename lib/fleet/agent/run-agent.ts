@@ -25,6 +25,8 @@ export function runAgent(cfg: TAgentConfig): { stop: () => Promise<void> } {
   const facts: { version?: string; uptime?: number; clients?: number } = {};
   const clients = new Map<string, TConnectedClient>();
   let clientsChanged = true;
+  /** Numbers the events, so a view that receives one twice can tell. */
+  let eventSeq = 0;
   let snapshotAt = 0;
   const load = emptyLoad();
   const loadHour: TLoadSample[] = [];
@@ -189,7 +191,7 @@ export function runAgent(cfg: TAgentConfig): { stop: () => Promise<void> } {
       // Changes to who is connected, and refusals (with the address they came from) for the failed-attempts view.
       const changed = e ? applyLogEvent(clients, e, Date.now()) : false;
       clientsChanged ||= changed;
-      if (e && (changed || e.kind === "refused")) publish(topics.events, { ...e, at: Date.now() });
+      if (e && (changed || e.kind === "refused")) publish(topics.events, { ...e, at: Date.now(), seq: ++eventSeq });
     }
   });
   const timer = setInterval(() => client.connected && heartbeat(), HEARTBEAT_MS);
