@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { disconnectDb } from "@/lib/server/db";
 import { aclBench } from "./acl.bench";
+import { auditBench } from "./audit.bench";
 import { devicesBench } from "./devices.bench";
 import { met, type TFigure } from "./figures";
 import { fleetSyncBench } from "./fleet-sync.bench";
@@ -13,6 +14,7 @@ const BENCHES: Record<string, () => Promise<TFigure[]>> = {
   devices: () => devicesBench(),
   acl: () => aclBench(),
   live: () => liveBench(),
+  audit: () => auditBench(),
 };
 
 function table(rows: TFigure[]): string {

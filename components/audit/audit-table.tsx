@@ -1,7 +1,9 @@
 "use client";
-import { Fragment, useState } from "react";
+import { useState } from "react";
 import { Badge } from "@/components/ui/badge";
+import { Dialog } from "@/components/ui/dialog";
 import { Table, Td, Th } from "@/components/ui/table";
+import { detailsDiff, otherDetails } from "@/lib/domain/audit-diff";
 import type { TAuditEvent } from "@/lib/schemas/audit";
 
 const tone = (action: string) =>
@@ -9,30 +11,90 @@ const tone = (action: string) =>
 
 export const formatTime = (iso: string) => new Date(iso).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "medium" });
 
-/** Audit events; a row opens to show its details and its place in the hash chain. */
+/** One event: who, what, where from, the change as a before/after diff, and its place in the hash chain. */
+function EventDetail({ e }: { e: TAuditEvent }) {
+  const diff = detailsDiff(e.details);
+  const other = otherDetails(e.details);
+  return (
+    <div className="space-y-4 text-sm" data-testid="audit-detail">
+      <dl className="grid grid-cols-[8rem_1fr] gap-x-3 gap-y-1">
+        <dt className="text-muted">Time</dt>
+        <dd>{formatTime(e.at)}</dd>
+        <dt className="text-muted">Actor</dt>
+        <dd>{e.actorLabel} <span className="text-muted">({e.actorType}{e.actorId ? ` ${e.actorId}` : ""})</span></dd>
+        <dt className="text-muted">Action</dt>
+        <dd><Badge tone={tone(e.action)}>{e.action}</Badge></dd>
+        <dt className="text-muted">Target</dt>
+        <dd className="break-all">{e.targetType ?? "—"} <span className="font-mono text-xs">{e.targetId ?? ""}</span></dd>
+        <dt className="text-muted">From</dt>
+        <dd className="font-mono text-xs">{e.ip ?? "—"}</dd>
+        <dt className="text-muted">User agent</dt>
+        <dd className="break-all text-xs">{e.userAgent ?? "—"}</dd>
+      </dl>
+      {diff ? (
+        <div>
+          <h3 className="mb-1 text-xs font-semibold uppercase text-muted">Change</h3>
+          <Table data-testid="audit-diff">
+            <thead><tr><Th>Field</Th><Th>Before</Th><Th>After</Th></tr></thead>
+            <tbody>
+              {diff.map((r) => (
+                <tr key={r.path} className={r.changed ? "bg-amber-50" : ""} data-changed={r.changed}>
+                  <Td className="font-mono text-xs">{r.path}</Td>
+                  <Td className="font-mono text-xs break-all">{r.before ?? <span className="text-muted">—</span>}</Td>
+                  <Td className="font-mono text-xs break-all">{r.after ?? <span className="text-muted">—</span>}</Td>
+                </tr>
+              ))}
+            </tbody>
+          </Table>
+        </div>
+      ) : null}
+      {other.length ? (
+        <div>
+          <h3 className="mb-1 text-xs font-semibold uppercase text-muted">Details</h3>
+          <dl className="grid grid-cols-[10rem_1fr] gap-x-3 gap-y-1 font-mono text-xs">
+            {other.map(([k, v]) => (
+              <div key={k} className="contents"><dt className="text-muted">{k}</dt><dd className="break-all">{v}</dd></div>
+            ))}
+          </dl>
+        </div>
+      ) : null}
+      <dl className="grid grid-cols-[8rem_1fr] gap-x-3 gap-y-1 text-xs">
+        <dt className="text-muted">Event</dt>
+        <dd>#{e.id}</dd>
+        <dt className="text-muted">Hash</dt>
+        <dd className="break-all font-mono">{e.hash}</dd>
+        <dt className="text-muted">Previous hash</dt>
+        <dd className="break-all font-mono">{e.prevHash}</dd>
+      </dl>
+    </div>
+  );
+}
+
+/** Audit events; a row opens a drawer with the event in full. */
 export function AuditTable({ events }: { events: readonly TAuditEvent[] }) {
-  const [open, setOpen] = useState<string | null>(null);
+  const [open, setOpen] = useState<TAuditEvent | null>(null);
   if (events.length === 0) return <p className="px-4 py-6 text-center text-muted">No audit events match.</p>;
   return (
-    <Table>
-      <thead>
-        <tr>
-          <Th>Time</Th>
-          <Th>Actor</Th>
-          <Th>Action</Th>
-          <Th>Target</Th>
-          <Th>IP</Th>
-        </tr>
-      </thead>
-      <tbody>
-        {events.map((e) => (
-          <Fragment key={e.id}>
+    <>
+      <Table data-testid="audit-events">
+        <thead>
+          <tr>
+            <Th>Time</Th>
+            <Th>Actor</Th>
+            <Th>Action</Th>
+            <Th>Target</Th>
+            <Th>IP</Th>
+          </tr>
+        </thead>
+        <tbody>
+          {events.map((e) => (
             <tr
+              key={e.id}
               tabIndex={0}
-              aria-expanded={open === e.id}
               className="cursor-pointer hover:bg-gray-50"
-              onClick={() => setOpen(open === e.id ? null : e.id)}
-              onKeyDown={(k) => (k.key === "Enter" || k.key === " ") && (k.preventDefault(), setOpen(open === e.id ? null : e.id))}
+              onClick={() => setOpen(e)}
+              onKeyDown={(k) => (k.key === "Enter" || k.key === " ") && (k.preventDefault(), setOpen(e))}
+              data-event={e.id}
             >
               <Td className="whitespace-nowrap text-muted">{formatTime(e.at)}</Td>
               <Td>
@@ -44,31 +106,12 @@ export function AuditTable({ events }: { events: readonly TAuditEvent[] }) {
               <Td className="text-muted">{e.targetType ? `${e.targetType} ${e.targetId?.slice(0, 8) ?? ""}` : "—"}</Td>
               <Td className="font-mono text-xs text-muted">{e.ip ?? "—"}</Td>
             </tr>
-            {open === e.id ? (
-              <tr>
-                <Td colSpan={5} className="bg-gray-50">
-                  <dl className="grid grid-cols-[8rem_1fr] gap-x-3 gap-y-1 text-xs">
-                    <dt className="text-muted">Event</dt>
-                    <dd>#{e.id}</dd>
-                    <dt className="text-muted">User agent</dt>
-                    <dd className="break-all">{e.userAgent ?? "—"}</dd>
-                    <dt className="text-muted">Target id</dt>
-                    <dd className="font-mono">{e.targetId ?? "—"}</dd>
-                    <dt className="text-muted">Details</dt>
-                    <dd>
-                      <pre className="whitespace-pre-wrap break-all font-mono">{JSON.stringify(e.details, null, 2)}</pre>
-                    </dd>
-                    <dt className="text-muted">Hash</dt>
-                    <dd className="break-all font-mono">{e.hash}</dd>
-                    <dt className="text-muted">Previous hash</dt>
-                    <dd className="break-all font-mono">{e.prevHash}</dd>
-                  </dl>
-                </Td>
-              </tr>
-            ) : null}
-          </Fragment>
-        ))}
-      </tbody>
-    </Table>
+          ))}
+        </tbody>
+      </Table>
+      <Dialog open={open !== null} onOpenChange={(o) => !o && setOpen(null)} title={open ? `Audit event #${open.id}` : ""} description={open ? open.action : undefined} side wide>
+        {open ? <EventDetail e={open} /> : null}
+      </Dialog>
+    </>
   );
 }

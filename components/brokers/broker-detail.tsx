@@ -16,6 +16,7 @@ const ENDPOINTS: { key: keyof TBroker["ports"]; label: string; scheme: string }[
   { key: "mtls", label: "Devices: mutual TLS (CN = client id)", scheme: "mqtts" },
   { key: "psk", label: "Devices: TLS-PSK", scheme: "mqtts" },
   { key: "wss", label: "MQTT over secure WebSockets", scheme: "wss" },
+  { key: "live", label: "Live views (Fleetward's relay only)", scheme: "wss" },
 ];
 
 const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString("en-GB") : "—");
@@ -83,7 +84,7 @@ export function BrokerDetail({ id, canManage }: { id: string; canManage: boolean
       <Card>
         <CardHeader title="Endpoints" />
         <ul className="divide-y divide-line">
-          {ENDPOINTS.map((e) => (
+          {ENDPOINTS.filter((e) => b.ports[e.key] !== undefined).map((e) => (
             <li key={e.key} className="flex justify-between gap-4 px-4 py-2">
               <span className="text-muted">{e.label}</span>
               <code className="font-mono text-xs">{e.scheme}://{b.host}:{b.ports[e.key]}{e.scheme === "wss" ? "/mqtt" : ""}</code>

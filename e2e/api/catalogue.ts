@@ -10,7 +10,7 @@ import { API, type TApiName } from "@/lib/schemas/api";
 import { brokerNamed, registerSpare, registrationOf, SPARE, unregister } from "../fleet";
 import { bearer, unique } from "../fixtures";
 
-export type TSample = { params?: Record<string, string>; body?: unknown };
+export type TSample = { params?: Record<string, string>; query?: Record<string, string>; body?: unknown };
 
 async function adminCreates(request: APIRequestContext, path: string, data: unknown): Promise<string> {
   const res = await request.post(path, { headers: bearer("ADMIN"), data });
@@ -124,6 +124,7 @@ export const SAMPLES: Record<TApiName, (r: APIRequestContext) => Promise<TSample
   getLiveEndpoint: async (r) => ({ params: { id: (await brokerNamed(r, "e2e-1"))!.id } }),
   listAudit: async () => ({}),
   verifyAudit: async () => ({}),
+  exportAudit: async () => ({ query: { format: "jsonl", action: "audit.export" } }),
 };
 
 export const urlOf = (name: TApiName, params: Record<string, string> = {}) =>
@@ -131,7 +132,7 @@ export const urlOf = (name: TApiName, params: Record<string, string> = {}) =>
 
 export function call(request: APIRequestContext, name: TApiName, sample: TSample, headers: Record<string, string> = {}) {
   const spec = API[name];
-  return request.fetch(urlOf(name, sample.params), {
+  return request.fetch(`${urlOf(name, sample.params)}${sample.query ? `?${new URLSearchParams(sample.query)}` : ""}`, {
     method: spec.method,
     headers,
     ...(sample.body !== undefined ? { data: sample.body } : {}),

@@ -1,5 +1,8 @@
+import { readFileSync } from "node:fs";
 import { expect, test } from "@playwright/test";
-import { bearer, newUser, signInAs } from "../fixtures";
+import { sql } from "../db";
+import { bearer, newUser, signInAs, unique } from "../fixtures";
+import { e2eState } from "../state";
 
 test("an auditor filters the audit log, opens an event and verifies the chain", async ({ page, request }) => {
   const { email } = newUser("OPERATOR");
@@ -28,4 +31,74 @@ test("bad filters are refused with the field named", async ({ request }) => {
   expect(res.status()).toBe(422);
   const { error } = await res.json();
   expect(Object.keys(error.fields).sort()).toEqual(["from", "limit"]);
+});
+
+test("an auditor searches the log, opens an event as a before/after diff, and exports the range as CSV (itself audited)", async ({ page, request }) => {
+  const clientId = `audit-${unique()}`;
+  const created = await request.post("/api/v1/devices", { headers: bearer("OPERATOR"), data: { clientId, auth: { type: "password" } } });
+  const { device } = (await created.json()) as { device: { id: string } };
+  expect((await request.patch(`/api/v1/devices/${device.id}`, { headers: bearer("OPERATOR"), data: { disabled: true } })).status()).toBe(200);
+
+  await signInAs(page, "AUDITOR");
+  await page.goto("/audit");
+  // A bad search is refused beside the field.
+  await page.getByLabel("Search").fill("%%%");
+  await page.getByRole("button", { name: "Filter" }).click();
+  await expect(page.getByText("needs a letter or a digit")).toBeVisible();
+
+  await page.getByLabel("Search").fill(clientId);
+  await page.getByRole("button", { name: "Filter" }).click();
+  const rows = page.getByTestId("audit-events").locator("tbody tr");
+  await expect(rows).toHaveCount(2);
+  await expect(rows.nth(0)).toContainText("device.disable");
+  await expect(rows.nth(1)).toContainText("device.create");
+
+  await rows.nth(0).click();
+  const drawer = page.getByRole("dialog");
+  await expect(drawer).toContainText("Audit event #");
+  const changed = drawer.getByTestId("audit-diff").locator('tr[data-changed="true"]');
+  await expect(changed).toHaveCount(1);
+  await expect(changed).toContainText("disabled");
+  await expect(changed.locator("td").nth(1)).toHaveText("false");
+  await expect(changed.locator("td").nth(2)).toHaveText("true");
+  await expect(drawer).toContainText(clientId);
+  await page.keyboard.press("Escape");
+
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "CSV" }).click()]);
+  expect(download.suggestedFilename()).toMatch(/^fleetward-audit-.+\.csv$/);
+  const csv = readFileSync((await download.path())!, "utf8");
+  const lines = csv.trimEnd().split("\r\n");
+  expect(lines[0]).toBe("id,at,actorType,actorId,actorLabel,action,targetType,targetId,ip,userAgent,details,prevHash,hash");
+  expect(lines).toHaveLength(3); // oldest first: the creation, then the change
+  expect(lines[1]).toContain(",device.create,device,");
+  expect(lines[2]).toContain(",device.disable,device,");
+  expect(lines[2]).toContain(`""clientId"":""${clientId}""`);
+
+  const exports = await request.get(`/api/v1/audit?action=audit.export&limit=5`, { headers: bearer("AUDITOR") });
+  const last = ((await exports.json()).items as { actorLabel: string; details: { format: string; filters: { q?: string } } }[])[0]!;
+  expect(last.details).toMatchObject({ format: "csv", filters: { q: clientId } });
+  expect(last.actorLabel).toBe(e2eState().users.AUDITOR.email);
+
+  // JSON Lines through the API: one parseable event per line.
+  const jsonl = await request.get(`/api/v1/audit/export?format=jsonl&q=${clientId}`, { headers: bearer("AUDITOR") });
+  expect(jsonl.headers()["content-type"]).toContain("application/x-ndjson");
+  expect((await jsonl.text()).trimEnd().split("\n").map((l) => JSON.parse(l).action)).toEqual(["device.create", "device.disable"]);
+});
+
+test("a row altered in Postgres behind the log's back: verification names it", async ({ page }) => {
+  // The table refuses UPDATE; only someone with the database owner's rights can lift that, as here.
+  const [victim] = await sql<{ id: string; actorLabel: string }>(`SELECT "id"::text, "actorLabel" FROM "AuditEvent" ORDER BY "id" DESC OFFSET 3 LIMIT 1`);
+  const tamper = (label: string) =>
+    sql(`BEGIN; ALTER TABLE "AuditEvent" DISABLE TRIGGER audit_event_no_update_delete; UPDATE "AuditEvent" SET "actorLabel" = '${label.replaceAll("'", "''")}' WHERE "id" = ${Number(victim!.id)}; ALTER TABLE "AuditEvent" ENABLE TRIGGER audit_event_no_update_delete; COMMIT;`);
+  await signInAs(page, "AUDITOR");
+  await page.goto("/audit");
+  await tamper("mallory@evil.example");
+  try {
+    await page.getByRole("button", { name: "Verify chain" }).click();
+    await expect(page.getByTestId("verify-result")).toContainText(`Broken at event #${victim!.id}`);
+  } finally {
+    await tamper(victim!.actorLabel);
+  }
+  await page.getByRole("button", { name: "Verify chain" }).click();
+  await expect(page.getByTestId("verify-result")).toContainText("Intact");
 });

@@ -21,7 +21,7 @@ test("an operator sees the fleet in sync and a broker's drift, endpoints and TLS
   await expect(page.getByText(`mqtts://127.0.0.1:${b.ports.tlsPassword}`)).toBeVisible();
   await page.getByRole("button", { name: "Probe TLS" }).click();
   const rows = page.getByTestId("tls-posture").locator("tbody tr");
-  await expect(rows).toHaveCount(5, { timeout: 30_000 });
+  await expect(rows).toHaveCount(6, { timeout: 30_000 });
   for (const row of await rows.all()) {
     const cells = row.locator("td");
     await expect(cells.nth(1)).toHaveText("refused"); // TLS 1.0

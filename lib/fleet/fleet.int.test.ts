@@ -115,7 +115,7 @@ describe("a real 3-broker fleet", () => {
     const b = suite.fleet.brokers[0]!;
     const row = await db.broker.findUniqueOrThrow({ where: { name: b.name } });
     const { listeners } = await probeBrokerTls(row.id);
-    expect(listeners.map((l) => l.listener)).toEqual(["admin", "tlsPassword", "mtls", "psk", "wss"]);
+    expect(listeners.map((l) => l.listener)).toEqual(["admin", "tlsPassword", "mtls", "psk", "wss", "live"]);
     for (const { listener, posture } of listeners) {
       expect(posture.accepted, `${listener}: ${JSON.stringify(posture.detail)}`).toEqual({ TLSv1: "refused", "TLSv1.1": "refused", "TLSv1.2": "accepted", "TLSv1.3": "accepted" });
     }

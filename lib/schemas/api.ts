@@ -3,7 +3,7 @@
 import { z } from "zod";
 import type { TPermission } from "@/lib/domain/permissions";
 import { ZAclPolicy, ZAclPreview, ZAclPreviewResult, ZDefaultAccessInput, ZGroupInput, ZLintResult, ZNameParams, ZRoleInput, ZSimulate, ZSimulation, ZStoredGroup, ZStoredRole } from "./acl";
-import { ZAuditEvent, ZAuditQuery, ZAuditVerify } from "./audit";
+import { ZAuditEvent, ZAuditExportQuery, ZAuditQuery, ZAuditVerify } from "./audit";
 import { listOf, ZEmpty, ZIdParams } from "./common";
 import { ZBroker, ZBrokerCreate } from "./broker";
 import { ZCa, ZCaCreate, ZCaImport } from "./ca";
@@ -187,7 +187,10 @@ export const API = {
     params: ZIdParams, response: ZLiveEndpoint }),
 
   listAudit: spec({ method: "GET", path: "/api/v1/audit", permission: "audit.read", tag: "Audit",
-    summary: "Audit events, newest first, filtered and paged", query: ZAuditQuery, response: listOf(ZAuditEvent) }),
+    summary: "Audit events, newest first, filtered (actor, action, target, time range, free text `q`) and paged", query: ZAuditQuery, response: listOf(ZAuditEvent) }),
+  exportAudit: spec({ method: "GET", path: "/api/v1/audit/export", permission: "audit.read", tag: "Audit",
+    summary: "A filtered range of the log, oldest first, streamed as CSV (`format=csv`) or JSON Lines (`format=jsonl`); the export is itself audited",
+    query: ZAuditExportQuery, audit: "audit.export" }),
   verifyAudit: spec({ method: "GET", path: "/api/v1/audit/verify", permission: "audit.verify", tag: "Audit",
     summary: "Walk the whole hash chain and name the first broken event", response: ZAuditVerify }),
 } as const;

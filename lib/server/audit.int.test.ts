@@ -71,4 +71,19 @@ describe("audit chain in Postgres", () => {
     const future = await findAuditEvents({ actor: actor.label, from: new Date(Date.now() + 60_000).toISOString(), limit: 10 });
     expect(future.items).toHaveLength(0);
   });
+
+  it("finds events by free text: every word as a prefix, ids that read as numbers, e-mails, IPs, details", async () => {
+    const actor = { ...testActor(`searcher-${unique()}@example.com`), ip: "10.20.30.40" };
+    const id = `44e2f2ec-${unique()}`;
+    await db.$transaction((tx) => appendAudit(tx, actor, { action: "device.disable", targetType: "device", targetId: "t-1", details: { clientId: `pump-${id}`, before: { disabled: false }, after: { disabled: true } } }));
+    await db.$transaction((tx) => appendAudit(tx, actor, { action: "device.create", targetType: "device", targetId: "t-1", details: { clientId: `pump-${id}` } }));
+    const found = async (q: string, more: object = {}) => (await findAuditEvents({ q, limit: 10, ...more })).items.map((e) => e.action);
+    expect(await found(`pump-${id}`)).toEqual(["device.create", "device.disable"]);
+    expect(await found(id.slice(0, 8))).toEqual(["device.create", "device.disable"]);
+    expect(await found(`${id.slice(0, 8)} DISABLE`)).toEqual(["device.disable"]);
+    expect(await found(`${actor.label.slice(0, 12)} 10.20.30`, { action: "device.create" })).toEqual(["device.create"]);
+    expect(await found(`${id} nowhere`)).toEqual([]);
+    // LIKE wildcards in the other filters are taken literally.
+    expect((await findAuditEvents({ actor: "%", action: "device._isable", limit: 10 })).items).toEqual([]);
+  });
 });

@@ -1,5 +1,5 @@
 import "server-only";
-import type { AuditEvent, Prisma } from "@/lib/generated/prisma/client";
+import { Prisma, type AuditEvent } from "@/lib/generated/prisma/client";
 import type { TAuditEvent, TAuditQuery } from "@/lib/schemas/audit";
 import { db } from "../../db";
 import { AppError } from "../../errors";
@@ -20,22 +20,61 @@ export const toAuditDto = (e: AuditEvent): TAuditEvent => ({
   hash: e.hash,
 });
 
+/** The words of an event free text searches, exactly as the index "AuditEvent_search_idx" holds them. */
+const SEARCHED = Prisma.sql`to_tsvector('simple'::regconfig, "actorLabel" || ' ' || "action" || ' ' || coalesce("targetType", '') || ' ' || coalesce("targetId", '') || ' ' || coalesce("ip", '') || ' ' || "details"::text)`;
+
+const likeEscaped = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/**
+ * Every word of the query must match, as a prefix: either the lexemes Postgres splits it into, or the word itself as
+ * one lexeme (alone, a word can split otherwise than in its context: 44e2f2ec reads as a number, then a word). The
+ * result is cast as a tsquery, not parsed again.
+ */
+async function searchQuery(q: string): Promise<string | null> {
+  const words = q
+    .toLowerCase()
+    .split(/\s+/)
+    .map((w) => w.replace(/['\\]/g, ""))
+    .filter((w) => /[\p{L}\p{N}]/u.test(w));
+  if (!words.length) return null;
+  const [row] = await db.$queryRaw<{ q: string | null }[]>`
+    SELECT string_agg('(' || coalesce(split.q, whole.q) || ' | ' || whole.q || ')', ' & ') AS q
+    FROM unnest(${words}::text[]) AS w(word)
+    CROSS JOIN LATERAL (SELECT string_agg(quote_literal(lexeme) || ':*', ' & ') AS q FROM unnest(to_tsvector('simple'::regconfig, w.word))) AS split
+    CROSS JOIN LATERAL (SELECT quote_literal(w.word) || ':*' AS q) AS whole`;
+  return row?.q ?? null;
+}
+
+/** The WHERE clause of a filtered range of the log (shared by the list and the export). */
+export async function auditWhere(query: Omit<TAuditQuery, "limit" | "cursor">): Promise<Prisma.Sql> {
+  const and: Prisma.Sql[] = [Prisma.sql`TRUE`];
+  if (query.actor) and.push(Prisma.sql`"actorLabel" ILIKE ${`%${likeEscaped(query.actor)}%`}`);
+  if (query.action) and.push(Prisma.sql`"action" LIKE ${`${likeEscaped(query.action)}%`}`);
+  if (query.targetType) and.push(Prisma.sql`"targetType" = ${query.targetType}`);
+  if (query.target) and.push(Prisma.sql`"targetId" = ${query.target}`);
+  if (query.from) and.push(Prisma.sql`"at" >= ${new Date(query.from)}`);
+  if (query.to) and.push(Prisma.sql`"at" <= ${new Date(query.to)}`);
+  if (query.q) {
+    const tsq = await searchQuery(query.q);
+    and.push(tsq ? Prisma.sql`${SEARCHED} @@ ${tsq}::tsquery` : Prisma.sql`FALSE`);
+  }
+  return Prisma.join(and, " AND ");
+}
+
+export function parseCursor(cursor: string | undefined): bigint | null {
+  if (cursor === undefined) return null;
+  if (!/^\d{1,19}$/.test(cursor)) throw new AppError("UNPROCESSABLE", "Invalid cursor.", { cursor: "is not a cursor this API returned" });
+  return BigInt(cursor);
+}
+
 /** Newest first; keyset paging on id so deep pages cost the same as the first. */
 export async function findAuditEvents(query: TAuditQuery) {
-  if (query.cursor !== undefined && !/^\d{1,19}$/.test(query.cursor)) {
-    throw new AppError("UNPROCESSABLE", "Invalid cursor.", { cursor: "is not a cursor this API returned" });
-  }
-  const where: Prisma.AuditEventWhereInput = {
-    ...(query.actor ? { actorLabel: { contains: query.actor, mode: "insensitive" } } : {}),
-    ...(query.action ? { action: { startsWith: query.action } } : {}),
-    ...(query.targetType ? { targetType: query.targetType } : {}),
-    ...(query.target ? { targetId: query.target } : {}),
-    ...(query.from || query.to
-      ? { at: { ...(query.from ? { gte: new Date(query.from) } : {}), ...(query.to ? { lte: new Date(query.to) } : {}) } }
-      : {}),
-    ...(query.cursor ? { id: { lt: BigInt(query.cursor) } } : {}),
-  };
-  const rows = await db.auditEvent.findMany({ where, orderBy: { id: "desc" }, take: query.limit + 1 });
+  const cursor = parseCursor(query.cursor);
+  const where = await auditWhere(query);
+  const rows = await db.$queryRaw<AuditEvent[]>`
+    SELECT "id", "at", "actorType", "actorId", "actorLabel", "action", "targetType", "targetId", "ip", "userAgent", "details", "prevHash", "hash"
+    FROM "AuditEvent" WHERE ${where} ${cursor === null ? Prisma.empty : Prisma.sql`AND "id" < ${cursor}`}
+    ORDER BY "id" DESC LIMIT ${query.limit + 1}`;
   const page = rows.slice(0, query.limit);
   return { items: page.map(toAuditDto), nextCursor: rows.length > query.limit ? (page.at(-1)?.id.toString() ?? null) : null };
 }

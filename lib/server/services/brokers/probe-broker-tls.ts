@@ -18,11 +18,12 @@ export async function probeBrokerTls(id: string) {
   const b = await db.broker.findUnique({ where: { id } });
   if (!b) throw new AppError("NOT_FOUND", "Broker was not found.");
   const ep = endpointOf(b);
-  const ports = b.ports as TBrokerPorts;
+  const ports = b.ports as Partial<TBrokerPorts>;
   const probeKey = Buffer.from(await probePskKey(), "hex");
   const listeners: { listener: TListenerName; port: number; posture: TTlsPosture }[] = [];
   for (const listener of LISTENERS) {
     const port = ports[listener];
+    if (port === undefined) continue; // a broker registered without a live listener
     // The admin certificate is offered so listeners that require a client certificate complete the handshake.
     const target: TTlsTarget =
       listener === "psk"

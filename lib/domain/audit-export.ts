@@ -1,0 +1,37 @@
+// Audit events as CSV rows and JSON Lines, for exporting a filtered range. Pure.
+
+export type TExportedEvent = {
+  id: string;
+  at: string;
+  actorType: string;
+  actorId: string | null;
+  actorLabel: string;
+  action: string;
+  targetType: string | null;
+  targetId: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  details: unknown;
+  prevHash: string;
+  hash: string;
+};
+
+export const EXPORT_COLUMNS = ["id", "at", "actorType", "actorId", "actorLabel", "action", "targetType", "targetId", "ip", "userAgent", "details", "prevHash", "hash"] as const;
+
+/**
+ * One CSV field (RFC 4180). A value a spreadsheet would run as a formula (=, +, -, @, tab or CR first) gets a
+ * leading apostrophe: an exported log must not execute what an attacker put in a device name.
+ */
+export function csvField(value: string | null): string {
+  if (value === null) return "";
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+}
+
+export const csvHeader = () => `${EXPORT_COLUMNS.join(",")}\r\n`;
+
+export function csvRow(e: TExportedEvent): string {
+  return `${EXPORT_COLUMNS.map((c) => csvField(c === "details" ? JSON.stringify(e.details ?? null) : e[c])).join(",")}\r\n`;
+}
+
+export const jsonLine = (e: TExportedEvent) => `${JSON.stringify(Object.fromEntries(EXPORT_COLUMNS.map((c) => [c, e[c]])))}\n`;
