@@ -92,6 +92,7 @@ export async function auditBench(): Promise<TFigure[]> {
   const seedStart = performance.now();
   const { first, last, startAt } = await seed(EVENTS);
   const seedMs = performance.now() - seedStart;
+  console.log(`[bench] seeded ${EVENTS.toLocaleString("en")} events in ${round(seedMs / 1000)} s`);
   const middle = first + (last - first) / BigInt(2);
   const at = (fraction: number) => new Date(startAt + fraction * EVENTS * 2_000).toISOString();
   const q = (query: Partial<TAuditQuery>) => () => findAuditEvents({ limit: 50, ...query });
@@ -113,6 +114,7 @@ export async function auditBench(): Promise<TFigure[]> {
   const naive = await p95(() => db.$queryRaw`SELECT "id" FROM "AuditEvent" WHERE "details"::text ILIKE ${"%dev-04242%"} ORDER BY "id" DESC LIMIT 51`);
   for (const [name, query] of queries) {
     const value = await p95(q(query));
+    console.log(`[bench] audit query ${name}: p95 ${value} ms`);
     figures.push({ name: `audit query p95 at 1M: ${name}`, value, unit: "ms", goal: { op: "<=", value: 100 }, baseline: name === "free text, a rare word" ? { value: naive, what: "ILIKE over the details, unindexed" } : null });
   }
   const readStart = performance.now();

@@ -5,7 +5,8 @@ import { canonicalJson } from "./canonical-json";
 export const GENESIS_HASH = "0".repeat(64);
 
 export type TAuditEventContent = {
-  at: Date;
+  /** A Date, or the exact ISO text (with milliseconds and Z) its toISOString() gives. */
+  at: Date | string;
   actorType: string;
   actorId: string | null;
   actorLabel: string;
@@ -20,7 +21,7 @@ export type TAuditEventContent = {
 /** hash = SHA-256(prevHash || canonical event). Any change to an event or to the order breaks every later hash. */
 export function auditEventHash(prevHash: string, e: TAuditEventContent): string {
   const body = canonicalJson({
-    at: e.at.toISOString(),
+    at: typeof e.at === "string" ? e.at : e.at.toISOString(),
     actorType: e.actorType,
     actorId: e.actorId,
     actorLabel: e.actorLabel,

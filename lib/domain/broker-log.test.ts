@@ -30,6 +30,17 @@ describe("parseLogLine", () => {
     feed("New connection from 10.0.0.4:4000 on port 8883.", 0);
     expect(feed("Client <unknown> disconnected, not authorised.", 40_000)).toMatchObject({ ip: null });
   });
+  it("reads a failed TLS handshake as a refusal from the socket's address, and its disconnect as that socket's", () => {
+    const pending: TPendingSocket[] = [];
+    const feed = (line: string, at = 1) => trackSockets(pending, parseLogLine(line)!, at);
+    feed("New connection from 10.0.0.7:1000 on port 8884.");
+    feed("New connection from 10.0.0.8:2000 on port 8884.");
+    expect(feed("OpenSSL Error[0]: error:0A000086:SSL routines::certificate verify failed")).toEqual({ kind: "refused", clientId: null, ip: "10.0.0.7", reason: "TLS handshake failed: certificate verify failed", tls: true });
+    expect(feed("Client <unknown> disconnected: Protocol error.")).toMatchObject({ kind: "disconnect" });
+    // 10.0.0.8 is still the oldest socket waiting.
+    expect(feed("OpenSSL Error[0]: error:0A0000C7:SSL routines::peer did not return a certificate")).toMatchObject({ ip: "10.0.0.8", reason: "TLS handshake failed: peer did not return a certificate" });
+    expect(parseLogLine("OpenSSL Error[1]: error:10080002:BIO routines::system lib")).toBeNull();
+  });
   it("ignores other lines", () => {
     expect(parseLogLine("Opening ipv4 listen socket on port 8883.")).toBeNull();
   });

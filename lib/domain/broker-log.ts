@@ -4,7 +4,8 @@
 export type TLogEvent =
   | { kind: "connect"; clientId: string; ip: string; port: number; protocol: string; cleanStart: boolean; keepalive: number; username: string | null }
   | { kind: "disconnect"; clientId: string; reason: string }
-  | { kind: "refused"; clientId: string | null; ip: string | null; reason: string }
+  /** A refused login, or (`tls`) a TLS handshake that failed: a revoked or unknown certificate, none at all. */
+  | { kind: "refused"; clientId: string | null; ip: string | null; reason: string; tls?: true }
   /** A socket accepted, not yet a client: what a refusal's address is learnt from. */
   | { kind: "socket"; ip: string; port: number };
 
@@ -14,6 +15,8 @@ const NOT_AUTHORISED = /Client (\S+) disconnected, not authori[sz]ed\.?$/;
 const DISCONNECTED = /Client (\S+) (disconnected|closed its connection|has exceeded timeout, disconnecting)(.*?)\.?$/;
 const TAKEN_OVER = /Client (\S+) already connected, closing old connection\.?$/;
 const SOCKET_ERROR = /Socket error on client (\S+), disconnecting\.?$/;
+// The first line of OpenSSL's error queue for a handshake; "Client <unknown> disconnected: Protocol error." follows.
+const TLS_ERROR = /OpenSSL Error\[0\]: (?:error:[0-9A-Fa-f]+:)?(?:[^:]*:)*([^:]+)$/;
 const PROTOCOLS: Record<string, string> = { "3": "MQTT 3.1", "4": "MQTT 3.1.1", "5": "MQTT 5", "131": "MQTT 3.1 (bridge)", "132": "MQTT 3.1.1 (bridge)" };
 
 export function parseLogLine(line: string): TLogEvent | null {
@@ -33,6 +36,7 @@ export function parseLogLine(line: string): TLogEvent | null {
   }
   if ((m = SOCKET.exec(text))) return { kind: "socket", ip: m[1]!.replace(/^::ffff:/, ""), port: Number(m[2]) };
   if ((m = NOT_AUTHORISED.exec(text))) return { kind: "refused", clientId: m[1] === "<unknown>" ? null : m[1]!, ip: null, reason: "not authorised" };
+  if ((m = TLS_ERROR.exec(text))) return { kind: "refused", clientId: null, ip: null, reason: `TLS handshake failed: ${m[1]!.trim()}`, tls: true };
   if ((m = TAKEN_OVER.exec(text))) return { kind: "disconnect", clientId: m[1]!, reason: "taken over by a new connection with the same client id" };
   if ((m = SOCKET_ERROR.exec(text))) return { kind: "disconnect", clientId: m[1]!, reason: "socket error" };
   if ((m = DISCONNECTED.exec(text))) {
@@ -59,6 +63,8 @@ export function applyLogEvent(clients: Map<string, TConnectedClient>, e: TLogEve
 export type TPendingSocket = { ip: string; port: number; at: number };
 
 const PENDING_MS = 30_000;
+/** The port of a socket a failed handshake already accounted for. */
+const TAKEN = -1;
 
 /**
  * Mosquitto names no address when it refuses a client ("Client <unknown> disconnected, not authorised."), only on
@@ -69,6 +75,8 @@ const PENDING_MS = 30_000;
 export function trackSockets(pending: TPendingSocket[], e: TLogEvent, at: number): TLogEvent | null {
   while (pending.length && at - pending[0]!.at > PENDING_MS) pending.shift();
   if (e.kind === "socket") {
+    if (pending[0]?.port === TAKEN) pending.shift(); // its disconnect line never came
+
     pending.push({ ip: e.ip, port: e.port, at });
     return null;
   }
@@ -77,7 +85,12 @@ export function trackSockets(pending: TPendingSocket[], e: TLogEvent, at: number
     if (i >= 0) pending.splice(i, 1);
     return e;
   }
-  if (e.kind === "refused") return { ...e, ip: e.ip ?? pending.shift()?.ip ?? null };
+  if (e.kind === "refused") {
+    const socket = e.ip ? undefined : pending.shift();
+    // The "Client <unknown> disconnected" line that follows a failed handshake is this socket's, already taken.
+    if (e.tls && socket) pending.unshift({ ...socket, port: TAKEN });
+    return { ...e, ip: e.ip ?? socket?.ip ?? null };
+  }
   if (e.clientId === "<unknown>") pending.shift(); // a socket that never became a client went away
   return e;
 }

@@ -20,15 +20,13 @@ export const toAuditDto = (e: AuditEvent): TAuditEvent => ({
   hash: e.hash,
 });
 
-/** The words of an event free text searches, exactly as the index "AuditEvent_search_idx" holds them. */
-const SEARCHED = Prisma.sql`to_tsvector('simple'::regconfig, "actorLabel" || ' ' || "action" || ' ' || coalesce("targetType", '') || ' ' || coalesce("targetId", '') || ' ' || coalesce("ip", '') || ' ' || "details"::text)`;
-
 const likeEscaped = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /**
- * Every word of the query must match, as a prefix: either the lexemes Postgres splits it into, or the word itself as
- * one lexeme (alone, a word can split otherwise than in its context: 44e2f2ec reads as a number, then a word). The
- * result is cast as a tsquery, not parsed again.
+ * Every word of the query must match, as a prefix: the word itself as one lexeme when Postgres keeps it whole (a
+ * compound like dev-04242 is indexed whole beside its parts: its parts, dev above all, would cost far more to look
+ * up), otherwise the lexemes it splits into or the word itself (alone, a word can split otherwise than in its
+ * context: 44e2f2ec reads as a number, then a word). The result is cast as a tsquery, not parsed again.
  */
 async function searchQuery(q: string): Promise<string | null> {
   const words = q
@@ -38,9 +36,12 @@ async function searchQuery(q: string): Promise<string | null> {
     .filter((w) => /[\p{L}\p{N}]/u.test(w));
   if (!words.length) return null;
   const [row] = await db.$queryRaw<{ q: string | null }[]>`
-    SELECT string_agg('(' || coalesce(split.q, whole.q) || ' | ' || whole.q || ')', ' & ') AS q
+    SELECT string_agg(CASE WHEN split.kept THEN whole.q ELSE '(' || coalesce(split.q, whole.q) || ' | ' || whole.q || ')' END, ' & ') AS q
     FROM unnest(${words}::text[]) AS w(word)
-    CROSS JOIN LATERAL (SELECT string_agg(quote_literal(lexeme) || ':*', ' & ') AS q FROM unnest(to_tsvector('simple'::regconfig, w.word))) AS split
+    CROSS JOIN LATERAL (
+      SELECT string_agg(quote_literal(lexeme) || ':*', ' & ') AS q, coalesce(bool_or(lexeme = w.word), false) AS kept
+      FROM unnest(to_tsvector('simple'::regconfig, w.word))
+    ) AS split
     CROSS JOIN LATERAL (SELECT quote_literal(w.word) || ':*' AS q) AS whole`;
   return row?.q ?? null;
 }
@@ -56,7 +57,7 @@ export async function auditWhere(query: Omit<TAuditQuery, "limit" | "cursor">): 
   if (query.to) and.push(Prisma.sql`"at" <= ${new Date(query.to)}`);
   if (query.q) {
     const tsq = await searchQuery(query.q);
-    and.push(tsq ? Prisma.sql`${SEARCHED} @@ ${tsq}::tsquery` : Prisma.sql`FALSE`);
+    and.push(tsq ? Prisma.sql`"search" @@ ${tsq}::tsquery` : Prisma.sql`FALSE`);
   }
   return Prisma.join(and, " AND ");
 }

@@ -1,26 +1,40 @@
 import "server-only";
-import { firstBrokenLink, GENESIS_HASH } from "@/lib/domain/audit-hash";
-import { db } from "../../db";
+import pg from "pg";
+import { firstBrokenLink, GENESIS_HASH, type TChainLink } from "@/lib/domain/audit-hash";
+import { dbEnv } from "../../env";
 
-const BATCH = 5_000;
+const BATCH = 20_000;
 
-/** Walks the whole chain in id order, in batches, and names the first event that does not link or hash. */
+type TRow = Omit<TChainLink, "at"> & { at: string };
+
+/**
+ * Walks the whole chain in id order and names the first event that does not link or hash. It reads in large
+ * batches on a connection of its own, with the time as the exact text the hash covers (no round trip through a
+ * Date), so a million events take seconds.
+ */
 export async function verifyAuditChain() {
-  let prevHash = GENESIS_HASH;
-  let after = BigInt(0);
-  let checked = 0;
-  for (;;) {
-    const rows = await db.auditEvent.findMany({ where: { id: { gt: after } }, orderBy: { id: "asc" }, take: BATCH });
-    if (rows.length === 0) break;
-    const broken = firstBrokenLink(prevHash, rows.map((r) => ({ ...r, id: r.id.toString() })));
-    if (broken !== null) {
-      const index = rows.findIndex((r) => r.id.toString() === broken);
-      return { ok: false, checked: checked + index + 1, firstBroken: broken };
+  const client = new pg.Client({ connectionString: dbEnv().DATABASE_URL });
+  await client.connect();
+  try {
+    let prevHash = GENESIS_HASH;
+    let after = "0";
+    let checked = 0;
+    for (;;) {
+      const { rows } = await client.query<TRow>(
+        `SELECT e."id"::text AS id, to_char("at", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at, "actorType", "actorId", "actorLabel", "action",
+                "targetType", "targetId", "ip", "userAgent", "details", "prevHash", "hash"
+         FROM "AuditEvent" e WHERE e."id" > $1 ORDER BY e."id" LIMIT ${BATCH}`,
+        [after],
+      );
+      if (rows.length === 0) break;
+      const broken = firstBrokenLink(prevHash, rows);
+      if (broken !== null) return { ok: false, checked: checked + rows.findIndex((r) => r.id === broken) + 1, firstBroken: broken };
+      checked += rows.length;
+      prevHash = rows.at(-1)!.hash;
+      after = rows.at(-1)!.id;
     }
-    checked += rows.length;
-    const last = rows.at(-1)!;
-    prevHash = last.hash;
-    after = last.id;
+    return { ok: true, checked, firstBroken: null };
+  } finally {
+    await client.end();
   }
-  return { ok: true, checked, firstBroken: null };
 }
