@@ -1,4 +1,4 @@
-import { Activity, FileLock2, Gauge, KeyRound, ScrollText, Server, Settings, ShieldCheck, Smartphone } from "lucide-react";
+import { Activity, FileLock2, Gauge, KeyRound, ScrollText, Server, Settings, ShieldAlert, ShieldCheck, Smartphone } from "lucide-react";
 import type { LucideIcon } from "lucide-react";
 import { can, type TPermission, type TRole } from "@/lib/domain/permissions";
 
@@ -13,6 +13,7 @@ export const NAVIGATION: readonly TNavItem[] = [
   { href: "/brokers", label: "Brokers", icon: Server, permission: "inventory.read" },
   { href: "/live", label: "Live", icon: Activity, permission: "overview.read" },
   { href: "/audit", label: "Audit", icon: ScrollText, permission: "audit.read" },
+  { href: "/security", label: "Security", icon: ShieldAlert, permission: "security.read" },
   { href: "/settings", label: "Settings", icon: Settings, permission: "session.read" },
 ];
 

@@ -7,8 +7,22 @@ import os from "node:os";
 import path from "node:path";
 import { expect, type APIRequestContext } from "@playwright/test";
 import { API, type TApiName } from "@/lib/schemas/api";
+import { ZDetectionSettings } from "@/lib/domain/security/detection";
+import { sql } from "../db";
 import { brokerNamed, registerSpare, registrationOf, SPARE, unregister } from "../fleet";
 import { bearer, unique } from "../fixtures";
+
+const DEFAULT_DETECTION = ZDetectionSettings.parse({});
+
+/** An open finding to resolve (findings come only from the detector: one is written as it would write it). */
+async function openFinding(): Promise<string> {
+  const [row] = await sql<{ id: string }>(
+    `INSERT INTO "SecurityFinding" ("id", "rule", "subject", "severity", "title", "detail", "evidence", "firstAt", "lastAt")
+     VALUES (gen_random_uuid(), 'brute-force', $1, 'high', 'Brute force from one address', 'sample', '{}', now(), now()) RETURNING "id"::text`,
+    [`192.0.2.${Math.floor(Math.random() * 250)}-${unique()}`],
+  );
+  return row!.id;
+}
 
 export type TSample = { params?: Record<string, string>; query?: Record<string, string>; body?: unknown };
 
@@ -125,6 +139,10 @@ export const SAMPLES: Record<TApiName, (r: APIRequestContext) => Promise<TSample
   listAudit: async () => ({}),
   verifyAudit: async () => ({}),
   exportAudit: async () => ({ query: { format: "jsonl", action: "audit.export" } }),
+  listFindings: async () => ({}),
+  resolveFinding: async () => ({ params: { id: await openFinding() }, body: { note: "checked" } }),
+  getDetection: async () => ({}),
+  setDetection: async () => ({ body: DEFAULT_DETECTION }),
 };
 
 export const urlOf = (name: TApiName, params: Record<string, string> = {}) =>

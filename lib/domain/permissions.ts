@@ -23,6 +23,8 @@ export const PERMISSIONS = {
   "ca.manage": ADMIN,
   "live.disconnect": ADMIN,
   "live.inspect": STAFF,
+  "security.read": REVIEW,
+  "security.manage": ADMIN,
 } as const satisfies Record<string, readonly TRole[]>;
 
 export type TPermission = keyof typeof PERMISSIONS;

@@ -9,6 +9,7 @@ import { ZBroker, ZBrokerCreate } from "./broker";
 import { ZCa, ZCaCreate, ZCaImport } from "./ca";
 import { ZCertificate, ZCertificateExpiry, ZCertificateQuery } from "./certificate";
 import { ZDevice, ZDeviceBatch, ZDeviceBulk, ZDeviceBulkCreated, ZDeviceCreate, ZDeviceCreated, ZDeviceQuery, ZDeviceUpdate } from "./device";
+import { ZDetectionSettings, ZDetectionUpdate, ZFinding, ZFindingQuery, ZFindingResolve } from "./security";
 import { ZDeviceLookup, ZDeviceLookupResult, ZLiveCredential, ZLiveDisconnect, ZLiveEndpoint, ZLiveMint } from "./live";
 import { ZSessionInfo } from "./session";
 import { ZApiToken, ZApiTokenWithSecret, ZTokenCreate } from "./token";
@@ -193,6 +194,15 @@ export const API = {
     query: ZAuditExportQuery, audit: "audit.export" }),
   verifyAudit: spec({ method: "GET", path: "/api/v1/audit/verify", permission: "audit.verify", tag: "Audit",
     summary: "Walk the whole hash chain and name the first broken event", response: ZAuditVerify }),
+  listFindings: spec({ method: "GET", path: "/api/v1/security/findings", permission: "security.read", tag: "Security",
+    summary: "Findings the detection rules raised from the brokers' security events (open ones by default), most recently seen first, with the open count per severity",
+    query: ZFindingQuery, response: listOf(ZFinding).extend({ open: z.record(z.string(), z.number()) }) }),
+  resolveFinding: spec({ method: "POST", path: "/api/v1/security/findings/{id}/resolve", permission: "security.manage", tag: "Security",
+    summary: "Resolve an open finding (a rule that fires again opens a new one)", params: ZIdParams, body: ZFindingResolve, response: ZFinding, audit: "security.finding_resolve" }),
+  getDetection: spec({ method: "GET", path: "/api/v1/security/detection", permission: "security.read", tag: "Security",
+    summary: "The detection rules' thresholds in force", response: ZDetectionSettings }),
+  setDetection: spec({ method: "PUT", path: "/api/v1/security/detection", permission: "security.manage", tag: "Security",
+    summary: "Tune the detection rules' thresholds (what is left out keeps its default)", body: ZDetectionUpdate, response: ZDetectionSettings, audit: "security.detection_update" }),
 } as const;
 
 export type TApiName = keyof typeof API;

@@ -5,13 +5,39 @@ import { connectAdmin } from "@/lib/fleet/admin-channel";
 import { db } from "../db";
 import { endpointOf } from "../services/brokers/broker-driver-for";
 import { recordHeartbeat, type THeartbeat } from "../services/brokers/record-heartbeat";
+import { ingestSecurityEvents, type TAgentEvent } from "../services/security/ingest-security-events";
 
 const REFRESH_MS = 5_000;
+/** Security events are stored in batches: at most this long after they came, or this many at once. */
+const FLUSH_MS = 250;
+const FLUSH_AT = 1_000;
 
-/** Keeps one admin connection per registered broker and records its agent's heartbeats. */
+/**
+ * Keeps one admin connection per registered broker: records its agent's heartbeats, and stores its connection
+ * events as security events (running the detection rules on them).
+ */
 export function startBrokerMonitor(log: (msg: string) => void): { stop: () => Promise<void> } {
   const connections = new Map<string, { client: MqttClient | null; key: string }>();
   let stopped = false;
+  const pending = new Map<string, TAgentEvent[]>();
+  let flushing: Promise<void> | null = null;
+
+  async function flush() {
+    for (const [broker, events] of pending) {
+      pending.delete(broker);
+      await ingestSecurityEvents(broker, events).catch((e: unknown) => log(`security events of ${broker} not stored: ${String(e)}`));
+    }
+  }
+  const flushSoon = () => {
+    flushing ??= new Promise<void>((r) => setTimeout(r, FLUSH_MS)).then(flush).finally(() => (flushing = null));
+  };
+  function queueEvent(broker: string, event: TAgentEvent) {
+    const list = pending.get(broker) ?? [];
+    pending.set(broker, list);
+    list.push(event);
+    if (list.length >= FLUSH_AT && !flushing) void flush();
+    else flushSoon();
+  }
 
   async function watch(id: string, key: string) {
     const b = await db.broker.findUnique({ where: { id } });
@@ -21,15 +47,18 @@ export function startBrokerMonitor(log: (msg: string) => void): { stop: () => Pr
     try {
       const client = await connectAdmin(endpointOf(b));
       entry.client = client;
-      client.on("message", (_topic, payload) => {
+      const events = AGENT_TOPICS.events(b.name);
+      client.on("message", (topic, payload) => {
         try {
-          void recordHeartbeat(JSON.parse(payload.toString("utf8")) as THeartbeat).catch((e: unknown) => log(`heartbeat of ${b.name} not stored: ${String(e)}`));
+          const body = JSON.parse(payload.toString("utf8")) as unknown;
+          if (topic === events) queueEvent(b.name, body as TAgentEvent);
+          else void recordHeartbeat(body as THeartbeat).catch((e: unknown) => log(`heartbeat of ${b.name} not stored: ${String(e)}`));
         } catch {
-          /* a malformed heartbeat is ignored */
+          /* a malformed message is ignored */
         }
       });
       client.on("close", () => connections.get(id) === entry && connections.delete(id));
-      await client.subscribeAsync(AGENT_TOPICS.heartbeat(b.name), { qos: 0 });
+      await client.subscribeAsync([AGENT_TOPICS.heartbeat(b.name), events], { qos: 0 });
     } catch (e) {
       connections.delete(id);
       log(`cannot watch ${b.name}: ${e instanceof Error ? e.message : String(e)}`);
@@ -55,6 +84,8 @@ export function startBrokerMonitor(log: (msg: string) => void): { stop: () => Pr
     stop: async () => {
       stopped = true;
       clearInterval(timer);
+      await flushing;
+      await flush();
       await Promise.all([...connections.values()].map((c) => c.client?.endAsync(true).catch(() => undefined)));
     },
   };

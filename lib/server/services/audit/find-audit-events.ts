@@ -68,14 +68,32 @@ export function parseCursor(cursor: string | undefined): bigint | null {
   return BigInt(cursor);
 }
 
-/** Newest first; keyset paging on id so deep pages cost the same as the first. */
+const COLUMNS = Prisma.sql`"id", "at", "actorType", "actorId", "actorLabel", "action", "targetType", "targetId", "ip", "userAgent", "details", "prevHash", "hash"`;
+/** Free text first looks at this many of the newest events (before the cursor) in id order. */
+const SEARCH_WINDOW = 5_000;
+
+/**
+ * Newest first; keyset paging on id so deep pages cost the same as the first. Free text runs in two steps, because
+ * Postgres cannot tell how common a word prefix is: the newest events in id order (a common word fills the page
+ * there), then, if the page is not full, the older ones through the search index alone (ordering by "id" + 0 keeps
+ * the planner from walking a million rows in id order looking for a rare word).
+ */
 export async function findAuditEvents(query: TAuditQuery) {
   const cursor = parseCursor(query.cursor);
   const where = await auditWhere(query);
-  const rows = await db.$queryRaw<AuditEvent[]>`
-    SELECT "id", "at", "actorType", "actorId", "actorLabel", "action", "targetType", "targetId", "ip", "userAgent", "details", "prevHash", "hash"
-    FROM "AuditEvent" WHERE ${where} ${cursor === null ? Prisma.empty : Prisma.sql`AND "id" < ${cursor}`}
-    ORDER BY "id" DESC LIMIT ${query.limit + 1}`;
+  const want = query.limit + 1;
+  const before = cursor === null ? Prisma.empty : Prisma.sql`AND "id" < ${cursor}`;
+  let rows: AuditEvent[];
+  if (!query.q) {
+    rows = await db.$queryRaw<AuditEvent[]>`SELECT ${COLUMNS} FROM "AuditEvent" WHERE ${where} ${before} ORDER BY "id" DESC LIMIT ${want}`;
+  } else {
+    const hi = cursor ?? ((await db.$queryRaw<{ m: bigint | null }[]>`SELECT max("id") AS m FROM "AuditEvent"`)[0]?.m ?? BigInt(0)) + BigInt(1);
+    const floor = hi - BigInt(SEARCH_WINDOW);
+    rows = await db.$queryRaw<AuditEvent[]>`SELECT ${COLUMNS} FROM "AuditEvent" WHERE ${where} AND "id" < ${hi} AND "id" >= ${floor} ORDER BY "id" DESC LIMIT ${want}`;
+    if (rows.length < want) {
+      rows = rows.concat(await db.$queryRaw<AuditEvent[]>`SELECT ${COLUMNS} FROM "AuditEvent" WHERE ${where} AND "id" < ${floor} ORDER BY "id" + 0 DESC LIMIT ${want - rows.length}`);
+    }
+  }
   const page = rows.slice(0, query.limit);
   return { items: page.map(toAuditDto), nextCursor: rows.length > query.limit ? (page.at(-1)?.id.toString() ?? null) : null };
 }

@@ -16,7 +16,7 @@ export type TAgentEvent = {
   tls?: boolean;
 };
 
-type TStored = { kind: string; clientId: string | null; ip: string | null; at: Date; id: bigint };
+type TStored = { kind: string; clientId: string | null; ip: string | null; reason: string | null; at: Date; id: bigint };
 
 const DETECTOR: TActor = { type: "system", id: null, label: "detector", ip: null, userAgent: null };
 const TAKEN_OVER = "taken over by a new connection with the same client id";
@@ -51,7 +51,7 @@ export async function ingestSecurityEvents(broker: string, events: readonly TAge
     SELECT a, ${broker}, s, k, c, u, i, r
     FROM unnest(${rows.map((r) => r.at)}::timestamp(3)[], ${rows.map((r) => r.seq)}::int[], ${rows.map((r) => r.kind)}::text[], ${rows.map((r) => r.clientId)}::text[], ${rows.map((r) => r.username)}::text[], ${rows.map((r) => r.ip)}::text[], ${rows.map((r) => r.reason)}::text[]) AS t(a, s, k, c, u, i, r)
     ON CONFLICT ("broker", "at", "seq") DO NOTHING
-    RETURNING "kind", "clientId", "ip", "at", "id"`;
+    RETURNING "kind", "clientId", "ip", "reason", "at", "id"`;
   if (!stored.length) return { stored: 0, findings: 0 };
   const settings = detectionSettings((await db.fleetState.findUnique({ where: { id: 1 }, select: { detection: true } }))?.detection);
   return { stored: stored.length, findings: await detect(stored, settings, broker) };
@@ -80,19 +80,22 @@ async function detect(events: TStored[], s: TDetectionSettings, broker: string):
     const dead = await db.device.findMany({ where: { clientId: { in: refusedIds }, OR: [{ disabled: true }, { certificates: { some: { revokedAt: { not: null } } }, authType: "X509" }] }, select: { clientId: true } });
     for (const d of dead) await raise("revoked-still-trying", d.clientId, failed.filter((e) => e.clientId === d.clientId).length, { ips: distinct(failed.filter((e) => e.clientId === d.clientId).map((e) => e.ip)) });
   }
-  // A refused handshake: a certificate device whose certificate was revoked, when the address is one it connected
-  // from before (the handshake names no client id); otherwise the address itself.
+  // A refused handshake names no client id. A certificate that failed verification from an address where a device
+  // whose certificate is now revoked last connected is taken to be that device's (the most recent such device);
+  // every refused handshake also counts against its address.
   for (const ip of distinct(events.filter((e) => e.kind === "tls_failed").map((e) => e.ip))) {
-    const n = events.filter((e) => e.kind === "tls_failed" && e.ip === ip).length;
-    const revoked = await db.$queryRaw<{ clientId: string }[]>`
-      SELECT DISTINCT e."clientId" FROM "SecurityEvent" e
-      JOIN "Device" d ON d."clientId" = e."clientId" AND d."authType" = 'X509'
-      WHERE e."ip" = ${ip} AND e."kind" = 'connect' AND e."at" > now() - interval '30 days'
-        AND EXISTS (SELECT 1 FROM "Certificate" c WHERE c."deviceId" = d."id" AND c."revokedAt" IS NOT NULL)
-        AND NOT EXISTS (SELECT 1 FROM "Certificate" c WHERE c."deviceId" = d."id" AND c."revokedAt" IS NULL AND c."notAfter" > now())
-      LIMIT 5`;
-    for (const r of revoked) await raise("revoked-still-trying", r.clientId, n, { ip, tls: true });
-    await raise("tls-refused", ip, n, { handshakes: n });
+    const refused = events.filter((e) => e.kind === "tls_failed" && e.ip === ip);
+    if (refused.some((e) => e.reason?.includes("certificate verify failed"))) {
+      const [revoked] = await db.$queryRaw<{ clientId: string }[]>`
+        SELECT e."clientId" FROM "SecurityEvent" e
+        JOIN "Device" d ON d."clientId" = e."clientId" AND d."authType" = 'X509'
+        WHERE e."ip" = ${ip} AND e."kind" = 'connect' AND e."at" > now() - interval '30 days'
+          AND EXISTS (SELECT 1 FROM "Certificate" c WHERE c."deviceId" = d."id" AND c."revokedAt" IS NOT NULL)
+          AND NOT EXISTS (SELECT 1 FROM "Certificate" c WHERE c."deviceId" = d."id" AND c."revokedAt" IS NULL AND c."notAfter" > now())
+        GROUP BY e."clientId" ORDER BY max(e."at") DESC LIMIT 1`;
+      if (revoked) await raise("revoked-still-trying", revoked.clientId, refused.length, { ip, inferredFrom: "its earlier connections from this address; the handshake names no client id" });
+    }
+    await raise("tls-refused", ip, refused.length, { handshakes: refused.length, reasons: distinct(refused.map((e) => e.reason)) });
   }
   // Client id takeovers: two connections sharing one identity.
   for (const clientId of distinct(events.filter((e) => e.kind === "disconnect").map((e) => e.clientId))) {

@@ -1,0 +1,22 @@
+import type { Metadata } from "next";
+import { DetectionSettings } from "@/components/security/detection-settings";
+import { FindingsView } from "@/components/security/findings-view";
+import { PageHeader } from "@/components/shell/page-header";
+import { can } from "@/lib/domain/permissions";
+import { requirePage } from "@/lib/server/gate";
+
+export const metadata: Metadata = { title: "Security" };
+
+export default async function SecurityPage() {
+  const { role } = await requirePage("security.read");
+  const canManage = can(role, "security.manage");
+  return (
+    <>
+      <PageHeader title="Security findings" description="What the detection rules saw in the brokers' connection events: brute force, credential stuffing, client id collisions, revoked credentials still trying, new networks." />
+      <div className="space-y-4">
+        <FindingsView canManage={canManage} />
+        <DetectionSettings canManage={canManage} />
+      </div>
+    </>
+  );
+}
