@@ -17,7 +17,7 @@ async function finding(request: APIRequestContext, rule: string, subject: string
   return ((await res.json()).items as TFinding[]).find((f) => f.subject === subject && Date.parse(f.lastAt) >= since - 1_000);
 }
 
-test("30 bad-password attempts from one client raise brute-force and credential-stuffing findings; an admin resolves one", async ({ page, request }) => {
+test("30 bad-password attempts from one client raise a brute-force finding; an admin resolves it", async ({ page, request }) => {
   const since = Date.now();
   const b = localBroker("e2e-1");
   const prefix = `stuffed-${unique()}`;
@@ -27,7 +27,6 @@ test("30 bad-password attempts from one client raise brute-force and credential-
     await new Promise((r) => pub.on("exit", r));
   }
   await expect.poll(async () => (await finding(request, "brute-force", "127.0.0.1", since))?.count ?? 0, { timeout: 15_000 }).toBeGreaterThan(0);
-  await expect.poll(async () => (await finding(request, "credential-stuffing", "127.0.0.1", since)) ?? null, { timeout: 15_000 }).not.toBeNull();
 
   // As the auditor sees it: read-only.
   await signInAs(page, "AUDITOR");

@@ -40,6 +40,12 @@ describe("parseLogLine", () => {
     // 10.0.0.8 is still the oldest socket waiting.
     expect(feed("OpenSSL Error[0]: error:0A0000C7:SSL routines::peer did not return a certificate")).toMatchObject({ ip: "10.0.0.8", reason: "TLS handshake failed: peer did not return a certificate" });
     expect(parseLogLine("OpenSSL Error[1]: error:10080002:BIO routines::system lib")).toBeNull();
+    feed("Client <unknown> disconnected: Protocol error.");
+    // A connection that just ends is no refusal.
+    expect(parseLogLine("OpenSSL Error[0]: error:0A000126:SSL routines::unexpected eof while reading")).toBeNull();
+    // The other wording names the address itself; no socket line came before it.
+    expect(feed("2026-11-22T08:43:20: Client connection from 10.0.0.9 failed: error:0A000086:SSL routines::certificate verify failed.")).toEqual({ kind: "refused", clientId: null, ip: "10.0.0.9", reason: "TLS handshake failed: certificate verify failed", tls: true });
+    expect(pending).toEqual([]);
   });
   it("ignores other lines", () => {
     expect(parseLogLine("Opening ipv4 listen socket on port 8883.")).toBeNull();

@@ -15,8 +15,12 @@ const NOT_AUTHORISED = /Client (\S+) disconnected, not authori[sz]ed\.?$/;
 const DISCONNECTED = /Client (\S+) (disconnected|closed its connection|has exceeded timeout, disconnecting)(.*?)\.?$/;
 const TAKEN_OVER = /Client (\S+) already connected, closing old connection\.?$/;
 const SOCKET_ERROR = /Socket error on client (\S+), disconnecting\.?$/;
-// The first line of OpenSSL's error queue for a handshake; "Client <unknown> disconnected: Protocol error." follows.
+// A refused TLS handshake, in either of Mosquitto 2.0.11's words: with the address, or as the first line of OpenSSL's
+// error queue after "New connection from" ("Client <unknown> disconnected: Protocol error." follows that one).
+const TLS_FAILED = /Client connection from (\S+) failed: (?:error:[0-9A-Fa-f]+:)?(?:[^:]*:)*([^:]+?)\.?$/;
 const TLS_ERROR = /OpenSSL Error\[0\]: (?:error:[0-9A-Fa-f]+:)?(?:[^:]*:)*([^:]+)$/;
+// What a refused handshake says (a connection that just ends, "unexpected eof", is no refusal).
+const HANDSHAKE_REFUSAL = /certificate|handshake|alert|cipher|protocol version|unsupported protocol|wrong version/i;
 const PROTOCOLS: Record<string, string> = { "3": "MQTT 3.1", "4": "MQTT 3.1.1", "5": "MQTT 5", "131": "MQTT 3.1 (bridge)", "132": "MQTT 3.1.1 (bridge)" };
 
 export function parseLogLine(line: string): TLogEvent | null {
@@ -36,7 +40,8 @@ export function parseLogLine(line: string): TLogEvent | null {
   }
   if ((m = SOCKET.exec(text))) return { kind: "socket", ip: m[1]!.replace(/^::ffff:/, ""), port: Number(m[2]) };
   if ((m = NOT_AUTHORISED.exec(text))) return { kind: "refused", clientId: m[1] === "<unknown>" ? null : m[1]!, ip: null, reason: "not authorised" };
-  if ((m = TLS_ERROR.exec(text))) return { kind: "refused", clientId: null, ip: null, reason: `TLS handshake failed: ${m[1]!.trim()}`, tls: true };
+  if ((m = TLS_FAILED.exec(text)) && HANDSHAKE_REFUSAL.test(m[2]!)) return { kind: "refused", clientId: null, ip: m[1]!.replace(/^::ffff:/, ""), reason: `TLS handshake failed: ${m[2]!.trim()}`, tls: true };
+  if ((m = TLS_ERROR.exec(text)) && HANDSHAKE_REFUSAL.test(m[1]!)) return { kind: "refused", clientId: null, ip: null, reason: `TLS handshake failed: ${m[1]!.trim()}`, tls: true };
   if ((m = TAKEN_OVER.exec(text))) return { kind: "disconnect", clientId: m[1]!, reason: "taken over by a new connection with the same client id" };
   if ((m = SOCKET_ERROR.exec(text))) return { kind: "disconnect", clientId: m[1]!, reason: "socket error" };
   if ((m = DISCONNECTED.exec(text))) {
@@ -86,6 +91,7 @@ export function trackSockets(pending: TPendingSocket[], e: TLogEvent, at: number
     return e;
   }
   if (e.kind === "refused") {
+    // A refusal that names its address had no "New connection from" line: no socket of it is waiting.
     const socket = e.ip ? undefined : pending.shift();
     // The "Client <unknown> disconnected" line that follows a failed handshake is this socket's, already taken.
     if (e.tls && socket) pending.unshift({ ...socket, port: TAKEN });

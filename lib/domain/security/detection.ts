@@ -56,7 +56,7 @@ export function findingText(rule: TRuleName, subject: string, n: number, setting
     case "brute-force":
       return `${n} failed logins from ${subject} within ${secondsText(settings.bruteForce.withinSeconds)} (threshold ${settings.bruteForce.failures}). Someone is guessing passwords: block the address at the firewall and check which client ids it tried.`;
     case "credential-stuffing":
-      return `${n} different client ids failed to log in from ${subject} within ${secondsText(settings.credentialStuffing.withinSeconds)} (threshold ${settings.credentialStuffing.clientIds}). Leaked credential lists are being tried: block the address and rotate the credentials of any id that then succeeded.`;
+      return `${n} different client ids were tried from ${subject}, amid failed logins, within ${secondsText(settings.credentialStuffing.withinSeconds)} (threshold ${settings.credentialStuffing.clientIds}). Leaked credential lists are being tried: block the address and rotate the credentials of the ids that logged in from it.`;
     case "client-id-collision":
       return `Client id ${subject} was taken over ${n} times within ${secondsText(settings.clientIdCollision.withinSeconds)} (threshold ${settings.clientIdCollision.takeovers}): two connections share one identity. A cloned or stolen credential, or two devices misconfigured alike: rotate its credential.`;
     case "revoked-still-trying":

@@ -172,7 +172,8 @@ export function runAgent(cfg: TAgentConfig): { stop: () => Promise<void> } {
 
   client.on("connect", () => {
     log("info", "connected to broker", { broker: cfg.broker });
-    client.subscribe([topics.cmd, "$SYS/broker/version", "$SYS/broker/uptime", "$SYS/broker/log/N", ...Object.keys(LOAD_TOPICS)], { qos: 0 });
+    // Connections are logged as notices, refused TLS handshakes as errors.
+    client.subscribe([topics.cmd, "$SYS/broker/version", "$SYS/broker/uptime", "$SYS/broker/log/N", "$SYS/broker/log/E", ...Object.keys(LOAD_TOPICS)], { qos: 0 });
     clientsChanged = true;
     heartbeat();
     // The first sample once the broker's $SYS values (every 5 s) have come in.
@@ -185,7 +186,7 @@ export function runAgent(cfg: TAgentConfig): { stop: () => Promise<void> } {
     if (topic === "$SYS/broker/version") facts.version = text;
     else if (topic === "$SYS/broker/uptime") facts.uptime = Number.parseInt(text, 10);
     else if (readLoadTopic(load, topic, text)) facts.clients = load.clients;
-    else if (topic === "$SYS/broker/log/N") {
+    else if (topic === "$SYS/broker/log/N" || topic === "$SYS/broker/log/E") {
       const parsed = parseLogLine(text);
       const e = parsed && trackSockets(sockets, parsed, Date.now());
       // Changes to who is connected, and refusals (with the address they came from) for the failed-attempts view.

@@ -17,7 +17,10 @@ const BATCH = 2_000;
 export async function exportAuditEvents({ actor, query }: { actor: TActor; query: TAuditExportQuery }): Promise<Response> {
   const { format, ...filters } = query;
   const where = await auditWhere(filters);
-  await change((tx) => appendAudit(tx, actor, { action: "audit.export", targetType: "audit", details: { format, filters } }));
+  // The log as it stood when asked: events after this one (the export's own audit event first) are not in it.
+  const [top] = await db.$queryRaw<{ m: bigint | null }[]>`SELECT max("id") AS m FROM "AuditEvent"`;
+  const last = top?.m ?? BigInt(0);
+  await change((tx) => appendAudit(tx, actor, { action: "audit.export", targetType: "audit", details: { format, filters, upToEvent: last.toString() } }));
   const encoder = new TextEncoder();
   let after = BigInt(0);
   let started = false;
@@ -25,7 +28,7 @@ export async function exportAuditEvents({ actor, query }: { actor: TActor; query
     async pull(controller) {
       const rows = await db.$queryRaw<AuditEvent[]>`
         SELECT "id", "at", "actorType", "actorId", "actorLabel", "action", "targetType", "targetId", "ip", "userAgent", "details", "prevHash", "hash"
-        FROM "AuditEvent" WHERE ${where} AND "id" > ${after} ORDER BY "id" ASC LIMIT ${Prisma.raw(String(BATCH))}`;
+        FROM "AuditEvent" WHERE ${where} AND "id" > ${after} AND "id" <= ${last} ORDER BY "id" ASC LIMIT ${Prisma.raw(String(BATCH))}`;
       let text = !started && format === "csv" ? csvHeader() : "";
       started = true;
       for (const r of rows) text += format === "csv" ? csvRow(toAuditDto(r)) : jsonLine(toAuditDto(r));

@@ -20,6 +20,8 @@ type TStored = { kind: string; clientId: string | null; ip: string | null; reaso
 
 const DETECTOR: TActor = { type: "system", id: null, label: "detector", ip: null, userAgent: null };
 const TAKEN_OVER = "taken over by a new connection with the same client id";
+/** Failed logins an address must have before the client ids it used count as stuffing. */
+const STUFFING_MIN_FAILURES = 5;
 const DAY_MS = 86_400_000;
 /** How far back "a network this device used before" looks. */
 const NETWORK_MEMORY_DAYS = 90;
@@ -69,10 +71,21 @@ async function detect(events: TStored[], s: TDetectionSettings, broker: string):
   for (const ip of distinct(failed.map((e) => e.ip))) {
     const [bf] = await db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM "SecurityEvent" WHERE "ip" = ${ip} AND "kind" = 'auth_failed' AND "at" > now() - make_interval(secs => ${s.bruteForce.withinSeconds})`;
     if (bf!.n >= s.bruteForce.failures) await raise("brute-force", ip, bf!.n, { failures: bf!.n, withinSeconds: s.bruteForce.withinSeconds });
-    const [cs] = await db.$queryRaw<{ n: number; ids: string[] }[]>`
-      SELECT count(DISTINCT "clientId")::int AS n, (array_agg(DISTINCT "clientId"))[1:20] AS ids FROM "SecurityEvent"
-      WHERE "ip" = ${ip} AND "kind" = 'auth_failed' AND "clientId" IS NOT NULL AND "at" > now() - make_interval(secs => ${s.credentialStuffing.withinSeconds})`;
-    if (cs!.n >= s.credentialStuffing.clientIds) await raise("credential-stuffing", ip, cs!.n, { clientIds: cs!.ids });
+  }
+  // Mosquitto 2.0.11 names no client id when it refuses a login, so the ids an address tried are those it named
+  // when refused (other brokers do) and those it then logged in as, once it has failed a few times: checked for the
+  // addresses of this batch's refusals and logins that have failed that often lately.
+  const suspects = await db.$queryRaw<{ ip: string }[]>`
+    SELECT "ip" FROM "SecurityEvent"
+    WHERE "kind" = 'auth_failed' AND "ip" = ANY(${distinct(events.filter((e) => e.kind === "auth_failed" || e.kind === "connect").map((e) => e.ip))}::text[])
+      AND "at" > now() - make_interval(secs => ${s.credentialStuffing.withinSeconds})
+    GROUP BY "ip" HAVING count(*) >= ${STUFFING_MIN_FAILURES}`;
+  for (const { ip } of suspects) {
+    const [cs] = await db.$queryRaw<{ n: number; ids: string[]; failures: number }[]>`
+      SELECT count(DISTINCT "clientId")::int AS n, (array_agg(DISTINCT "clientId"))[1:20] AS ids, count(*) FILTER (WHERE "kind" = 'auth_failed')::int AS failures
+      FROM "SecurityEvent"
+      WHERE "ip" = ${ip} AND "kind" IN ('auth_failed', 'connect') AND "at" > now() - make_interval(secs => ${s.credentialStuffing.withinSeconds})`;
+    if (cs!.n >= s.credentialStuffing.clientIds) await raise("credential-stuffing", ip, cs!.n, { clientIds: cs!.ids, failures: cs!.failures });
   }
   // A refused login for a device that is disabled or whose certificate was revoked.
   const refusedIds = distinct(failed.map((e) => e.clientId));

@@ -1,0 +1,59 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { db, disconnectDb } from "../../db";
+import { createDevice } from "../devices/create-device";
+import { updateDevice } from "../devices/update-device";
+import { testActor, unique } from "../../testing/fixtures";
+import { ingestSecurityEvents, type TAgentEvent } from "./ingest-security-events";
+
+afterAll(() => disconnectDb());
+
+const actor = testActor();
+let seq = 0;
+const ev = (e: Omit<TAgentEvent, "at" | "seq">, at = Date.now()): TAgentEvent => ({ ...e, at, seq: ++seq });
+const open = (rule: string, subject: string) => db.securityFinding.findFirst({ where: { rule, subject, resolvedAt: null } });
+const net = () => `10.${Math.floor(Math.random() * 200)}.${Math.floor(Math.random() * 200)}`;
+
+describe("security events and the detection rules", () => {
+  it("stores each event once, however many listeners pass it on", async () => {
+    const broker = `b-${unique()}`;
+    const events = [ev({ kind: "connect", clientId: "x", ip: "10.0.0.1" }), ev({ kind: "refused", clientId: null, ip: "10.0.0.2", reason: "not authorised" }), ev({ kind: "heartbeat" })];
+    expect((await ingestSecurityEvents(broker, events)).stored).toBe(2);
+    expect((await ingestSecurityEvents(broker, events)).stored).toBe(0);
+    expect(await db.securityEvent.count({ where: { broker } })).toBe(2);
+    // Far-off times are not believed.
+    expect((await ingestSecurityEvents(broker, [ev({ kind: "connect", clientId: "y", ip: "10.0.0.1" }, Date.now() - 3 * 86_400_000)])).stored).toBe(0);
+  });
+
+  it("raises brute force at the threshold and counts it again while open; credential stuffing when the address logs in as many ids", async () => {
+    const ip = `${net()}.7`;
+    const failures = Array.from({ length: 19 }, () => ev({ kind: "refused", clientId: null, ip, reason: "not authorised" }));
+    await ingestSecurityEvents("b1", failures);
+    expect(await open("brute-force", ip)).toBeNull();
+    await ingestSecurityEvents("b1", [ev({ kind: "refused", clientId: null, ip, reason: "not authorised" })]);
+    expect(await open("brute-force", ip)).toMatchObject({ severity: "high", count: 1 });
+    await ingestSecurityEvents("b1", [ev({ kind: "refused", clientId: null, ip, reason: "not authorised" })]);
+    expect((await open("brute-force", ip))!.count).toBe(2);
+    expect(await db.auditEvent.count({ where: { action: "security.finding_raised", details: { path: ["subject"], equals: ip } } })).toBe(1);
+    await ingestSecurityEvents("b1", Array.from({ length: 10 }, (_, i) => ev({ kind: "connect", clientId: `stuffed-${i}-${unique()}`, ip })));
+    expect(await open("credential-stuffing", ip)).toMatchObject({ severity: "high" });
+  });
+
+  it("names a client id taken over again and again, a disabled device that still tries, and a device on a new network", async () => {
+    const taken = `twin-${unique()}`;
+    await ingestSecurityEvents("b1", Array.from({ length: 3 }, () => ev({ kind: "disconnect", clientId: taken, reason: "taken over by a new connection with the same client id" })));
+    expect(await open("client-id-collision", taken)).toMatchObject({ severity: "medium" });
+
+    const { device } = await createDevice({ actor, input: { clientId: `gone-${unique()}`, tags: [], auth: { type: "password" } } });
+    await updateDevice({ actor, id: device.id, input: { disabled: true } });
+    await ingestSecurityEvents("b1", [ev({ kind: "refused", clientId: device.clientId, ip: "10.0.0.3", reason: "not authorised" })]);
+    expect(await open("revoked-still-trying", device.clientId)).toMatchObject({ severity: "high" });
+
+    const { device: mover } = await createDevice({ actor, input: { clientId: `mover-${unique()}`, tags: [], auth: { type: "password" } } });
+    const home = net();
+    await ingestSecurityEvents("b1", [ev({ kind: "connect", clientId: mover.clientId, ip: `${home}.10` })]);
+    await ingestSecurityEvents("b1", [ev({ kind: "connect", clientId: mover.clientId, ip: `${home}.99` })]);
+    expect(await open("new-network", mover.clientId)).toBeNull(); // the same /24
+    await ingestSecurityEvents("b1", [ev({ kind: "connect", clientId: mover.clientId, ip: "172.31.9.9" })]);
+    expect(await open("new-network", mover.clientId)).toMatchObject({ severity: "low", evidence: expect.objectContaining({ network: "172.31.9.0/24" }) });
+  });
+});
