@@ -8,6 +8,7 @@ import { devicesBench } from "./devices.bench";
 import { met, type TFigure } from "./figures";
 import { fleetSyncBench } from "./fleet-sync.bench";
 import { liveBench } from "./live.bench";
+import { securityBench } from "./security.bench";
 
 const BENCHES: Record<string, () => Promise<TFigure[]>> = {
   "fleet-sync": () => fleetSyncBench(),
@@ -15,6 +16,7 @@ const BENCHES: Record<string, () => Promise<TFigure[]>> = {
   acl: () => aclBench(),
   live: () => liveBench(),
   audit: () => auditBench(),
+  security: () => securityBench(),
 };
 
 function table(rows: TFigure[]): string {

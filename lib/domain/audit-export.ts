@@ -1,20 +1,7 @@
 // Audit events as CSV rows and JSON Lines, for exporting a filtered range. Pure.
+import type { TAuditEventContent } from "./audit-hash";
 
-export type TExportedEvent = {
-  id: string;
-  at: string;
-  actorType: string;
-  actorId: string | null;
-  actorLabel: string;
-  action: string;
-  targetType: string | null;
-  targetId: string | null;
-  ip: string | null;
-  userAgent: string | null;
-  details: unknown;
-  prevHash: string;
-  hash: string;
-};
+export type TExportedEvent = Omit<TAuditEventContent, "at"> & { id: string; at: string; prevHash: string; hash: string };
 
 export const EXPORT_COLUMNS = ["id", "at", "actorType", "actorId", "actorLabel", "action", "targetType", "targetId", "ip", "userAgent", "details", "prevHash", "hash"] as const;
 
