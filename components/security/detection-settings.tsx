@@ -10,7 +10,7 @@ import type { TDetectionSettings } from "@/lib/domain/security/detection";
 const FIELDS: { path: string; label: string; hint: string }[] = [
   { path: "bruteForce.failures", label: "Brute force: failed logins", hint: "from one address…" },
   { path: "bruteForce.withinSeconds", label: "…within seconds", hint: "" },
-  { path: "credentialStuffing.clientIds", label: "Credential stuffing: client ids", hint: "failing from one address…" },
+  { path: "credentialStuffing.clientIds", label: "Credential stuffing: client ids", hint: "tried from one address amid failed logins…" },
   { path: "credentialStuffing.withinSeconds", label: "…within seconds", hint: "" },
   { path: "clientIdCollision.takeovers", label: "Client id collision: takeovers", hint: "of one client id…" },
   { path: "clientIdCollision.withinSeconds", label: "…within seconds", hint: "" },

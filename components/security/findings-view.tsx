@@ -46,7 +46,7 @@ export function FindingsView({ canManage }: { canManage: boolean }) {
               <option value="resolved">Resolved</option>
               <option value="all">All</option>
             </Select>
-            <Select aria-label="Severity" value={severity} onChange={(e) => setSeverity(e.target.value)} className="h-8 w-32">
+            <Select aria-label="Severity" value={severity} onChange={(e) => setSeverity(e.target.value)} className="h-8 w-40">
               <option value="">Any severity</option>
               <option value="critical">Critical</option>
               <option value="high">High</option>

@@ -1,4 +1,5 @@
 import "server-only";
+import { Prisma } from "@/lib/generated/prisma/client";
 import { detectionSettings, findingText, networkOf, RULES, type TDetectionSettings, type TRuleName } from "@/lib/domain/security/detection";
 import { appendAudit, type TActor } from "../../audit";
 import { change } from "../../change";
@@ -20,6 +21,8 @@ type TStored = { kind: string; clientId: string | null; ip: string | null; reaso
 
 const DETECTOR: TActor = { type: "system", id: null, label: "detector", ip: null, userAgent: null };
 const TAKEN_OVER = "taken over by a new connection with the same client id";
+/** Fleetward's own connections (admin channel, agents, live views, probe): never a device's, never counted. */
+const OWN_CONNECTION = Prisma.sql`coalesce("username" = 'fleetward-admin' OR "username" LIKE 'fleetward-agent-%' OR "clientId" LIKE '\\_%', false)`;
 /** Failed logins an address must have before the client ids it used count as stuffing. */
 const STUFFING_MIN_FAILURES = 5;
 const DAY_MS = 86_400_000;
@@ -82,9 +85,11 @@ async function detect(events: TStored[], s: TDetectionSettings, broker: string):
     GROUP BY "ip" HAVING count(*) >= ${STUFFING_MIN_FAILURES}`;
   for (const { ip } of suspects) {
     const [cs] = await db.$queryRaw<{ n: number; ids: string[]; failures: number }[]>`
-      SELECT count(DISTINCT "clientId")::int AS n, (array_agg(DISTINCT "clientId"))[1:20] AS ids, count(*) FILTER (WHERE "kind" = 'auth_failed')::int AS failures
+      SELECT count(DISTINCT "clientId")::int AS n, (array_agg(DISTINCT "clientId") FILTER (WHERE "clientId" IS NOT NULL))[1:20] AS ids,
+             count(*) FILTER (WHERE "kind" = 'auth_failed')::int AS failures
       FROM "SecurityEvent"
-      WHERE "ip" = ${ip} AND "kind" IN ('auth_failed', 'connect') AND "at" > now() - make_interval(secs => ${s.credentialStuffing.withinSeconds})`;
+      WHERE "ip" = ${ip} AND "kind" IN ('auth_failed', 'connect') AND "at" > now() - make_interval(secs => ${s.credentialStuffing.withinSeconds})
+        AND NOT ${OWN_CONNECTION}`;
     if (cs!.n >= s.credentialStuffing.clientIds) await raise("credential-stuffing", ip, cs!.n, { clientIds: cs!.ids, failures: cs!.failures });
   }
   // A refused login for a device that is disabled or whose certificate was revoked.

@@ -34,8 +34,15 @@ describe("security events and the detection rules", () => {
     await ingestSecurityEvents("b1", [ev({ kind: "refused", clientId: null, ip, reason: "not authorised" })]);
     expect((await open("brute-force", ip))!.count).toBe(2);
     expect(await db.auditEvent.count({ where: { action: "security.finding_raised", details: { path: ["subject"], equals: ip } } })).toBe(1);
-    await ingestSecurityEvents("b1", Array.from({ length: 10 }, (_, i) => ev({ kind: "connect", clientId: `stuffed-${i}-${unique()}`, ip })));
-    expect(await open("credential-stuffing", ip)).toMatchObject({ severity: "high" });
+    // Fleetward's own connections from the same address (admin channel, agents, live views) are not counted.
+    await ingestSecurityEvents("b1", [
+      ...Array.from({ length: 6 }, (_, i) => ev({ kind: "connect", clientId: `fleetward-${i}${unique()}`, username: "fleetward-admin", ip })),
+      ...Array.from({ length: 3 }, (_, i) => ev({ kind: "connect", clientId: `_live-${i}${unique()}`, username: `_live-${i}`, ip })),
+      ...Array.from({ length: 9 }, (_, i) => ev({ kind: "connect", clientId: `stuffed-${i}-${unique()}`, ip })),
+    ]);
+    expect(await open("credential-stuffing", ip)).toBeNull();
+    await ingestSecurityEvents("b1", [ev({ kind: "connect", clientId: `stuffed-9-${unique()}`, ip })]);
+    expect(await open("credential-stuffing", ip)).toMatchObject({ severity: "high", evidence: expect.objectContaining({ clientIds: expect.not.arrayContaining([null]) }) });
   });
 
   it("names a client id taken over again and again, a disabled device that still tries, and a device on a new network", async () => {
