@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { auditEventHash, firstBrokenLink, GENESIS_HASH, type TChainLink } from "./audit-hash";
 import { canonicalJson } from "./canonical-json";
@@ -57,5 +58,14 @@ describe("audit chain", () => {
     const forged = { ...c[1]!, details: { forged: true } };
     c[1] = { ...forged, hash: auditEventHash(forged.prevHash, forged) };
     expect(firstBrokenLink(GENESIS_HASH, c)).toBe("3");
+  });
+});
+
+describe("audit hash stability", () => {
+  it("is SHA-256 of the previous hash, a line feed and the canonical event, with the time as an ISO string or a Date", () => {
+    const prev = "ab".repeat(32);
+    const expected = createHash("sha256").update(prev).update("\n").update(canonicalJson({ ...base, at: base.at.toISOString(), details: base.details ?? null })).digest("hex");
+    expect(auditEventHash(prev, base)).toBe(expected);
+    expect(auditEventHash(prev, { ...base, at: "2026-01-01T00:00:00.000Z" })).toBe(expected);
   });
 });

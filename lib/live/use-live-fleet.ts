@@ -35,13 +35,12 @@ const RENEW_BEFORE_MS = 60_000;
 export const STALE_AFTER_MS = 15_000;
 /** Bursts of events are drawn together, at most this often. */
 const DRAW_EVERY_MS = 100;
-/** MQTT 5 subscription identifiers: a message both the views' topics and the traffic filter match is told apart. */
-const VIEWS_SUBSCRIPTION = 1;
+/** The MQTT 5 subscription identifier of the traffic filter: what it brings counts as traffic (the views read their own topics by name). */
 const TRAFFIC_SUBSCRIPTION = 2;
 
 /** The views' own topics a traffic filter does not already bring (each message comes once, not once per subscription). */
 const uncovered = (viewTopics: readonly string[], traffic: string | null) => (traffic ? viewTopics.filter((t) => !filterMatches(traffic, t)) : [...viewTopics]);
-const views = { qos: 0, properties: { subscriptionIdentifier: VIEWS_SUBSCRIPTION } } as const;
+const views = { qos: 0 } as const;
 const watching = { qos: 0, properties: { subscriptionIdentifier: TRAFFIC_SUBSCRIPTION } } as const;
 
 const subscriptionIds = (p: IPublishPacket): number[] => {

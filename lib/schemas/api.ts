@@ -9,7 +9,7 @@ import { ZBroker, ZBrokerCreate } from "./broker";
 import { ZCa, ZCaCreate, ZCaImport } from "./ca";
 import { ZCertificate, ZCertificateExpiry, ZCertificateQuery } from "./certificate";
 import { ZDevice, ZDeviceBatch, ZDeviceBulk, ZDeviceBulkCreated, ZDeviceCreate, ZDeviceCreated, ZDeviceQuery, ZDeviceUpdate } from "./device";
-import { ZDetectionSettings, ZDetectionUpdate, ZFinding, ZFindingQuery, ZFindingResolve } from "./security";
+import { ZDetectionSettings, ZFinding, ZFindingQuery, ZFindingResolve } from "./security";
 import { ZDeviceLookup, ZDeviceLookupResult, ZLiveCredential, ZLiveDisconnect, ZLiveEndpoint, ZLiveMint } from "./live";
 import { ZSessionInfo } from "./session";
 import { ZApiToken, ZApiTokenWithSecret, ZTokenCreate } from "./token";
@@ -202,7 +202,7 @@ export const API = {
   getDetection: spec({ method: "GET", path: "/api/v1/security/detection", permission: "security.read", tag: "Security",
     summary: "The detection rules' thresholds in force", response: ZDetectionSettings }),
   setDetection: spec({ method: "PUT", path: "/api/v1/security/detection", permission: "security.manage", tag: "Security",
-    summary: "Tune the detection rules' thresholds (what is left out keeps its default)", body: ZDetectionUpdate, response: ZDetectionSettings, audit: "security.detection_update" }),
+    summary: "Tune the detection rules' thresholds (what is left out keeps its default)", body: ZDetectionSettings, response: ZDetectionSettings, audit: "security.detection_update" }),
 } as const;
 
 export type TApiName = keyof typeof API;

@@ -29,6 +29,5 @@ export type TFinding = z.infer<typeof ZFinding>;
 
 export const ZFindingResolve = z.strictObject({ note: z.string().max(500, "must be at most 500 characters").optional() });
 
-/** PUT body: every rule's thresholds (the defaults fill what is left out). */
-export const ZDetectionUpdate = ZDetectionSettings;
+/** The detection rules' thresholds (the defaults fill what a PUT leaves out). */
 export { ZDetectionSettings };

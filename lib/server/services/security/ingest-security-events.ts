@@ -33,6 +33,8 @@ const text = (v: unknown, max: number) => (typeof v === "string" && v.length > 0
 
 /** The kind stored for an agent event, or null for one that says nothing about security. */
 function kindOf(e: TAgentEvent): string | null {
+  // An agent cuts a client off by connecting with its client id under its own identity: a kick, not the device.
+  if (e.kind === "connect" && e.username?.startsWith("fleetward-agent-") && !e.clientId?.startsWith("fleetward-agent-")) return "kick";
   if (e.kind === "connect" || e.kind === "disconnect") return e.kind;
   if (e.kind === "refused") return e.tls ? "tls_failed" : "auth_failed";
   return null;

@@ -20,6 +20,9 @@ describe("security events and the detection rules", () => {
     expect((await ingestSecurityEvents(broker, events)).stored).toBe(2);
     expect((await ingestSecurityEvents(broker, events)).stored).toBe(0);
     expect(await db.securityEvent.count({ where: { broker } })).toBe(2);
+    // An agent connecting under a device's client id is a kick, not the device.
+    await ingestSecurityEvents(broker, [ev({ kind: "connect", clientId: "x", username: "fleetward-agent-b", ip: "127.0.0.1" })]);
+    expect(await db.securityEvent.findFirst({ where: { broker, username: "fleetward-agent-b" } })).toMatchObject({ kind: "kick", clientId: "x" });
     // Far-off times are not believed.
     expect((await ingestSecurityEvents(broker, [ev({ kind: "connect", clientId: "y", ip: "10.0.0.1" }, Date.now() - 3 * 86_400_000)])).stored).toBe(0);
   });
