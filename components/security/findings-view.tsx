@@ -28,6 +28,10 @@ export function FindingsView({ canManage }: { canManage: boolean }) {
     getNextPageParam: (last) => last.nextCursor ?? undefined,
     refetchInterval: 10_000,
   });
+  const posture = useMutation({
+    mutationFn: () => api<{ open: number; raised: number; resolved: number }>("POST", "/api/v1/security/posture/run", {}),
+    onSuccess: () => qc.invalidateQueries({ queryKey: ["findings"] }),
+  });
   const resolve = useMutation({
     mutationFn: (id: string) => api("POST", `/api/v1/security/findings/${id}/resolve`, {}),
     onSuccess: () => qc.invalidateQueries({ queryKey: ["findings"] }),
@@ -41,6 +45,9 @@ export function FindingsView({ canManage }: { canManage: boolean }) {
         description={open ? `Open: ${open.critical ?? 0} critical, ${open.high ?? 0} high, ${open.medium ?? 0} medium, ${open.low ?? 0} low.` : "Raised as the brokers report connections, refusals and failed handshakes."}
         actions={
           <>
+            {canManage ? (
+              <Button size="sm" variant="secondary" onClick={() => posture.mutate()} disabled={posture.isPending}>{posture.isPending ? "Checking…" : "Run posture checks"}</Button>
+            ) : null}
             <Select aria-label="Status" value={status} onChange={(e) => setStatus(e.target.value as typeof status)} className="h-8 w-32">
               <option value="open">Open</option>
               <option value="resolved">Resolved</option>
@@ -58,6 +65,8 @@ export function FindingsView({ canManage }: { canManage: boolean }) {
       />
       {findings.isError ? <p role="alert" className="px-4 py-3 text-danger">{findings.error.message}</p> : null}
       {resolve.error ? <p role="alert" className="px-4 py-3 text-danger">{resolve.error.message}</p> : null}
+      {posture.error ? <p role="alert" className="px-4 py-3 text-danger">{posture.error.message}</p> : null}
+      {posture.data ? <p role="status" className="border-b border-line px-4 py-2 text-xs text-muted">Posture checked: {posture.data.open} weakness(es) open, {posture.data.raised} new, {posture.data.resolved} resolved. They also run every hour.</p> : null}
       {findings.isPending ? (
         <p className="px-4 py-6 text-center text-muted">Loading…</p>
       ) : items.length === 0 ? (

@@ -141,6 +141,7 @@ export const SAMPLES: Record<TApiName, (r: APIRequestContext) => Promise<TSample
   exportAudit: async () => ({ query: { format: "jsonl", action: "audit.export" } }),
   listFindings: async () => ({}),
   resolveFinding: async () => ({ params: { id: await openFinding() }, body: { note: "checked" } }),
+  runPosture: async () => ({ body: {} }),
   getDetection: async () => ({}),
   setDetection: async () => ({ body: DEFAULT_DETECTION }),
 };

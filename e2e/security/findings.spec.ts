@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import mqtt from "mqtt";
+import { sql } from "../db";
 import { localBroker } from "../fleet";
 import { bearer, signInAs, unique } from "../fixtures";
 import { FLEET_DIR } from "../state";
@@ -74,4 +75,20 @@ test("thresholds are tuned by admins only, field by field", async ({ request }) 
   expect((await bad.json()).error.fields).toEqual({ "bruteForce.failures": "must be at least 1" });
   const ok = await request.put("/api/v1/security/detection", { headers: bearer("ADMIN"), data: current });
   expect(ok.status()).toBe(200);
+});
+
+test("an admin runs the posture checks on demand: a certificate about to expire becomes a finding", async ({ page, request }) => {
+  const clientId = `expiring-${unique()}`;
+  const created = await request.post("/api/v1/devices", { headers: bearer("OPERATOR"), data: { clientId, auth: { type: "x509" } } });
+  const deviceId = ((await created.json()) as { device: { id: string } }).device.id;
+  const [cert] = await sql<{ serial: string }>(`UPDATE "Certificate" SET "notAfter" = now() + interval '3 days' WHERE "deviceId" = $1 RETURNING "serial"`, [deviceId]);
+  await signInAs(page, "ADMIN");
+  await page.goto("/security");
+  await page.getByRole("button", { name: "Run posture checks" }).click();
+  await expect(page.getByRole("status")).toContainText(/Posture checked: \d+ weakness\(es\) open, \d+ new/);
+  const row = page.getByTestId("findings").locator(`tr[data-rule="certificate-expiring"][data-subject="${cert!.serial}"]`);
+  await expect(row).toContainText("Device certificate expiring");
+  await expect(row).toContainText("high");
+  await row.click();
+  await expect(page.getByText(new RegExp(`\\(device ${clientId}\\) expires in [23] day`))).toBeVisible();
 });

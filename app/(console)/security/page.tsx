@@ -12,7 +12,7 @@ export default async function SecurityPage() {
   const canManage = can(role, "security.manage");
   return (
     <>
-      <PageHeader title="Security findings" description="What the detection rules saw in the brokers' connection events: brute force, credential stuffing, client id collisions, revoked credentials still trying, new networks." />
+      <PageHeader title="Security findings" description="What the detection rules saw in the brokers' connection events (brute force, credential stuffing, client id collisions, revoked credentials still trying, new networks) and what the hourly posture checks found weak (certificates expiring, weak keys, old or shared credentials, devices unseen, unused tokens, permissive ACLs)." />
       <div className="space-y-4">
         <FindingsView canManage={canManage} />
         <DetectionSettings canManage={canManage} />

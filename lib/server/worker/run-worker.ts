@@ -1,18 +1,22 @@
 import "server-only";
 import PgBoss from "pg-boss";
 import pg from "pg";
+import type { TActor } from "../audit";
 import { db } from "../db";
 import { dbEnv } from "../env";
 import { ensureQueues, QUEUES, SYNC_WAKEUP_CHANNEL, type TBrokerSyncJob } from "../queue";
 import { syncBroker, type TSyncResult } from "../services/brokers/sync-broker";
 import { refreshCrlIfDue } from "../services/fleet/current-crl";
 import { expireLiveCredentials } from "../services/live/expire-live-credentials";
+import { runPostureChecks } from "../services/security/run-posture-checks";
 import { startBrokerMonitor } from "./broker-monitor";
 
 const SYNC_WORKERS = 4;
 /** A sync that finds its broker busy is retried this soon, and the holder catches up after it finishes. */
 const BUSY_RETRY_MS = 200;
 const CATCH_UP_ROUNDS = 3;
+const POSTURE_EVERY_MS = 3_600_000;
+const POSTURE_ACTOR: TActor = { type: "system", id: null, label: "posture check", ip: null, userAgent: null };
 
 export type TWorkerLog = (msg: string) => void;
 
@@ -53,11 +57,18 @@ export async function runWorker(log: TWorkerLog): Promise<{ stop: () => Promise<
     );
   }
 
+  // Posture checks run with the first reconcile, then hourly.
+  let postureAt = 0;
   await boss.schedule(QUEUES.brokerReconcile, "* * * * *");
   await boss.work(QUEUES.brokerReconcile, async () => {
     if (await refreshCrlIfDue()) log("CRL reissued");
     const expired = await expireLiveCredentials();
     if (expired) log(`${expired} expired live credential(s) removed`);
+    if (Date.now() - postureAt >= POSTURE_EVERY_MS) {
+      postureAt = Date.now();
+      const p = await runPostureChecks(POSTURE_ACTOR);
+      log(`posture checks: ${p.open} open, ${p.raised} new, ${p.resolved} resolved`);
+    }
     const brokers = await db.broker.findMany({ select: { id: true } });
     for (const b of brokers) {
       await boss.send(QUEUES.brokerSync, { brokerId: b.id, reason: "periodic reconcile", force: true } satisfies TBrokerSyncJob);

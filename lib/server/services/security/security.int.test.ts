@@ -4,6 +4,7 @@ import { createDevice } from "../devices/create-device";
 import { updateDevice } from "../devices/update-device";
 import { testActor, unique } from "../../testing/fixtures";
 import { ingestSecurityEvents, type TAgentEvent } from "./ingest-security-events";
+import { runPostureChecks } from "./run-posture-checks";
 
 afterAll(() => disconnectDb());
 
@@ -65,5 +66,21 @@ describe("security events and the detection rules", () => {
     expect(await open("new-network", mover.clientId)).toBeNull(); // the same /24
     await ingestSecurityEvents("b1", [ev({ kind: "connect", clientId: mover.clientId, ip: "172.31.9.9" })]);
     expect(await open("new-network", mover.clientId)).toMatchObject({ severity: "low", evidence: expect.objectContaining({ network: "172.31.9.0/24" }) });
+  });
+
+  it("posture checks open a finding for a certificate about to expire, and resolve it once renewed", async () => {
+    const { device } = await createDevice({ actor, input: { clientId: `expiring-${unique()}`, tags: [], auth: { type: "x509" } } });
+    const cert = await db.certificate.findFirstOrThrow({ where: { deviceId: device.id } });
+    const notAfter = cert.notAfter;
+    await db.certificate.update({ where: { id: cert.id }, data: { notAfter: new Date(Date.now() + 5 * 86_400_000) } });
+    const first = await runPostureChecks(actor);
+    expect(first.raised).toBeGreaterThanOrEqual(1);
+    expect(await open("certificate-expiring", cert.serial)).toMatchObject({ severity: "high", title: "Device certificate expiring" });
+    expect((await runPostureChecks(actor)).raised).toBe(0); // still open, refreshed, not raised again
+    await db.certificate.update({ where: { id: cert.id }, data: { notAfter } });
+    expect((await runPostureChecks(actor)).resolved).toBeGreaterThanOrEqual(1);
+    expect(await open("certificate-expiring", cert.serial)).toBeNull();
+    expect(await db.securityFinding.findFirst({ where: { rule: "certificate-expiring", subject: cert.serial } })).toMatchObject({ resolvedBy: "posture check" });
+    expect(await db.auditEvent.count({ where: { action: "security.posture_run" } })).toBeGreaterThanOrEqual(3);
   });
 });

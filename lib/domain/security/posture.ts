@@ -1,0 +1,90 @@
+// Posture checks: what is weak in the fleet as it stands, each a finding with its severity, what it is about, why it
+// matters and how to fix it. Run on a schedule and on demand; a finding whose condition is gone is resolved. Pure:
+// the facts come in, findings go out.
+import type { TSeverity } from "./detection";
+
+export type TPostureFinding = { rule: string; subject: string; severity: TSeverity; title: string; detail: string; evidence: Record<string, unknown> };
+
+export type TPostureFacts = {
+  now: Date;
+  certificates: readonly { serial: string; kind: string; subject: string; fingerprint256: string; keyType: string; keyBits: number | null; notBefore: Date; notAfter: Date; revokedAt: Date | null; clientId: string | null }[];
+  devices: readonly { clientId: string; disabled: boolean; createdAt: Date; lastSeenAt: Date | null }[];
+  tokens: readonly { name: string; createdAt: Date; lastUsedAt: Date | null; revokedAt: Date | null }[];
+  aclFindings: readonly { severity: "high" | "medium" | "low"; code: string; message: string; why: string; fix: string; role?: string; index?: number }[];
+};
+
+/** Every rule the posture checks raise; an open finding of one of them whose condition is gone is resolved by a run. */
+export const POSTURE_RULES = ["certificate-expiring", "weak-key", "credential-age", "shared-certificate", "device-unseen", "token-unused", "acl-permissive"] as const;
+
+export const POSTURE_POLICY = { expiringDays: 30, rotationDays: 365, unseenDays: 90, tokenUnusedDays: 90 } as const;
+
+/** Keys Fleetward calls strong: RSA of 2048 bits or more, EC P-256 or P-384, Ed25519. */
+export function weakKey(keyType: string, keyBits: number | null): string | null {
+  if (keyType === "RSA") return keyBits !== null && keyBits >= 2048 ? null : `RSA of ${keyBits ?? "unknown"} bits (under 2048)`;
+  if (keyType === "EC P-256" || keyType === "EC P-384" || keyType === "ED25519") return null;
+  return `${keyType} (only RSA 2048+, EC P-256, EC P-384 and Ed25519 are accepted)`;
+}
+
+const DAY = 86_400_000;
+const days = (ms: number) => Math.floor(ms / DAY);
+const KIND_WORDS: Record<string, string> = { DEVICE: "Device certificate", CA: "CA certificate", BROKER: "Broker server certificate", SERVICE: "Service certificate" };
+
+export function postureFindings(f: TPostureFacts, policy = POSTURE_POLICY): TPostureFinding[] {
+  const out: TPostureFinding[] = [];
+  const now = f.now.getTime();
+  const live = f.certificates.filter((c) => c.revokedAt === null);
+
+  for (const c of live) {
+    const left = c.notAfter.getTime() - now;
+    const what = KIND_WORDS[c.kind] ?? "Certificate";
+    const about = `${what} ${c.subject}${c.clientId ? ` (device ${c.clientId})` : ""}`;
+    if (left <= policy.expiringDays * DAY) {
+      const expired = left <= 0;
+      out.push({
+        rule: `certificate-expiring`,
+        subject: c.serial,
+        severity: expired || left <= 7 * DAY || c.kind === "CA" ? "high" : "medium",
+        title: expired ? `${what} expired` : `${what} expiring`,
+        detail: `${about} ${expired ? `expired ${days(-left)} day(s) ago` : `expires in ${days(left)} day(s)`} (${c.notAfter.toISOString().slice(0, 10)}). ${c.kind === "CA" ? "Every certificate it signed stops being trusted with it: issue a new CA and re-issue before then." : c.kind === "BROKER" ? "Clients will refuse the broker: renew its server certificate." : "The device will be refused: renew its certificate (Rotate credential)."}`,
+        evidence: { kind: c.kind, notAfter: c.notAfter.toISOString(), clientId: c.clientId },
+      });
+    }
+    const weak = weakKey(c.keyType, c.keyBits);
+    if (weak) {
+      out.push({ rule: "weak-key", subject: c.serial, severity: "high", title: "Weak certificate key", detail: `${about} uses ${weak}. Such keys can be broken or forged: re-issue it with an EC P-256 key.`, evidence: { keyType: c.keyType, keyBits: c.keyBits } });
+    }
+    if (c.kind === "DEVICE" && now - c.notBefore.getTime() > policy.rotationDays * DAY) {
+      out.push({ rule: "credential-age", subject: c.serial, severity: "low", title: "Credential older than the rotation policy", detail: `${about} was issued ${days(now - c.notBefore.getTime())} days ago (policy: ${policy.rotationDays}). Old credentials have had longer to leak: rotate it.`, evidence: { notBefore: c.notBefore.toISOString(), clientId: c.clientId } });
+    }
+  }
+
+  // One certificate (by fingerprint) held by several devices: any of them can be any other.
+  const byPrint = new Map<string, Set<string>>();
+  for (const c of live) if (c.kind === "DEVICE" && c.clientId) byPrint.set(c.fingerprint256, (byPrint.get(c.fingerprint256) ?? new Set()).add(c.clientId));
+  for (const [print, ids] of byPrint) {
+    if (ids.size < 2) continue;
+    const list = [...ids].sort();
+    out.push({ rule: "shared-certificate", subject: print, severity: "high", title: "One certificate held by several devices", detail: `Devices ${list.join(", ")} hold the same certificate: the broker cannot tell them apart. Issue each its own.`, evidence: { clientIds: list } });
+  }
+
+  for (const d of f.devices) {
+    if (d.disabled || now - d.createdAt.getTime() < policy.unseenDays * DAY) continue;
+    if (d.lastSeenAt === null || now - d.lastSeenAt.getTime() > policy.unseenDays * DAY) {
+      out.push({ rule: "device-unseen", subject: d.clientId, severity: "low", title: `Device not seen in ${policy.unseenDays} days`, detail: `${d.clientId} ${d.lastSeenAt ? `last connected ${days(now - d.lastSeenAt.getTime())} days ago` : "has never connected"}. A credential nobody uses is one nobody watches: disable the device if it is gone.`, evidence: { lastSeenAt: d.lastSeenAt?.toISOString() ?? null } });
+    }
+  }
+
+  for (const t of f.tokens) {
+    if (t.revokedAt !== null) continue;
+    const last = t.lastUsedAt ?? t.createdAt;
+    if (now - last.getTime() > policy.tokenUnusedDays * DAY) {
+      out.push({ rule: "token-unused", subject: t.name, severity: "low", title: `API token unused for ${policy.tokenUnusedDays} days`, detail: `Token "${t.name}" was ${t.lastUsedAt ? `last used ${days(now - t.lastUsedAt.getTime())} days ago` : "never used"}. Revoke what nothing uses.`, evidence: { lastUsedAt: t.lastUsedAt?.toISOString() ?? null } });
+    }
+  }
+
+  for (const a of f.aclFindings) {
+    if (a.severity === "low") continue;
+    out.push({ rule: "acl-permissive", subject: `${a.code}:${a.role ?? "fleet"}${a.index === undefined ? "" : `:${a.index}`}`, severity: a.severity, title: "Access control allows too much", detail: `${a.message} ${a.why} ${a.fix}`, evidence: { code: a.code, role: a.role ?? null, rule: a.index ?? null } });
+  }
+  return out;
+}

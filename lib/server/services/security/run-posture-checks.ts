@@ -1,0 +1,50 @@
+import "server-only";
+import { POSTURE_RULES, postureFindings } from "@/lib/domain/security/posture";
+import { appendAudit, type TActor } from "../../audit";
+import { change } from "../../change";
+import { db } from "../../db";
+import { findAclFindings } from "../acl/find-acl-findings";
+
+const CHECKER = "posture check";
+
+/**
+ * Runs every posture check on the fleet as it stands: opens a finding for each weakness (or refreshes the open one)
+ * and resolves the open ones whose condition is gone. Audited with what it raised and resolved.
+ */
+export async function runPostureChecks(actor: TActor) {
+  const now = new Date();
+  const [certificates, devices, seen, tokens, acl] = await Promise.all([
+    db.certificate.findMany({ select: { serial: true, kind: true, subject: true, fingerprint256: true, keyType: true, keyBits: true, notBefore: true, notAfter: true, revokedAt: true, device: { select: { clientId: true } } } }),
+    db.device.findMany({ select: { clientId: true, disabled: true, createdAt: true } }),
+    db.$queryRaw<{ clientId: string; at: Date }[]>`SELECT "clientId", max("at") AS at FROM "SecurityEvent" WHERE "kind" = 'connect' AND "clientId" IS NOT NULL GROUP BY "clientId"`,
+    db.apiToken.findMany({ select: { name: true, createdAt: true, lastUsedAt: true, revokedAt: true } }),
+    findAclFindings(),
+  ]);
+  const lastSeen = new Map(seen.map((s) => [s.clientId, s.at]));
+  const found = postureFindings({
+    now,
+    certificates: certificates.map(({ device, ...c }) => ({ ...c, clientId: device?.clientId ?? null })),
+    devices: devices.map((d) => ({ ...d, lastSeenAt: lastSeen.get(d.clientId) ?? null })),
+    tokens,
+    aclFindings: acl.findings,
+  });
+  return change(async (tx) => {
+    const raised: string[] = [];
+    for (const f of found) {
+      const [row] = await tx.$queryRaw<{ created: boolean }[]>`
+        INSERT INTO "SecurityFinding" ("id", "rule", "subject", "severity", "title", "detail", "evidence", "count", "firstAt", "lastAt")
+        VALUES (gen_random_uuid(), ${f.rule}, ${f.subject}, ${f.severity}, ${f.title}, ${f.detail}, ${JSON.stringify(f.evidence)}::jsonb, 1, ${now}, ${now})
+        ON CONFLICT ("rule", "subject") WHERE "resolvedAt" IS NULL
+        DO UPDATE SET "lastAt" = EXCLUDED."lastAt", "severity" = EXCLUDED."severity", "title" = EXCLUDED."title", "detail" = EXCLUDED."detail", "evidence" = EXCLUDED."evidence"
+        RETURNING (xmax = 0) AS created`;
+      if (row?.created) raised.push(`${f.rule}:${f.subject}`);
+    }
+    const current = new Set(found.map((f) => `${f.rule}\n${f.subject}`));
+    const open = await tx.securityFinding.findMany({ where: { resolvedAt: null, rule: { in: [...POSTURE_RULES] } }, select: { id: true, rule: true, subject: true } });
+    const gone = open.filter((o) => !current.has(`${o.rule}\n${o.subject}`));
+    if (gone.length) await tx.securityFinding.updateMany({ where: { id: { in: gone.map((g) => g.id) } }, data: { resolvedAt: now, resolvedBy: CHECKER } });
+    const result = { open: found.length, raised: raised.length, resolved: gone.length };
+    await appendAudit(tx, actor, { action: "security.posture_run", targetType: "posture", details: { ...result, raisedFindings: raised.slice(0, 50), resolvedFindings: gone.slice(0, 50).map((g) => `${g.rule}:${g.subject}`) } });
+    return { ...result, checkedAt: now.toISOString() };
+  });
+}
