@@ -128,7 +128,7 @@ export function useLiveFleet({ traffic = null }: TLiveOptions = {}) {
           if (w.inspected.length > HISTORY) w.inspected.length = HISTORY;
         }
         // The broker sends a $SYS value only when it changed: the latest stands until then.
-        if (readLoadTopic(load, topic, payload.toString())) return;
+        if (topic.startsWith("$SYS/")) return void readLoadTopic(load, topic, payload.toString());
         if (topic !== topics.clients && topic !== topics.events && topic !== topics.load) return;
         let body: unknown;
         try {

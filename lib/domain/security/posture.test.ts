@@ -7,7 +7,7 @@ const cert = (o: Partial<TPostureFacts["certificates"][number]>) => ({
   serial: "01", kind: "DEVICE", subject: "CN=d1", fingerprint256: "AA", keyType: "EC P-256", keyBits: 256,
   notBefore: new Date(now.getTime() - 10 * day), notAfter: new Date(now.getTime() + 300 * day), revokedAt: null, clientId: "d1", ...o,
 });
-const facts = (o: Partial<TPostureFacts>): TPostureFacts => ({ now, certificates: [], devices: [], tokens: [], aclFindings: [], ...o });
+const facts = (o: Partial<TPostureFacts>): TPostureFacts => ({ now, certificates: [], devices: [], tokens: [], aclFindings: [], connected: new Set(), ...o });
 const rules = (f: TPostureFacts) => postureFindings(f).map((x) => `${x.rule}:${x.subject}:${x.severity}`);
 
 describe("posture checks", () => {
@@ -20,6 +20,11 @@ describe("posture checks", () => {
     expect(rules(facts({ certificates: [cert({ keyType: "RSA", keyBits: 1024 })] }))).toEqual(["weak-key:01:high"]);
     expect(rules(facts({ certificates: [cert({ notBefore: new Date(now.getTime() - 400 * day) })] }))).toEqual(["credential-age:01:low"]);
     expect(rules(facts({ certificates: [cert({}), cert({ serial: "02", clientId: "d2" })] }))).toEqual(["shared-certificate:AA:high"]);
+    // Revoked and still connected: critical; not when a newer certificate is valid, nor once disconnected.
+    const revoked = cert({ revokedAt: new Date(now.getTime() - day) });
+    expect(rules(facts({ certificates: [revoked], connected: new Set(["d1"]) }))).toEqual(["revoked-connected:d1:critical"]);
+    expect(rules(facts({ certificates: [revoked, cert({ serial: "02", fingerprint256: "BB" })], connected: new Set(["d1"]) }))).toEqual([]);
+    expect(rules(facts({ certificates: [revoked] }))).toEqual([]);
   });
   it("name devices unseen for 90 days (not new or disabled ones), tokens unused for 90 days, and what the ACL linter found", () => {
     const devices = [

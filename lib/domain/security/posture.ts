@@ -10,11 +10,13 @@ export type TPostureFacts = {
   certificates: readonly { serial: string; kind: string; subject: string; fingerprint256: string; keyType: string; keyBits: number | null; notBefore: Date; notAfter: Date; revokedAt: Date | null; clientId: string | null }[];
   devices: readonly { clientId: string; disabled: boolean; createdAt: Date; lastSeenAt: Date | null }[];
   tokens: readonly { name: string; createdAt: Date; lastUsedAt: Date | null; revokedAt: Date | null }[];
+  /** Client ids whose last connection event on some broker is a connect: connected now, as far as the brokers said. */
+  connected: ReadonlySet<string>;
   aclFindings: readonly { severity: "high" | "medium" | "low"; code: string; message: string; why: string; fix: string; role?: string; index?: number }[];
 };
 
 /** Every rule the posture checks raise; an open finding of one of them whose condition is gone is resolved by a run. */
-export const POSTURE_RULES = ["certificate-expiring", "weak-key", "credential-age", "shared-certificate", "device-unseen", "token-unused", "acl-permissive"] as const;
+export const POSTURE_RULES = ["certificate-expiring", "weak-key", "credential-age", "shared-certificate", "revoked-connected", "device-unseen", "token-unused", "acl-permissive"] as const;
 
 export const POSTURE_POLICY = { expiringDays: 30, rotationDays: 365, unseenDays: 90, tokenUnusedDays: 90 } as const;
 
@@ -65,6 +67,14 @@ export function postureFindings(f: TPostureFacts, policy = POSTURE_POLICY): TPos
     if (ids.size < 2) continue;
     const list = [...ids].sort();
     out.push({ rule: "shared-certificate", subject: print, severity: "high", title: "One certificate held by several devices", detail: `Devices ${list.join(", ")} hold the same certificate: the broker cannot tell them apart. Issue each its own.`, evidence: { clientIds: list } });
+  }
+
+  // A device whose every certificate is revoked, still connected: the revocation did not cut it off.
+  const valid = new Set(live.filter((c) => c.clientId).map((c) => c.clientId));
+  for (const c of f.certificates) {
+    if (c.kind !== "DEVICE" || !c.clientId || c.revokedAt === null || valid.has(c.clientId) || !f.connected.has(c.clientId)) continue;
+    valid.add(c.clientId); // one finding per device
+    out.push({ rule: "revoked-connected", subject: c.clientId, severity: "critical", title: "Revoked certificate still connected", detail: `${c.clientId} is connected though its certificate ${c.subject} was revoked on ${c.revokedAt.toISOString().slice(0, 10)}. A revocation must cut the device off: disconnect it (Live) and check that every broker holds the current CRL (Brokers).`, evidence: { serial: c.serial, revokedAt: c.revokedAt.toISOString() } });
   }
 
   for (const d of f.devices) {

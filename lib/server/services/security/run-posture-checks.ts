@@ -13,12 +13,18 @@ const CHECKER = "posture check";
  */
 export async function runPostureChecks(actor: TActor) {
   const now = new Date();
-  const [certificates, devices, seen, tokens, acl] = await Promise.all([
+  const [certificates, devices, seen, tokens, acl, connected] = await Promise.all([
     db.certificate.findMany({ select: { serial: true, kind: true, subject: true, fingerprint256: true, keyType: true, keyBits: true, notBefore: true, notAfter: true, revokedAt: true, device: { select: { clientId: true } } } }),
     db.device.findMany({ select: { clientId: true, disabled: true, createdAt: true } }),
     db.$queryRaw<{ clientId: string; at: Date }[]>`SELECT "clientId", max("at") AS at FROM "SecurityEvent" WHERE "kind" = 'connect' AND "clientId" IS NOT NULL GROUP BY "clientId"`,
     db.apiToken.findMany({ select: { name: true, createdAt: true, lastUsedAt: true, revokedAt: true } }),
     findAclFindings(),
+    db.$queryRaw<{ clientId: string }[]>`
+      SELECT "clientId" FROM (
+        SELECT DISTINCT ON ("broker", "clientId") "clientId", "kind" FROM "SecurityEvent"
+        WHERE "kind" IN ('connect', 'disconnect', 'kick') AND "clientId" IS NOT NULL AND "at" > now() - interval '30 days'
+        ORDER BY "broker", "clientId", "id" DESC
+      ) last WHERE "kind" = 'connect'`,
   ]);
   const lastSeen = new Map(seen.map((s) => [s.clientId, s.at]));
   const found = postureFindings({
@@ -27,6 +33,7 @@ export async function runPostureChecks(actor: TActor) {
     devices: devices.map((d) => ({ ...d, lastSeenAt: lastSeen.get(d.clientId) ?? null })),
     tokens,
     aclFindings: acl.findings,
+    connected: new Set(connected.map((c) => c.clientId)),
   });
   return change(async (tx) => {
     const raised: string[] = [];
