@@ -8,6 +8,7 @@ import { ensureQueues, QUEUES, SYNC_WAKEUP_CHANNEL, type TBrokerSyncJob } from "
 import { syncBroker, type TSyncResult } from "../services/brokers/sync-broker";
 import { refreshCrlIfDue } from "../services/fleet/current-crl";
 import { expireLiveCredentials } from "../services/live/expire-live-credentials";
+import { purgeSecurityEvents } from "../services/security/purge-security-events";
 import { runPostureChecks } from "../services/security/run-posture-checks";
 import { startBrokerMonitor } from "./broker-monitor";
 
@@ -57,7 +58,7 @@ export async function runWorker(log: TWorkerLog): Promise<{ stop: () => Promise<
     );
   }
 
-  // Posture checks run with the first reconcile, then hourly.
+  // Posture checks (and the security events' retention) run with the first reconcile, then hourly.
   let postureAt = 0;
   await boss.schedule(QUEUES.brokerReconcile, "* * * * *");
   await boss.work(QUEUES.brokerReconcile, async () => {
@@ -68,6 +69,8 @@ export async function runWorker(log: TWorkerLog): Promise<{ stop: () => Promise<
       postureAt = Date.now();
       const p = await runPostureChecks(POSTURE_ACTOR);
       log(`posture checks: ${p.open} open, ${p.raised} new, ${p.resolved} resolved`);
+      const purged = await purgeSecurityEvents();
+      if (purged) log(`${purged} security event(s) past their retention removed`);
     }
     const brokers = await db.broker.findMany({ select: { id: true } });
     for (const b of brokers) {

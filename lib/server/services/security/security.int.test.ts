@@ -4,6 +4,7 @@ import { createDevice } from "../devices/create-device";
 import { updateDevice } from "../devices/update-device";
 import { testActor, unique } from "../../testing/fixtures";
 import { ingestSecurityEvents, type TAgentEvent } from "./ingest-security-events";
+import { purgeSecurityEvents, SECURITY_EVENT_DAYS } from "./purge-security-events";
 import { runPostureChecks } from "./run-posture-checks";
 
 afterAll(() => disconnectDb());
@@ -82,5 +83,17 @@ describe("security events and the detection rules", () => {
     expect(await open("certificate-expiring", cert.serial)).toBeNull();
     expect(await db.securityFinding.findFirst({ where: { rule: "certificate-expiring", subject: cert.serial } })).toMatchObject({ resolvedBy: "posture check" });
     expect(await db.auditEvent.count({ where: { action: "security.posture_run" } })).toBeGreaterThanOrEqual(3);
+  });
+
+  it("keeps security events for 90 days, then removes them (audited)", async () => {
+    const broker = `old-${unique()}`;
+    const day = 86_400_000;
+    await db.securityEvent.createMany({ data: [
+      { at: new Date(Date.now() - (SECURITY_EVENT_DAYS + 1) * day), broker, seq: 1, kind: "connect", clientId: "a", ip: "10.0.0.1" },
+      { at: new Date(Date.now() - (SECURITY_EVENT_DAYS - 1) * day), broker, seq: 2, kind: "connect", clientId: "a", ip: "10.0.0.1" },
+    ] });
+    expect(await purgeSecurityEvents()).toBeGreaterThanOrEqual(1);
+    expect((await db.securityEvent.findMany({ where: { broker } })).map((e) => e.seq)).toEqual([2]);
+    expect(await db.auditEvent.findFirst({ where: { action: "security.events_purged" }, orderBy: { id: "desc" } })).toMatchObject({ actorLabel: "janitor" });
   });
 });
