@@ -20,6 +20,7 @@ describe("canonical JSON", () => {
   it("sorts keys at every depth", () => {
     expect(canonicalJson({ b: 1, a: { d: [3, { z: 1, y: 2 }], c: null } })).toBe('{"a":{"c":null,"d":[3,{"y":2,"z":1}]},"b":1}');
     expect(canonicalJson({ at: new Date(0), u: undefined, l: [undefined] })).toBe('{"at":"1970-01-01T00:00:00.000Z","l":[null]}');
+    expect(canonicalJson(JSON.parse('[{"__proto__":{"a":1},"b":2}]'))).toBe('[{"b":2}]');
   });
   it("writes exactly what the definition writes, for any JSON value (the audit chain's hashes depend on it)", () => {
     fc.assert(fc.property(fc.jsonValue(), (v) => canonicalJson(v) === reference(v)), { numRuns: 2_000 });

@@ -23,6 +23,9 @@ function write(value: unknown): string | undefined {
   if (Array.isArray(value)) return `[${value.map((v) => write(v) ?? "null").join(",")}]`;
   const parts: string[] = [];
   for (const key of orderedKeys(value)) {
+    // The sorted copy the chain was first hashed with dropped an own "__proto__" key (assigning it sets the
+    // prototype): so does this.
+    if (key === "__proto__") continue;
     const v = write((value as Record<string, unknown>)[key]);
     if (v !== undefined) parts.push(`${JSON.stringify(key)}:${v}`);
   }
