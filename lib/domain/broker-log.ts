@@ -13,7 +13,9 @@ const SOCKET = /New connection from (\S+?):(\d+) on port \d+\.?$/;
 const CONNECT = /New client connected from (\S+?):(\d+) as (\S+) \(p(\d+), c(\d), k(\d+)(?:, u'(.*)')?\)\.?$/;
 const NOT_AUTHORISED = /Client (\S+) disconnected, not authori[sz]ed\.?$/;
 const DISCONNECTED = /Client (\S+) (disconnected|closed its connection|has exceeded timeout, disconnecting)(.*?)\.?$/;
-const TAKEN_OVER = /Client (\S+) already connected, closing old connection\.?$/;
+const TAKEN_OVER_LINE = /Client (\S+) already connected, closing old connection\.?$/;
+/** The reason of a disconnect because another connection took the same client id. */
+export const TAKEN_OVER = "taken over by a new connection with the same client id";
 const SOCKET_ERROR = /Socket error on client (\S+), disconnecting\.?$/;
 // A refused TLS handshake, in either of Mosquitto 2.0.11's words: with the address, or as the first line of OpenSSL's
 // error queue after "New connection from" ("Client <unknown> disconnected: Protocol error." follows that one).
@@ -42,7 +44,7 @@ export function parseLogLine(line: string): TLogEvent | null {
   if ((m = NOT_AUTHORISED.exec(text))) return { kind: "refused", clientId: m[1] === "<unknown>" ? null : m[1]!, ip: null, reason: "not authorised" };
   if ((m = TLS_FAILED.exec(text)) && HANDSHAKE_REFUSAL.test(m[2]!)) return { kind: "refused", clientId: null, ip: m[1]!.replace(/^::ffff:/, ""), reason: `TLS handshake failed: ${m[2]!.trim()}`, tls: true };
   if ((m = TLS_ERROR.exec(text)) && HANDSHAKE_REFUSAL.test(m[1]!)) return { kind: "refused", clientId: null, ip: null, reason: `TLS handshake failed: ${m[1]!.trim()}`, tls: true };
-  if ((m = TAKEN_OVER.exec(text))) return { kind: "disconnect", clientId: m[1]!, reason: "taken over by a new connection with the same client id" };
+  if ((m = TAKEN_OVER_LINE.exec(text))) return { kind: "disconnect", clientId: m[1]!, reason: TAKEN_OVER };
   if ((m = SOCKET_ERROR.exec(text))) return { kind: "disconnect", clientId: m[1]!, reason: "socket error" };
   if ((m = DISCONNECTED.exec(text))) {
     const reason = m[2] === "has exceeded timeout, disconnecting" ? "keepalive timeout" : m[2] === "closed its connection" ? "closed its connection" : (m[3] ?? "").replace(/^,\s*/, "") || "disconnected";

@@ -1,9 +1,12 @@
 import "server-only";
 import { Prisma } from "@/lib/generated/prisma/client";
+import { TAKEN_OVER } from "@/lib/domain/broker-log";
+import { ADMIN_IDENTITY, agentIdentity } from "@/lib/domain/mosquitto-conf";
 import { detectionSettings, findingText, networkOf, RULES, type TDetectionSettings, type TRuleName } from "@/lib/domain/security/detection";
 import { appendAudit, type TActor } from "../../audit";
 import { change } from "../../change";
 import { db } from "../../db";
+import { upsertFinding } from "./upsert-finding";
 
 /** One event as a broker's agent publishes it on fleetward/agent/<broker>/events. */
 export type TAgentEvent = {
@@ -20,9 +23,9 @@ export type TAgentEvent = {
 type TStored = { kind: string; clientId: string | null; ip: string | null; reason: string | null; at: Date; id: bigint };
 
 const DETECTOR: TActor = { type: "system", id: null, label: "detector", ip: null, userAgent: null };
-const TAKEN_OVER = "taken over by a new connection with the same client id";
+const AGENT_PREFIX = agentIdentity("");
 /** Fleetward's own connections (admin channel, agents, live views, probe): never a device's, never counted. */
-const OWN_CONNECTION = Prisma.sql`coalesce("username" = 'fleetward-admin' OR "username" LIKE 'fleetward-agent-%' OR "clientId" LIKE '\\_%', false)`;
+const OWN_CONNECTION = Prisma.sql`coalesce("username" = ${ADMIN_IDENTITY} OR "username" LIKE ${`${AGENT_PREFIX}%`} OR "clientId" LIKE '\\_%', false)`;
 /** Failed logins an address must have before the client ids it used count as stuffing. */
 const STUFFING_MIN_FAILURES = 5;
 const DAY_MS = 86_400_000;
@@ -34,7 +37,7 @@ const text = (v: unknown, max: number) => (typeof v === "string" && v.length > 0
 /** The kind stored for an agent event, or null for one that says nothing about security. */
 function kindOf(e: TAgentEvent): string | null {
   // An agent cuts a client off by connecting with its client id under its own identity: a kick, not the device.
-  if (e.kind === "connect" && e.username?.startsWith("fleetward-agent-") && !e.clientId?.startsWith("fleetward-agent-")) return "kick";
+  if (e.kind === "connect" && e.username?.startsWith(AGENT_PREFIX) && !e.clientId?.startsWith(AGENT_PREFIX)) return "kick";
   if (e.kind === "connect" || e.kind === "disconnect") return e.kind;
   if (e.kind === "refused") return e.tls ? "tls_failed" : "auth_failed";
   return null;
@@ -155,12 +158,7 @@ async function detectNewNetworks(events: TStored[], s: TDetectionSettings, broke
 async function raiseFinding(rule: TRuleName, subject: string, detail: string, evidence: Record<string, unknown>): Promise<void> {
   const { severity, title } = RULES[rule];
   await change(async (tx) => {
-    const [row] = await tx.$queryRaw<{ id: string; created: boolean }[]>`
-      INSERT INTO "SecurityFinding" ("id", "rule", "subject", "severity", "title", "detail", "evidence", "count", "firstAt", "lastAt")
-      VALUES (gen_random_uuid(), ${rule}, ${subject}, ${severity}, ${title}, ${detail}, ${JSON.stringify(evidence)}::jsonb, 1, now(), now())
-      ON CONFLICT ("rule", "subject") WHERE "resolvedAt" IS NULL
-      DO UPDATE SET "count" = "SecurityFinding"."count" + 1, "lastAt" = now(), "detail" = EXCLUDED."detail", "evidence" = EXCLUDED."evidence"
-      RETURNING "id"::text, (xmax = 0) AS created`;
-    if (row?.created) await appendAudit(tx, DETECTOR, { action: "security.finding_raised", targetType: "finding", targetId: row.id, details: { rule, subject, severity } });
+    const row = await upsertFinding(tx, { rule, subject, severity, title, detail, evidence }, new Date(), true);
+    if (row.created) await appendAudit(tx, DETECTOR, { action: "security.finding_raised", targetType: "finding", targetId: row.id, details: { rule, subject, severity } });
   });
 }

@@ -4,6 +4,7 @@ import { appendAudit, type TActor } from "../../audit";
 import { change } from "../../change";
 import { db } from "../../db";
 import { findAclFindings } from "../acl/find-acl-findings";
+import { upsertFinding } from "./upsert-finding";
 
 const CHECKER = "posture check";
 
@@ -37,15 +38,7 @@ export async function runPostureChecks(actor: TActor) {
   });
   return change(async (tx) => {
     const raised: string[] = [];
-    for (const f of found) {
-      const [row] = await tx.$queryRaw<{ created: boolean }[]>`
-        INSERT INTO "SecurityFinding" ("id", "rule", "subject", "severity", "title", "detail", "evidence", "count", "firstAt", "lastAt")
-        VALUES (gen_random_uuid(), ${f.rule}, ${f.subject}, ${f.severity}, ${f.title}, ${f.detail}, ${JSON.stringify(f.evidence)}::jsonb, 1, ${now}, ${now})
-        ON CONFLICT ("rule", "subject") WHERE "resolvedAt" IS NULL
-        DO UPDATE SET "lastAt" = EXCLUDED."lastAt", "severity" = EXCLUDED."severity", "title" = EXCLUDED."title", "detail" = EXCLUDED."detail", "evidence" = EXCLUDED."evidence"
-        RETURNING (xmax = 0) AS created`;
-      if (row?.created) raised.push(`${f.rule}:${f.subject}`);
-    }
+    for (const f of found) if ((await upsertFinding(tx, f, now, false)).created) raised.push(`${f.rule}:${f.subject}`);
     const current = new Set(found.map((f) => `${f.rule}\n${f.subject}`));
     const open = await tx.securityFinding.findMany({ where: { resolvedAt: null, rule: { in: [...POSTURE_RULES] } }, select: { id: true, rule: true, subject: true } });
     const gone = open.filter((o) => !current.has(`${o.rule}\n${o.subject}`));
