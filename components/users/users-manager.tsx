@@ -34,6 +34,11 @@ export function UsersManager({ currentUserId }: { currentUserId: string }) {
     onSuccess: (r) => setSecret({ title: "Password reset", email: r.user.email, password: r.password }),
     onError: (e) => setRowError(e.message),
   });
+  const resetTwoFactor = useMutation({
+    mutationFn: (u: TUser) => api<TUser>("POST", `/api/v1/users/${u.id}/reset-two-factor`, {}),
+    onSuccess: () => (setRowError(null), done()),
+    onError: (e) => setRowError(e.message),
+  });
 
   return (
     <Card>
@@ -52,7 +57,7 @@ export function UsersManager({ currentUserId }: { currentUserId: string }) {
       ) : (
         <Table>
           <thead>
-            <tr><Th>E-mail</Th><Th>Name</Th><Th>Role</Th><Th>Status</Th><Th>Last sign-in</Th><Th className="text-right">Actions</Th></tr>
+            <tr><Th>E-mail</Th><Th>Name</Th><Th>Role</Th><Th>Status</Th><Th>Two-factor</Th><Th>Last sign-in</Th><Th className="text-right">Actions</Th></tr>
           </thead>
           <tbody>
             {users.data.items.map((u) => (
@@ -68,6 +73,7 @@ export function UsersManager({ currentUserId }: { currentUserId: string }) {
                   />
                 </Td>
                 <Td>{u.disabled ? <Badge tone="danger">Disabled</Badge> : <Badge tone="ok">Active</Badge>}</Td>
+                <Td>{u.twoFactor ? <Badge tone="ok">On</Badge> : <Badge>Off</Badge>}</Td>
                 <Td className="text-muted">{u.lastLoginAt ? new Date(u.lastLoginAt).toLocaleString("en-GB") : "never"}</Td>
                 <Td className="space-x-1 text-right">
                   <Button size="sm" variant="secondary" onClick={() => update.mutate({ id: u.id, disabled: !u.disabled })}>
@@ -80,6 +86,15 @@ export function UsersManager({ currentUserId }: { currentUserId: string }) {
                   >
                     Reset password
                   </Button>
+                  {u.twoFactor ? (
+                    <Button
+                      size="sm"
+                      variant="secondary"
+                      onClick={() => window.confirm(`Remove the second factor of ${u.email}? Their sessions end; they sign in with the password and enrol again.`) && resetTwoFactor.mutate(u)}
+                    >
+                      Reset two-factor
+                    </Button>
+                  ) : null}
                 </Td>
               </tr>
             ))}

@@ -8,11 +8,23 @@ import path from "node:path";
 import { expect, type APIRequestContext } from "@playwright/test";
 import { API, type TApiName } from "@/lib/schemas/api";
 import { ZDetectionSettings } from "@/lib/domain/security/detection";
+import { ZSecurityPolicy } from "@/lib/domain/security/policy";
 import { sql } from "../db";
 import { brokerNamed, registerSpare, registrationOf, SPARE, unregister } from "../fleet";
 import { bearer, unique } from "../fixtures";
 
 const DEFAULT_DETECTION = ZDetectionSettings.parse({});
+const DEFAULT_POLICY = ZSecurityPolicy.parse({});
+
+/** A user with a second factor to reset (enrolment goes through a browser session; the row is written as it leaves it). */
+async function enrolledUserId(): Promise<string> {
+  const [row] = await sql<{ id: string }>(
+    `INSERT INTO "User" ("id", "email", "role", "passwordHash", "updatedAt", "totpSecretSealed", "totpEnabledAt")
+     VALUES (gen_random_uuid(), $1, 'OPERATOR', 'x', now(), 'v1:sample', now()) RETURNING "id"::text`,
+    [`enrolled-${unique()}@e2e.test`],
+  );
+  return row!.id;
+}
 
 /** An open finding to resolve (findings come only from the detector: one is written as it would write it). */
 async function openFinding(): Promise<string> {
@@ -84,6 +96,12 @@ export const SAMPLES: Record<TApiName, (r: APIRequestContext) => Promise<TSample
   getUser: async (r) => ({ params: { id: await newUserId(r) } }),
   updateUser: async (r) => ({ params: { id: await newUserId(r) }, body: { name: "Renamed" } }),
   resetUserPassword: async (r) => ({ params: { id: await newUserId(r) }, body: {} }),
+  resetUserTwoFactor: async () => ({ params: { id: await enrolledUserId() }, body: {} }),
+  getTwoFactor: async () => ({}),
+  startTwoFactorEnrolment: async () => ({ body: {} }),
+  confirmTwoFactorEnrolment: async () => ({ body: { code: "123456" } }),
+  regenerateRecoveryCodes: async () => ({ body: { code: "123456" } }),
+  disableTwoFactor: async () => ({ body: { code: "123456" } }),
   listTokens: async () => ({}),
   createToken: async () => ({ body: { name: `new-${unique()}`, role: "AUDITOR" } }),
   revokeToken: async (r) => ({ params: { id: await newTokenId(r) } }),
@@ -144,6 +162,8 @@ export const SAMPLES: Record<TApiName, (r: APIRequestContext) => Promise<TSample
   runPosture: async () => ({ body: {} }),
   getDetection: async () => ({}),
   setDetection: async () => ({ body: DEFAULT_DETECTION }),
+  getSecurityPolicy: async () => ({}),
+  setSecurityPolicy: async () => ({ body: DEFAULT_POLICY }),
 };
 
 export const urlOf = (name: TApiName, params: Record<string, string> = {}) =>

@@ -59,7 +59,9 @@ for (const name of names) {
     expect(bogus.status()).toBe(spec.permission === "public" ? (spec.status ?? 200) : 401);
     for (const role of ROLES) {
       const res = await call(request, name, await SAMPLES[name](request), bearer(role));
-      if (can(role, spec.permission)) {
+      if (spec.sessionOnly) {
+        expect(res.status(), `${role}: an API token is refused`).toBe(403); // proven with a session in e2e/auth
+      } else if (can(role, spec.permission)) {
         expect(res.status(), `${role} ${await res.text()}`).toBe(spec.status ?? 200);
       } else {
         expect(res.status(), role).toBe(403);

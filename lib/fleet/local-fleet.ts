@@ -96,6 +96,7 @@ export function writeBrokerDir(o: TWriteBrokerOptions): void {
     stateDir: "agent-state",
     brokerPidFile: "broker.pid",
     fleetwardPublicKeyFile: "pki/fleetward-command.pub",
+    brokerConfFile: "mosquitto.conf",
   }, null, 2), 0o600);
   const owner = mosquittoUser();
   // The broker drops to user mosquitto: it must read its keys and the managed files; the agent key stays root's.

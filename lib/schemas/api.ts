@@ -9,11 +9,11 @@ import { ZBroker, ZBrokerCreate } from "./broker";
 import { ZCa, ZCaCreate, ZCaImport } from "./ca";
 import { ZCertificate, ZCertificateExpiry, ZCertificateQuery } from "./certificate";
 import { ZDevice, ZDeviceBatch, ZDeviceBulk, ZDeviceBulkCreated, ZDeviceCreate, ZDeviceCreated, ZDeviceQuery, ZDeviceUpdate } from "./device";
-import { ZDetectionSettings, ZFinding, ZFindingQuery, ZFindingResolve } from "./security";
+import { ZDetectionSettings, ZFinding, ZFindingQuery, ZFindingResolve, ZSecurityPolicy } from "./security";
 import { ZDeviceLookup, ZDeviceLookupResult, ZLiveCredential, ZLiveDisconnect, ZLiveEndpoint, ZLiveMint } from "./live";
 import { ZSessionInfo } from "./session";
 import { ZApiToken, ZApiTokenWithSecret, ZTokenCreate } from "./token";
-import { ZUser, ZUserCreate, ZUserQuery, ZUserUpdate, ZUserWithPassword } from "./user";
+import { ZRecoveryCodes, ZTwoFactorCode, ZTwoFactorEnrolment, ZTwoFactorStatus, ZUser, ZUserCreate, ZUserQuery, ZUserUpdate, ZUserWithPassword } from "./user";
 
 export type TMethod = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
 
@@ -32,6 +32,8 @@ export type TApiSpec = {
   audit?: string;
   /** A larger body limit than the default, for bulk routes. */
   maxBodyBytes?: number;
+  /** For a signed-in user only (their own second factor): API tokens are refused. */
+  sessionOnly?: boolean;
 };
 
 const spec = <const T extends TApiSpec>(s: T) => s;
@@ -47,6 +49,20 @@ export const API = {
   endSession: spec({ method: "DELETE", path: "/api/v1/session", permission: "session.read", tag: "Session",
     summary: "Sign out: ends the calling browser session", audit: "auth.sign_out",
     response: z.object({ ended: z.boolean() }) }),
+  getTwoFactor: spec({ method: "GET", path: "/api/v1/session/two-factor", permission: "session.read", sessionOnly: true, tag: "Session",
+    summary: "The signed-in user's second factor: on or off, recovery codes left, whether the policy requires it", response: ZTwoFactorStatus }),
+  startTwoFactorEnrolment: spec({ method: "POST", path: "/api/v1/session/two-factor/enrolment", permission: "session.read", sessionOnly: true, tag: "Session",
+    summary: "Start enrolling an authenticator app: a new TOTP secret (returned once, as text and QR code), pending until confirmed",
+    body: ZEmpty, response: ZTwoFactorEnrolment, audit: "user.two_factor_enrolment_start" }),
+  confirmTwoFactorEnrolment: spec({ method: "POST", path: "/api/v1/session/two-factor/enrolment/confirm", permission: "session.read", sessionOnly: true, tag: "Session",
+    summary: "Confirm the enrolment with the code the authenticator shows: two-factor authentication is on; the 10 recovery codes are returned once",
+    body: ZTwoFactorCode, response: ZRecoveryCodes.extend({ enabled: z.boolean(), enabledAt: z.string() }), audit: "user.two_factor_enable" }),
+  regenerateRecoveryCodes: spec({ method: "POST", path: "/api/v1/session/two-factor/recovery-codes", permission: "session.read", sessionOnly: true, tag: "Session",
+    summary: "Replace the recovery codes (the new ones are returned once), proven by a current code", body: ZTwoFactorCode, response: ZRecoveryCodes,
+    audit: "user.recovery_codes_regenerate" }),
+  disableTwoFactor: spec({ method: "POST", path: "/api/v1/session/two-factor/disable", permission: "session.read", sessionOnly: true, tag: "Session",
+    summary: "Turn the second factor off, proven by a current code or a recovery code (refused where the policy requires it)",
+    body: ZTwoFactorCode, response: z.object({ enabled: z.boolean() }), audit: "user.two_factor_disable" }),
 
   listUsers: spec({ method: "GET", path: "/api/v1/users", permission: "users.read", tag: "Users",
     summary: "List dashboard users", query: ZUserQuery, response: listOf(ZUser) }),
@@ -61,6 +77,9 @@ export const API = {
   resetUserPassword: spec({ method: "POST", path: "/api/v1/users/{id}/reset-password", permission: "users.manage",
     tag: "Users", summary: "Generate a new password (returned once) and end the user's sessions",
     params: ZIdParams, body: ZEmpty, response: ZUserWithPassword, audit: "user.reset_password" }),
+  resetUserTwoFactor: spec({ method: "POST", path: "/api/v1/users/{id}/reset-two-factor", permission: "users.manage",
+    tag: "Users", summary: "Remove a user's second factor (a lost authenticator) and end their sessions; they enrol again",
+    params: ZIdParams, body: ZEmpty, response: ZUser, audit: "user.two_factor_reset" }),
 
   listTokens: spec({ method: "GET", path: "/api/v1/tokens", permission: "tokens.read", tag: "API tokens",
     summary: "List API tokens (never their secrets)", response: listOf(ZApiToken) }),
@@ -206,6 +225,11 @@ export const API = {
     summary: "The detection rules' thresholds in force", response: ZDetectionSettings }),
   setDetection: spec({ method: "PUT", path: "/api/v1/security/detection", permission: "security.manage", tag: "Security",
     summary: "Tune the detection rules' thresholds (what is left out keeps its default)", body: ZDetectionSettings, response: ZDetectionSettings, audit: "security.detection_update" }),
+  getSecurityPolicy: spec({ method: "GET", path: "/api/v1/security/policy", permission: "security.read", tag: "Security",
+    summary: "The security policy in force: two-factor authentication for admins, the posture checks' thresholds (days)", response: ZSecurityPolicy }),
+  setSecurityPolicy: spec({ method: "PUT", path: "/api/v1/security/policy", permission: "security.manage", tag: "Security",
+    summary: "Set the security policy (what is left out keeps its default); requiring two-factor authentication for admins takes effect on their next request",
+    body: ZSecurityPolicy, response: ZSecurityPolicy, audit: "security.policy_update" }),
 } as const;
 
 export type TApiName = keyof typeof API;

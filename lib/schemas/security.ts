@@ -31,3 +31,6 @@ export const ZFindingResolve = z.strictObject({ note: z.string().max(500, "must 
 
 /** The detection rules' thresholds (the defaults fill what a PUT leaves out). */
 export { ZDetectionSettings };
+
+/** The security policy (the defaults fill what a PUT leaves out). */
+export { ZSecurityPolicy } from "@/lib/domain/security/policy";

@@ -40,6 +40,8 @@ export const ZUser = z.object({
   disabled: z.boolean(),
   createdAt: z.string(),
   lastLoginAt: z.string().nullable(),
+  /** Whether the user signs in with a second factor (TOTP). */
+  twoFactor: z.boolean(),
 });
 export type TUser = z.infer<typeof ZUser>;
 
@@ -49,3 +51,28 @@ export const ZSignIn = z.strictObject({
   email: ZEmail,
   password: z.string({ error: "is required" }).min(1, "is required").max(1024, "is too long"),
 });
+
+/** A TOTP code (6 digits) or a recovery code. */
+export const ZSecondFactorCode = z.string({ error: "is required" }).trim().min(1, "is required").max(64, "is too long");
+
+export const ZTwoFactorCode = z.strictObject({ code: ZSecondFactorCode });
+
+export const ZTwoFactorStatus = z.object({
+  enabled: z.boolean(),
+  enabledAt: z.string().nullable(),
+  recoveryCodesLeft: z.number(),
+  /** The policy requires a second factor of this user. */
+  required: z.boolean(),
+  /** Required and not yet enrolled: nothing else is allowed until it is. */
+  enrolmentRequired: z.boolean(),
+});
+
+export const ZTwoFactorEnrolment = z.object({
+  /** Base32, for typing into an authenticator by hand; shown once. */
+  secret: z.string(),
+  otpauthUri: z.string(),
+  /** The otpauth URI as a QR code (SVG). */
+  qrSvg: z.string(),
+});
+
+export const ZRecoveryCodes = z.object({ recoveryCodes: z.array(z.string()) });

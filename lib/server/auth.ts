@@ -5,7 +5,7 @@ import { clientIp } from "./request-meta";
 import { SESSION_ABSOLUTE_MS } from "@/lib/domain/session-policy";
 import { signInWithPassword } from "./services/auth/sign-in-with-password";
 
-/** Shown on the login page: "locked:<minutes>" or the default invalid-credentials code. */
+/** Shown on the login page: "locked:<minutes>", "second_factor", "second_factor_invalid" or the default invalid-credentials code. */
 class SignInRefused extends CredentialsSignin {
   constructor(code: string) {
     super();
@@ -20,15 +20,16 @@ export const { handlers, auth, signOut } = NextAuth({
   logger: { error: (e) => { if (!(e instanceof CredentialsSignin)) console.error("[auth]", e.name, e.message); } },
   providers: [
     Credentials({
-      credentials: { email: { label: "E-mail" }, password: { label: "Password", type: "password" } },
+      credentials: { email: { label: "E-mail" }, password: { label: "Password", type: "password" }, code: { label: "Code" } },
       authorize: async (credentials, request) => {
         const r = await signInWithPassword({
           email: credentials?.email,
           password: credentials?.password,
+          code: credentials?.code,
           ip: clientIp(request.headers),
           userAgent: request.headers.get("user-agent"),
         });
-        if (!r.ok) throw new SignInRefused(r.reason === "locked" ? `locked:${r.minutes}` : "invalid");
+        if (!r.ok) throw new SignInRefused(r.reason === "locked" ? `locked:${r.minutes}` : r.reason);
         return { id: r.userId, email: r.email, name: r.name, sessionId: r.sessionId };
       },
     }),

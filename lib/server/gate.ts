@@ -37,6 +37,7 @@ export function route<S extends TApiSpec>(spec: S, handler: (ctx: TGateContext<S
   const gated = async (req: Request, ctx: RouteContext) => {
     try {
       const principal = await authenticate(req, spec.permission);
+      if (spec.sessionOnly && !principal.sessionId) throw new AppError("FORBIDDEN", "Only a user signed in with a browser may do this, not an API token.");
       const params = parseInput(spec.params, (await ctx.params) ?? {}, "path");
       const query = parseInput(spec.query, Object.fromEntries(new URL(req.url).searchParams), "query");
       const body = spec.body ? parseInput(spec.body, await parseBody(req, spec.maxBodyBytes), "body") : undefined;
@@ -50,12 +51,17 @@ export function route<S extends TApiSpec>(spec: S, handler: (ctx: TGateContext<S
   return Object.assign(gated, { spec });
 }
 
+/** What a user who must enrol a second factor may still do: their own account and session. */
+const ENROLMENT_PERMISSION: TPermission = "session.read";
+const TWO_FACTOR_FIRST = "The security policy requires two-factor authentication for admins: turn it on in Settings > Account first.";
+
 async function authenticate(req: Request, permission: TPermission): Promise<TPrincipal> {
   const meta = { ip: clientIp(req.headers), userAgent: userAgent(req.headers) };
   if (permission === "public") return ANONYMOUS(meta.ip, meta.userAgent);
   const bearer = req.headers.get("authorization");
   const principal = bearer ? await principalFromToken(bearer, meta) : await principalFromSession(meta);
   if (!principal) throw new AppError("UNAUTHENTICATED", bearer ? "The API token is invalid or revoked." : "Sign in first.");
+  if (principal.mustEnrolTwoFactor && permission !== ENROLMENT_PERMISSION) throw new AppError("FORBIDDEN", TWO_FACTOR_FIRST);
   if (!can(principal.role, permission)) {
     throw new AppError("FORBIDDEN", `Your role (${principal.role}) may not do this (needs ${permission}).`);
   }
@@ -82,6 +88,7 @@ export async function requirePage(permission: TPermission): Promise<TPrincipal> 
   const h = await headers();
   const principal = await principalFromSession({ ip: clientIp(h), userAgent: userAgent(h) });
   if (!principal) redirect("/login");
+  if (principal.mustEnrolTwoFactor && permission !== ENROLMENT_PERMISSION) redirect("/settings");
   if (!can(principal.role, permission)) forbidden();
   return principal;
 }

@@ -1,16 +1,21 @@
 import "server-only";
 import type { TRole } from "@/lib/domain/permissions";
+import { mustEnrolTwoFactor } from "@/lib/domain/security/policy";
 import { sessionState } from "@/lib/domain/session-policy";
 import type { TActor } from "./audit";
 import { auth } from "./auth";
 import { db } from "./db";
 import { hashApiToken, looksLikeApiToken } from "./api-tokens";
 import { endSession } from "./services/auth/end-session";
+import { getSecurityPolicy } from "./services/security/security-policy";
 
 const TOUCH_EVERY_MS = 60_000;
 
-/** An authenticated caller: who, with which role, and (for browsers) which session. */
-export type TPrincipal = { actor: TActor; role: TRole; sessionId: string | null };
+/**
+ * An authenticated caller: who, with which role, and (for browsers) which session. `mustEnrolTwoFactor`: the policy
+ * requires a second factor this user has not enrolled; until then only the account's own routes are open.
+ */
+export type TPrincipal = { actor: TActor; role: TRole; sessionId: string | null; mustEnrolTwoFactor?: boolean };
 
 type TMeta = { ip: string; userAgent: string | null };
 
@@ -44,5 +49,7 @@ export async function principalFromSession(meta: TMeta): Promise<TPrincipal | nu
   if (now - row.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
     await db.userSession.update({ where: { id: row.id }, data: { lastSeenAt: new Date(now) } });
   }
-  return { actor, role: row.user.role, sessionId: row.id };
+  // The policy is read only for the few it could concern: admins without a second factor.
+  const mustEnrol = row.user.role === "ADMIN" && !row.user.totpEnabledAt && mustEnrolTwoFactor(await getSecurityPolicy(), row.user);
+  return { actor, role: row.user.role, sessionId: row.id, mustEnrolTwoFactor: mustEnrol };
 }

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { DetectionSettings } from "@/components/security/detection-settings";
 import { FindingsView } from "@/components/security/findings-view";
+import { SecurityPolicySettings } from "@/components/security/security-policy-settings";
 import { PageHeader } from "@/components/shell/page-header";
 import { can } from "@/lib/domain/permissions";
 import { requirePage } from "@/lib/server/gate";
@@ -16,6 +17,7 @@ export default async function SecurityPage() {
       <div className="space-y-4">
         <FindingsView canManage={canManage} />
         <DetectionSettings canManage={canManage} />
+        <SecurityPolicySettings canManage={canManage} />
       </div>
     </>
   );

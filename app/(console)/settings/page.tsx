@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { TwoFactorSettings } from "@/components/auth/two-factor-settings";
 import { Card, CardHeader } from "@/components/ui/card";
 import { ROLE_LABELS, ROLE_SUMMARIES } from "@/lib/domain/permissions";
 import { requirePage } from "@/lib/server/gate";
@@ -8,6 +9,7 @@ export const metadata: Metadata = { title: "Account" };
 export default async function AccountPage() {
   const { actor, role } = await requirePage("session.read");
   return (
+    <div className="space-y-4">
     <Card className="max-w-xl">
       <CardHeader title="Your account" description="Sessions end after 30 minutes idle and 8 hours at most." />
       <dl className="grid grid-cols-[8rem_1fr] gap-y-2 px-4 py-3">
@@ -21,5 +23,7 @@ export default async function AccountPage() {
         <dd className="font-mono text-xs">{actor.ip}</dd>
       </dl>
     </Card>
+    {actor.type === "user" ? <TwoFactorSettings /> : null}
+    </div>
   );
 }

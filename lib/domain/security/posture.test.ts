@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { confPosture } from "../broker-conf-posture";
 import { postureFindings, weakKey, type TPostureFacts } from "./posture";
+import { ZSecurityPolicy } from "./policy";
 
 const now = new Date("2026-11-22T00:00:00Z");
 const day = 86_400_000;
@@ -7,15 +9,17 @@ const cert = (o: Partial<TPostureFacts["certificates"][number]>) => ({
   serial: "01", kind: "DEVICE", subject: "CN=d1", fingerprint256: "AA", keyType: "EC P-256", keyBits: 256,
   notBefore: new Date(now.getTime() - 10 * day), notAfter: new Date(now.getTime() + 300 * day), revokedAt: null, clientId: "d1", ...o,
 });
-const facts = (o: Partial<TPostureFacts>): TPostureFacts => ({ now, certificates: [], devices: [], tokens: [], aclFindings: [], connected: new Set(), ...o });
-const rules = (f: TPostureFacts) => postureFindings(f).map((x) => `${x.rule}:${x.subject}:${x.severity}`);
+const POLICY = ZSecurityPolicy.parse({});
+const facts = (o: Partial<TPostureFacts>): TPostureFacts => ({ now, certificates: [], devices: [], tokens: [], users: [], brokers: [], aclFindings: [], connected: new Set(), ...o });
+const rules = (f: TPostureFacts, policy = POLICY) => postureFindings(f, policy).map((x) => `${x.rule}:${x.subject}:${x.severity}`);
 
 describe("posture checks", () => {
   it("name certificates expiring (CA always high), expired, weak or old, and one held by several devices", () => {
     expect(rules(facts({ certificates: [cert({})] }))).toEqual([]);
     expect(rules(facts({ certificates: [cert({ notAfter: new Date(now.getTime() + 20 * day) })] }))).toEqual(["certificate-expiring:01:medium"]);
     expect(rules(facts({ certificates: [cert({ notAfter: new Date(now.getTime() + 20 * day), kind: "CA", clientId: null })] }))).toEqual(["certificate-expiring:01:high"]);
-    expect(postureFindings(facts({ certificates: [cert({ notAfter: new Date(now.getTime() - 2 * day) })] }))[0]).toMatchObject({ title: "Device certificate expired", severity: "high" });
+    expect(rules(facts({ certificates: [cert({ notAfter: new Date(now.getTime() + 40 * day) })] }), { ...POLICY, expiringDays: 60 })).toEqual(["certificate-expiring:01:medium"]);
+    expect(postureFindings(facts({ certificates: [cert({ notAfter: new Date(now.getTime() - 2 * day) })] }), POLICY)[0]).toMatchObject({ title: "Device certificate expired", severity: "high" });
     expect(rules(facts({ certificates: [cert({ notAfter: new Date(now.getTime() - 2 * day), revokedAt: now })] }))).toEqual([]);
     expect(rules(facts({ certificates: [cert({ keyType: "RSA", keyBits: 1024 })] }))).toEqual(["weak-key:01:high"]);
     expect(rules(facts({ certificates: [cert({ notBefore: new Date(now.getTime() - 400 * day) })] }))).toEqual(["credential-age:01:low"]);
@@ -27,18 +31,35 @@ describe("posture checks", () => {
     expect(rules(facts({ certificates: [revoked] }))).toEqual([]);
   });
   it("name devices unseen for 90 days (not new or disabled ones), tokens unused for 90 days, and what the ACL linter found", () => {
-    const devices = [
-      { clientId: "old", disabled: false, createdAt: new Date(now.getTime() - 200 * day), lastSeenAt: null },
-      { clientId: "seen", disabled: false, createdAt: new Date(now.getTime() - 200 * day), lastSeenAt: new Date(now.getTime() - 5 * day) },
-      { clientId: "new", disabled: false, createdAt: new Date(now.getTime() - 5 * day), lastSeenAt: null },
-      { clientId: "off", disabled: true, createdAt: new Date(now.getTime() - 200 * day), lastSeenAt: null },
-    ];
+    const device = (clientId: string, createdDaysAgo: number, lastSeenDaysAgo: number | null, disabled = false) => ({
+      clientId, authType: "X509", disabled, createdAt: new Date(now.getTime() - createdDaysAgo * day), secretIssuedAt: new Date(now.getTime() - createdDaysAgo * day),
+      lastSeenAt: lastSeenDaysAgo === null ? null : new Date(now.getTime() - lastSeenDaysAgo * day),
+    });
+    const devices = [device("old", 200, null), device("seen", 200, 5), device("new", 5, null), device("off", 200, null, true)];
     const tokens = [
       { name: "ci", createdAt: new Date(now.getTime() - 200 * day), lastUsedAt: new Date(now.getTime() - 100 * day), revokedAt: null },
       { name: "fresh", createdAt: new Date(now.getTime() - 200 * day), lastUsedAt: new Date(now.getTime() - 1 * day), revokedAt: null },
     ];
     const aclFindings = [{ severity: "high" as const, code: "wildcard-write", message: "m.", why: "w.", fix: "f.", role: "r", index: 2 }, { severity: "low" as const, code: "x", message: "", why: "", fix: "" }];
     expect(rules(facts({ devices, tokens, aclFindings }))).toEqual(["device-unseen:old:low", "token-unused:ci:low", "acl-permissive:wildcard-write:r:2:high"]);
+  });
+  it("name password and PSK credentials older than the rotation policy (certificates carry their own dates)", () => {
+    const d = (clientId: string, authType: string, issuedDaysAgo: number) => ({ clientId, authType, disabled: false, createdAt: new Date(now.getTime() - 10 * day), secretIssuedAt: new Date(now.getTime() - issuedDaysAgo * day), lastSeenAt: now });
+    const devices = [d("pw-old", "PASSWORD", 400), d("psk-old", "PSK", 366), d("pw-new", "PASSWORD", 10), d("cert", "X509", 900)];
+    expect(rules(facts({ devices }))).toEqual(["credential-age:pw-old:low", "credential-age:psk-old:low"]);
+    expect(rules(facts({ devices }), { ...POLICY, rotationDays: 390 })).toEqual(["credential-age:pw-old:low"]);
+  });
+  it("name dashboard users without two-factor authentication, admins high", () => {
+    const users = [{ email: "a@x", role: "ADMIN", disabled: false, twoFactor: false }, { email: "o@x", role: "OPERATOR", disabled: false, twoFactor: false }, { email: "t@x", role: "ADMIN", disabled: false, twoFactor: true }, { email: "d@x", role: "AUDITOR", disabled: true, twoFactor: false }];
+    expect(rules(facts({ users }))).toEqual(["two-factor-missing:a@x:high", "two-factor-missing:o@x:medium"]);
+  });
+  it("name plaintext and pre-1.2 listeners, from the conf and from handshakes, once per port, and brokers not logging connections", () => {
+    const conf = confPosture(["listener 1883 0.0.0.0\nlistener 8883\ncertfile c\ntls_version tlsv1\nlistener 8884\ncertfile c\nconnection_messages false\n"]);
+    const probed = [{ listener: "mtls", port: 8883, accepted: { TLSv1: "accepted", "TLSv1.1": "accepted", "TLSv1.2": "accepted" } }, { listener: "psk", port: 8884, accepted: { TLSv1: "refused", "TLSv1.1": "refused", "TLSv1.2": "accepted" } }];
+    expect(rules(facts({ brokers: [{ name: "b1", conf, probed }] }))).toEqual(["listener-weak-tls:b1:1883:high", "listener-weak-tls:b1:8883:medium", "connection-logging:b1:medium"]);
+    const [, tls] = postureFindings(facts({ brokers: [{ name: "b1", conf, probed }] }), POLICY);
+    expect(tls!.detail).toMatch(/listener mtls, port 8883: its conf accepts tlsv1 .*; a handshake with TLSv1 and TLSv1.1 was accepted/);
+    expect(rules(facts({ brokers: [{ name: "b2", conf: null, probed: null }] }))).toEqual([]);
   });
   it("call only RSA 2048+, P-256, P-384 and Ed25519 strong", () => {
     expect([weakKey("RSA", 2048), weakKey("EC P-384", 384), weakKey("ED25519", null)]).toEqual([null, null, null]);

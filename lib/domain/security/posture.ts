@@ -1,14 +1,19 @@
 // Posture checks: what is weak in the fleet as it stands, each a finding with its severity, what it is about, why it
 // matters and how to fix it. Run on a schedule and on demand; a finding whose condition is gone is resolved. Pure:
 // the facts come in, findings go out.
+import { connectionLoggingGap, listenerWeakness, type TConfPosture } from "../broker-conf-posture";
 import type { TSeverity } from "./detection";
+import type { TSecurityPolicy } from "./policy";
 
 export type TPostureFinding = { rule: string; subject: string; severity: TSeverity; title: string; detail: string; evidence: Record<string, unknown> };
 
 export type TPostureFacts = {
   now: Date;
   certificates: readonly { serial: string; kind: string; subject: string; fingerprint256: string; keyType: string; keyBits: number | null; notBefore: Date; notAfter: Date; revokedAt: Date | null; clientId: string | null }[];
-  devices: readonly { clientId: string; disabled: boolean; createdAt: Date; lastSeenAt: Date | null }[];
+  devices: readonly { clientId: string; authType: string; disabled: boolean; createdAt: Date; secretIssuedAt: Date; lastSeenAt: Date | null }[];
+  users: readonly { email: string; role: string; disabled: boolean; twoFactor: boolean }[];
+  /** Per broker: what its agent read in its conf (null: not reported), and which TLS versions each listener accepted when probed (null: not probed). */
+  brokers: readonly { name: string; conf: TConfPosture | null; probed: readonly { listener: string; port: number; accepted: Record<string, string> }[] | null }[];
   tokens: readonly { name: string; createdAt: Date; lastUsedAt: Date | null; revokedAt: Date | null }[];
   /** Client ids whose last connection event on some broker is a connect: connected now, as far as the brokers said. */
   connected: ReadonlySet<string>;
@@ -16,9 +21,9 @@ export type TPostureFacts = {
 };
 
 /** Every rule the posture checks raise; an open finding of one of them whose condition is gone is resolved by a run. */
-export const POSTURE_RULES = ["certificate-expiring", "weak-key", "credential-age", "shared-certificate", "revoked-connected", "device-unseen", "token-unused", "acl-permissive"] as const;
+export const POSTURE_RULES = ["certificate-expiring", "weak-key", "credential-age", "shared-certificate", "revoked-connected", "device-unseen", "token-unused", "acl-permissive", "two-factor-missing", "listener-weak-tls", "connection-logging"] as const;
 
-export const POSTURE_POLICY = { expiringDays: 30, rotationDays: 365, unseenDays: 90, tokenUnusedDays: 90 } as const;
+type TPosturePolicy = Omit<TSecurityPolicy, "adminTwoFactor">;
 
 /** Keys Fleetward calls strong: RSA of 2048 bits or more, EC P-256 or P-384, Ed25519. */
 export function weakKey(keyType: string, keyBits: number | null): string | null {
@@ -31,7 +36,7 @@ const DAY = 86_400_000;
 const days = (ms: number) => Math.floor(ms / DAY);
 const KIND_WORDS: Record<string, string> = { DEVICE: "Device certificate", CA: "CA certificate", BROKER: "Broker server certificate", SERVICE: "Service certificate" };
 
-export function postureFindings(f: TPostureFacts, policy = POSTURE_POLICY): TPostureFinding[] {
+export function postureFindings(f: TPostureFacts, policy: TPosturePolicy): TPostureFinding[] {
   const out: TPostureFinding[] = [];
   const now = f.now.getTime();
   const live = f.certificates.filter((c) => c.revokedAt === null);
@@ -78,6 +83,11 @@ export function postureFindings(f: TPostureFacts, policy = POSTURE_POLICY): TPos
   }
 
   for (const d of f.devices) {
+    const age = now - d.secretIssuedAt.getTime();
+    if (!d.disabled && d.authType !== "X509" && age > policy.rotationDays * DAY) {
+      const what = d.authType === "PSK" ? "PSK key" : "password";
+      out.push({ rule: "credential-age", subject: d.clientId, severity: "low", title: "Credential older than the rotation policy", detail: `The ${what} of device ${d.clientId} was issued ${days(age)} days ago (policy: ${policy.rotationDays}). Old credentials have had longer to leak: rotate it.`, evidence: { authType: d.authType, issuedAt: d.secretIssuedAt.toISOString() } });
+    }
     if (d.disabled || now - d.createdAt.getTime() < policy.unseenDays * DAY) continue;
     if (d.lastSeenAt === null || now - d.lastSeenAt.getTime() > policy.unseenDays * DAY) {
       out.push({ rule: "device-unseen", subject: d.clientId, severity: "low", title: `Device not seen in ${policy.unseenDays} days`, detail: `${d.clientId} ${d.lastSeenAt ? `last connected ${days(now - d.lastSeenAt.getTime())} days ago` : "has never connected"}. A credential nobody uses is one nobody watches: disable the device if it is gone.`, evidence: { lastSeenAt: d.lastSeenAt?.toISOString() ?? null } });
@@ -89,6 +99,38 @@ export function postureFindings(f: TPostureFacts, policy = POSTURE_POLICY): TPos
     const last = t.lastUsedAt ?? t.createdAt;
     if (now - last.getTime() > policy.tokenUnusedDays * DAY) {
       out.push({ rule: "token-unused", subject: t.name, severity: "low", title: `API token unused for ${policy.tokenUnusedDays} days`, detail: `Token "${t.name}" was ${t.lastUsedAt ? `last used ${days(now - t.lastUsedAt.getTime())} days ago` : "never used"}. Revoke what nothing uses.`, evidence: { lastUsedAt: t.lastUsedAt?.toISOString() ?? null } });
+    }
+  }
+
+  for (const u of f.users) {
+    if (u.disabled || u.twoFactor) continue;
+    const admin = u.role === "ADMIN";
+    out.push({ rule: "two-factor-missing", subject: u.email, severity: admin ? "high" : "medium", title: "Dashboard user without two-factor authentication", detail: `${u.email} (${u.role.toLowerCase()}) signs in with a password alone: a leaked or guessed password is enough to act as them. They turn it on in Settings > Account${admin ? "; the security policy can require it of every admin" : ""}.`, evidence: { role: u.role } });
+  }
+
+  for (const b of f.brokers) {
+    const weak = new Map<number, { listener: string | null; reasons: string[] }>();
+    const note = (port: number, listener: string | null, reason: string) => {
+      const w = weak.get(port) ?? { listener, reasons: [] };
+      w.listener ??= listener;
+      w.reasons.push(reason);
+      weak.set(port, w);
+    };
+    for (const l of b.conf?.listeners ?? []) {
+      const why = listenerWeakness(l);
+      if (why) note(l.port, null, `its conf ${why}`);
+    }
+    for (const p of b.probed ?? []) {
+      const old = ["TLSv1", "TLSv1.1"].filter((v) => p.accepted[v] === "accepted");
+      if (old.length) note(p.port, p.listener, `a handshake with ${old.join(" and ")} was accepted`);
+    }
+    for (const [port, w] of weak) {
+      const plain = w.reasons.some((r) => r.includes("plaintext"));
+      out.push({ rule: "listener-weak-tls", subject: `${b.name}:${port}`, severity: plain ? "high" : "medium", title: plain ? "Listener accepts plaintext" : "Listener accepts TLS below 1.2", detail: `Broker ${b.name}, ${w.listener ? `listener ${w.listener}, ` : ""}port ${port}: ${w.reasons.join("; ")}. ${plain ? "Credentials and messages cross the network readable by anyone on the path: give it a certificate (certfile) or a PSK hint, or bind it to loopback." : "TLS 1.0 and 1.1 have known weaknesses: set tls_version tlsv1.2 on the listener."}`, evidence: { broker: b.name, port, listener: w.listener, reasons: w.reasons } });
+    }
+    const gap = b.conf ? connectionLoggingGap(b.conf) : null;
+    if (gap) {
+      out.push({ rule: "connection-logging", subject: b.name, severity: "medium", title: "Broker does not log connections", detail: `Broker ${b.name}: ${gap}. Without connect lines there is no record of who connected from where, and the detection rules see nothing from it: set connection_messages true and log_type notice.`, evidence: { broker: b.name, connectionMessages: b.conf!.connectionMessages, logTypes: b.conf!.logTypes, logDest: b.conf!.logDest } });
     }
   }
 

@@ -15,6 +15,8 @@ export const ZAgentConfig = z.strictObject({
   stateDir: z.string(),
   brokerPidFile: z.string(),
   fleetwardPublicKeyFile: z.string(),
+  /** The broker's mosquitto.conf, read (never written) to report its listeners' TLS and its connection logging. */
+  brokerConfFile: z.string().optional(),
 });
 export type TAgentConfig = z.infer<typeof ZAgentConfig>;
 
@@ -35,5 +37,6 @@ export function loadAgentConfig(file: string): TAgentConfig {
     stateDir: abs(c.stateDir),
     brokerPidFile: abs(c.brokerPidFile),
     fleetwardPublicKeyFile: abs(c.fleetwardPublicKeyFile),
+    brokerConfFile: c.brokerConfFile === undefined ? undefined : abs(c.brokerConfFile),
   };
 }

@@ -1,10 +1,12 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
 import mqtt, { type MqttClient } from "mqtt";
 import { AGENT_TOPICS, commandRefusal, type TAgentReply, type TSignedCommand } from "@/lib/domain/agent-command";
 import { applyLinePatch, CA_DIR, MANAGED_FILES, type TLinePatch, type TManagedFile, type TPatchableFile } from "@/lib/domain/broker-files";
 import { summarizeFiles } from "@/lib/domain/broker-drift";
 import { AGENT_LOAD_EVERY_MS, emptyLoad, HOUR_MS, LOAD_TOPICS, readLoadTopic, type TLoadSample } from "@/lib/domain/broker-load";
 import { applyLogEvent, parseLogLine, trackSockets, type TConnectedClient, type TPendingSocket } from "@/lib/domain/broker-log";
+import { confPosture, type TConfPosture } from "@/lib/domain/broker-conf-posture";
 import { agentIdentity } from "@/lib/domain/mosquitto-conf";
 import type { TAgentConfig } from "./agent-config";
 import { loadState, saveState } from "./agent-state";
@@ -13,6 +15,22 @@ import { currentDigests, readManaged, syncCaDir, writeAtomic } from "./managed-f
 const HEARTBEAT_MS = 5_000;
 /** The full snapshot of connected clients goes out when it changed, and at least this often. */
 const SNAPSHOT_AT_LEAST_MS = 60_000;
+const CONF_READ_EVERY_MS = 60_000;
+
+/** The broker's conf and the .conf files of its include_dir, as Mosquitto reads them; null when unreadable. */
+function readBrokerConf(file: string): TConfPosture | null {
+  try {
+    const main = readFileSync(file, "utf8");
+    const includeDir = /^\s*include_dir\s+(.+)$/m.exec(main)?.[1]?.trim();
+    const included = includeDir
+      ? readdirSync(path.resolve(path.dirname(file), includeDir)).filter((f) => f.endsWith(".conf")).sort().map((f) => readFileSync(path.resolve(path.dirname(file), includeDir, f), "utf8"))
+      : [];
+    return confPosture([main, ...included]);
+  } catch (e) {
+    log("warn", "broker conf not readable", { file, error: String(e) });
+    return null;
+  }
+}
 
 type TLog = (level: "info" | "warn" | "error", msg: string, extra?: Record<string, unknown>) => void;
 const log: TLog = (level, msg, extra) => console.log(JSON.stringify({ at: new Date().toISOString(), level, msg, ...extra }));
@@ -74,7 +92,13 @@ export function runAgent(cfg: TAgentConfig): { stop: () => Promise<void> } {
     process.kill(pid, "SIGHUP");
   }
 
-  const currentFacts = () => ({ version: facts.version ?? null, uptimeSeconds: facts.uptime ?? null, connectedClients: facts.clients ?? null });
+  let conf: { at: number; posture: TConfPosture | null } | null = null;
+  const brokerConf = () => {
+    if (!cfg.brokerConfFile) return null;
+    if (!conf || Date.now() - conf.at > CONF_READ_EVERY_MS) conf = { at: Date.now(), posture: readBrokerConf(cfg.brokerConfFile) };
+    return conf.posture;
+  };
+  const currentFacts = () => ({ version: facts.version ?? null, uptimeSeconds: facts.uptime ?? null, connectedClients: facts.clients ?? null, conf: brokerConf() });
 
   function heartbeat() {
     restoreMissing();

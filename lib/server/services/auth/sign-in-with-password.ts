@@ -12,12 +12,17 @@ import { ZSignIn } from "@/lib/schemas/user";
 import { appendAudit, type TActor } from "../../audit";
 import { db } from "../../db";
 import { dummyPasswordHash, verifyPassword } from "../../passwords";
+import { useSecondFactor, type TSecondFactor } from "../../two-factor";
 
-export type TSignInOptions = { email: unknown; password: unknown; ip: string; userAgent: string | null };
+/** `code`: the second factor (a TOTP code or a recovery code), for users who enrolled one. */
+export type TSignInOptions = { email: unknown; password: unknown; code?: unknown; ip: string; userAgent: string | null };
 
 export type TSignInResult =
   | { ok: true; userId: string; email: string; name: string | null; sessionId: string }
   | { ok: false; reason: "invalid" }
+  /** The password was right; the user has a second factor and gave no code. */
+  | { ok: false; reason: "second_factor" }
+  | { ok: false; reason: "second_factor_invalid" }
   | { ok: false; reason: "locked"; minutes: number };
 
 /** Checks a password sign-in against the brute-force limits; on success opens a server-side session. */
@@ -40,14 +45,25 @@ export async function signInWithPassword(options: TSignInOptions): Promise<TSign
   const passwordOk = parsed.success && (await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), parsed.data.password));
   const ok = Boolean(user && passwordOk && !user.disabled);
 
-  if (!ok || !user) {
-    const reason = !user ? "unknown_or_bad_password" : user.disabled && passwordOk ? "disabled" : "unknown_or_bad_password";
+  const refuse = async (reason: string, answer: TSignInResult): Promise<TSignInResult> => {
     await db.$transaction(async (tx) => {
       await tx.loginAttempt.create({ data: { email, ip, success: false, at: now } });
       await appendAudit(tx, anon, { action: "auth.sign_in_failed", details: { reason } });
     });
     const lockedNow = await currentLock(email, ip, now);
-    return lockedNow ? { ok: false, reason: "locked", minutes: minutesUntil(lockedNow, now) } : { ok: false, reason: "invalid" };
+    return lockedNow ? { ok: false, reason: "locked", minutes: minutesUntil(lockedNow, now) } : answer;
+  };
+
+  if (!ok || !user) {
+    return refuse(user?.disabled && passwordOk ? "disabled" : "unknown_or_bad_password", { ok: false, reason: "invalid" });
+  }
+
+  let secondFactor: TSecondFactor | null = null;
+  if (user.totpEnabledAt) {
+    const code = typeof options.code === "string" ? options.code.trim().slice(0, 64) : "";
+    if (!code) return { ok: false, reason: "second_factor" };
+    secondFactor = await db.$transaction((tx) => useSecondFactor(tx, user, code, now));
+    if (!secondFactor) return refuse("bad_second_factor", { ok: false, reason: "second_factor_invalid" });
   }
 
   const session = await db.$transaction(async (tx) => {
@@ -57,7 +73,8 @@ export async function signInWithPassword(options: TSignInOptions): Promise<TSign
       data: { userId: user.id, ip, userAgent, expiresAt: new Date(now.getTime() + SESSION_ABSOLUTE_MS) },
     });
     const actor: TActor = { type: "user", id: user.id, label: user.email, ip, userAgent };
-    await appendAudit(tx, actor, { action: "auth.sign_in", targetType: "session", targetId: s.id });
+    const factor = secondFactor ? { secondFactor: secondFactor.kind, ...(secondFactor.kind === "recovery" ? { recoveryCodesLeft: secondFactor.left } : {}) } : { secondFactor: null };
+    await appendAudit(tx, actor, { action: "auth.sign_in", targetType: "session", targetId: s.id, details: factor });
     return s;
   });
   return { ok: true, userId: user.id, email: user.email, name: user.name, sessionId: session.id };

@@ -1,4 +1,5 @@
 import "server-only";
+import type { TConfPosture } from "@/lib/domain/broker-conf-posture";
 import { db } from "../../db";
 
 export type THeartbeat = {
@@ -9,6 +10,8 @@ export type THeartbeat = {
   version?: string | null;
   uptimeSeconds?: number | null;
   connectedClients?: number | null;
+  /** What the broker's conf says (listeners' TLS, connection logging), when the agent is given the file. */
+  conf?: TConfPosture | null;
 };
 
 /** Stores what a broker's agent last reported. An "offline" will message leaves lastSeenAt to age out. */
@@ -22,6 +25,7 @@ export async function recordHeartbeat(h: THeartbeat): Promise<void> {
       version: h.version ?? undefined,
       uptimeSeconds: h.uptimeSeconds ?? undefined,
       connectedClients: h.connectedClients ?? undefined,
+      confPosture: h.conf ?? undefined,
     },
   });
 }

@@ -28,7 +28,7 @@ export async function rotateDeviceCredential({ actor, id, csrPem }: TRotateDevic
       await tx.certificate.create({ data: { ...cert.row, deviceId: id } });
       revision = (await tx.fleetState.findUniqueOrThrow({ where: { id: 1 } })).revision; // nothing on brokers changes
     } else {
-      await tx.device.update({ where: { id }, data: { passwordHash: fresh!.row.passwordHash ?? null, pskIdentity: fresh!.row.pskIdentity ?? null, pskKeySealed: fresh!.row.pskKeySealed ?? null } });
+      await tx.device.update({ where: { id }, data: { passwordHash: fresh!.row.passwordHash ?? null, pskIdentity: fresh!.row.pskIdentity ?? null, pskKeySealed: fresh!.row.pskKeySealed ?? null, secretIssuedAt: new Date() } });
       revision = await desiredStateChanged(tx, `device ${d.clientId}: credential rotated`);
       await queueKick(tx, d.clientId, revision, "credential rotated");
     }

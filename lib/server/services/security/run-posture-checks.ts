@@ -1,10 +1,25 @@
 import "server-only";
+import type { TConfPosture } from "@/lib/domain/broker-conf-posture";
 import { POSTURE_RULES, postureFindings } from "@/lib/domain/security/posture";
 import { appendAudit, type TActor } from "../../audit";
 import { change } from "../../change";
 import { db } from "../../db";
 import { findAclFindings } from "../acl/find-acl-findings";
+import { probeBrokerTls } from "../brokers/probe-broker-tls";
+import { getSecurityPolicy } from "./security-policy";
 import { upsertFinding } from "./upsert-finding";
+
+const ONLINE_WITHIN_MS = 60_000;
+
+/** Each broker's conf as its agent reported it, and its listeners' TLS versions as a handshake finds them (reachable brokers only). */
+async function brokerFacts() {
+  const brokers = await db.broker.findMany({ select: { id: true, name: true, confPosture: true, lastSeenAt: true } });
+  return Promise.all(brokers.map(async (b) => {
+    const online = b.lastSeenAt !== null && Date.now() - b.lastSeenAt.getTime() < ONLINE_WITHIN_MS;
+    const probed = online ? await probeBrokerTls(b.id).then((r) => r.listeners.map((l) => ({ listener: l.listener, port: l.port, accepted: l.posture.accepted })), () => null) : null;
+    return { name: b.name, conf: (b.confPosture as TConfPosture | null) ?? null, probed };
+  }));
+}
 
 const CHECKER = "posture check";
 
@@ -14,9 +29,9 @@ const CHECKER = "posture check";
  */
 export async function runPostureChecks(actor: TActor) {
   const now = new Date();
-  const [certificates, devices, seen, tokens, acl, connected] = await Promise.all([
+  const [certificates, devices, seen, tokens, acl, connected, users, brokers, policy] = await Promise.all([
     db.certificate.findMany({ select: { serial: true, kind: true, subject: true, fingerprint256: true, keyType: true, keyBits: true, notBefore: true, notAfter: true, revokedAt: true, device: { select: { clientId: true } } } }),
-    db.device.findMany({ select: { clientId: true, disabled: true, createdAt: true } }),
+    db.device.findMany({ select: { clientId: true, authType: true, disabled: true, createdAt: true, secretIssuedAt: true } }),
     db.$queryRaw<{ clientId: string; at: Date }[]>`SELECT "clientId", max("at") AS at FROM "SecurityEvent" WHERE "kind" = 'connect' AND "clientId" IS NOT NULL GROUP BY "clientId"`,
     db.apiToken.findMany({ select: { name: true, createdAt: true, lastUsedAt: true, revokedAt: true } }),
     findAclFindings(),
@@ -26,6 +41,9 @@ export async function runPostureChecks(actor: TActor) {
         WHERE "kind" IN ('connect', 'disconnect', 'kick') AND "clientId" IS NOT NULL AND "at" > now() - interval '30 days'
         ORDER BY "broker", "clientId", "id" DESC
       ) last WHERE "kind" = 'connect'`,
+    db.user.findMany({ select: { email: true, role: true, disabled: true, totpEnabledAt: true } }),
+    brokerFacts(),
+    getSecurityPolicy(),
   ]);
   const lastSeen = new Map(seen.map((s) => [s.clientId, s.at]));
   const found = postureFindings({
@@ -33,9 +51,11 @@ export async function runPostureChecks(actor: TActor) {
     certificates: certificates.map(({ device, ...c }) => ({ ...c, clientId: device?.clientId ?? null })),
     devices: devices.map((d) => ({ ...d, lastSeenAt: lastSeen.get(d.clientId) ?? null })),
     tokens,
+    users: users.map((u) => ({ email: u.email, role: u.role, disabled: u.disabled, twoFactor: u.totpEnabledAt !== null })),
+    brokers,
     aclFindings: acl.findings,
     connected: new Set(connected.map((c) => c.clientId)),
-  });
+  }, policy);
   return change(async (tx) => {
     const raised: string[] = [];
     for (const f of found) if ((await upsertFinding(tx, f, now, false)).created) raised.push(`${f.rule}:${f.subject}`);

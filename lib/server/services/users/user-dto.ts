@@ -10,4 +10,5 @@ export const toUserDto = (u: User): TUser => ({
   disabled: u.disabled,
   createdAt: u.createdAt.toISOString(),
   lastLoginAt: u.lastLoginAt?.toISOString() ?? null,
+  twoFactor: u.totpEnabledAt !== null,
 });
