@@ -41,8 +41,8 @@ export type TSample = { params?: Record<string, string>; query?: Record<string, 
 async function adminCreates(request: APIRequestContext, path: string, data: unknown): Promise<string> {
   const res = await request.post(path, { headers: bearer("ADMIN"), data });
   expect(res.status(), `setup POST ${path}`).toBe(201);
-  const json = (await res.json()) as { user?: { id: string }; token?: { id: string } };
-  return (json.user ?? json.token)!.id;
+  const json = (await res.json()) as { user?: { id: string }; token?: { id: string }; webhook?: { id: string } };
+  return (json.user ?? json.token ?? json.webhook)!.id;
 }
 
 async function newDeviceId(r: APIRequestContext): Promise<string> {
@@ -84,6 +84,9 @@ async function newGroupName(r: APIRequestContext): Promise<string> {
 export const FLEET_DEFAULTS = { publishClientSend: false, publishClientReceive: true, subscribe: false, unsubscribe: true };
 
 const newUserId = (r: APIRequestContext) => adminCreates(r, "/api/v1/users", { email: `target-${unique()}@e2e.test`, role: "AUDITOR" });
+/** Port 9 on loopback, which fetch refuses to call: its deliveries fail at once and nothing leaves the machine. */
+const webhookSample = () => ({ name: `hook-${unique()}`, url: "http://127.0.0.1:9/hook", events: ["certificate.expiring"] });
+const newWebhookId = (r: APIRequestContext) => adminCreates(r, "/api/v1/webhooks", webhookSample());
 const newTokenId = (r: APIRequestContext) => adminCreates(r, "/api/v1/tokens", { name: `target-${unique()}`, role: "AUDITOR" });
 
 export const SAMPLES: Record<TApiName, (r: APIRequestContext) => Promise<TSample>> = {
@@ -163,6 +166,11 @@ export const SAMPLES: Record<TApiName, (r: APIRequestContext) => Promise<TSample
   getDetection: async () => ({}),
   setDetection: async () => ({ body: DEFAULT_DETECTION }),
   getSecurityPolicy: async () => ({}),
+  listWebhooks: async () => ({}),
+  createWebhook: async () => ({ body: webhookSample() }),
+  deleteWebhook: async (r) => ({ params: { id: await newWebhookId(r) } }),
+  testWebhook: async (r) => ({ params: { id: await newWebhookId(r) }, body: {} }),
+  listWebhookDeliveries: async (r) => ({ params: { id: await newWebhookId(r) } }),
   setSecurityPolicy: async () => ({ body: DEFAULT_POLICY }),
 };
 

@@ -13,6 +13,7 @@ import { ZDetectionSettings, ZFinding, ZFindingQuery, ZFindingResolve, ZSecurity
 import { ZDeviceLookup, ZDeviceLookupResult, ZLiveCredential, ZLiveDisconnect, ZLiveEndpoint, ZLiveMint } from "./live";
 import { ZSessionInfo } from "./session";
 import { ZApiToken, ZApiTokenWithSecret, ZTokenCreate } from "./token";
+import { ZWebhook, ZWebhookCreate, ZWebhookCreated, ZWebhookDelivery } from "./webhook";
 import { ZRecoveryCodes, ZTwoFactorCode, ZTwoFactorEnrolment, ZTwoFactorStatus, ZUser, ZUserCreate, ZUserQuery, ZUserUpdate, ZUserWithPassword } from "./user";
 
 export type TMethod = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
@@ -230,6 +231,19 @@ export const API = {
   setSecurityPolicy: spec({ method: "PUT", path: "/api/v1/security/policy", permission: "security.manage", tag: "Security",
     summary: "Set the security policy (what is left out keeps its default); requiring two-factor authentication for admins takes effect on their next request",
     body: ZSecurityPolicy, response: ZSecurityPolicy, audit: "security.policy_update" }),
+
+  listWebhooks: spec({ method: "GET", path: "/api/v1/webhooks", permission: "security.read", tag: "Notifications",
+    summary: "Webhook targets (never their signing keys), each with its latest delivery", response: z.object({ items: z.array(ZWebhook) }) }),
+  createWebhook: spec({ method: "POST", path: "/api/v1/webhooks", permission: "security.manage", tag: "Notifications",
+    summary: "Add a webhook target for new high-severity findings and/or expiring certificates; its HMAC signing key is returned once",
+    body: ZWebhookCreate, response: ZWebhookCreated, status: 201, audit: "webhook.create" }),
+  deleteWebhook: spec({ method: "DELETE", path: "/api/v1/webhooks/{id}", permission: "security.manage", tag: "Notifications",
+    summary: "Remove a webhook target and its deliveries", params: ZIdParams, response: z.object({ deleted: z.boolean() }), audit: "webhook.delete" }),
+  testWebhook: spec({ method: "POST", path: "/api/v1/webhooks/{id}/test", permission: "security.manage", tag: "Notifications",
+    summary: "Send a signed \"ping\" to the target now (retried like any delivery)", params: ZIdParams, body: ZEmpty, response: ZWebhookDelivery, status: 202, audit: "webhook.test" }),
+  listWebhookDeliveries: spec({ method: "GET", path: "/api/v1/webhooks/{id}/deliveries", permission: "security.read", tag: "Notifications",
+    summary: "A target's latest 50 deliveries: event, status (pending, delivered, failed), attempts, the receiver's last answer", params: ZIdParams,
+    response: z.object({ items: z.array(ZWebhookDelivery) }) }),
 } as const;
 
 export type TApiName = keyof typeof API;

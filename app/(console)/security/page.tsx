@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { DetectionSettings } from "@/components/security/detection-settings";
 import { FindingsView } from "@/components/security/findings-view";
 import { SecurityPolicySettings } from "@/components/security/security-policy-settings";
+import { WebhooksView } from "@/components/security/webhooks-view";
 import { PageHeader } from "@/components/shell/page-header";
 import { can } from "@/lib/domain/permissions";
 import { requirePage } from "@/lib/server/gate";
@@ -17,6 +18,7 @@ export default async function SecurityPage() {
       <div className="space-y-4">
         <FindingsView canManage={canManage} />
         <DetectionSettings canManage={canManage} />
+        <WebhooksView canManage={canManage} />
         <SecurityPolicySettings canManage={canManage} />
       </div>
     </>

@@ -10,6 +10,8 @@ import { refreshCrlIfDue } from "../services/fleet/current-crl";
 import { expireLiveCredentials } from "../services/live/expire-live-credentials";
 import { purgeSecurityEvents } from "../services/security/purge-security-events";
 import { runPostureChecks } from "../services/security/run-posture-checks";
+import { deliverDueWebhooks, WEBHOOK_BATCH } from "../services/webhooks/deliver-webhooks";
+import { WEBHOOK_WAKEUP_CHANNEL } from "../services/webhooks/enqueue-webhooks";
 import { startBrokerMonitor } from "./broker-monitor";
 
 const SYNC_WORKERS = 4;
@@ -17,6 +19,8 @@ const SYNC_WORKERS = 4;
 const BUSY_RETRY_MS = 200;
 const CATCH_UP_ROUNDS = 3;
 const POSTURE_EVERY_MS = 3_600_000;
+/** Retries come due between notifications: look this often. */
+const WEBHOOK_POLL_MS = 5_000;
 const POSTURE_ACTOR: TActor = { type: "system", id: null, label: "posture check", ip: null, userAgent: null };
 
 export type TWorkerLog = (msg: string) => void;
@@ -82,15 +86,39 @@ export async function runWorker(log: TWorkerLog): Promise<{ stop: () => Promise<
   const listener = new pg.Client({ connectionString: dbEnv().DATABASE_URL });
   await listener.connect();
   await listener.query(`LISTEN ${SYNC_WAKEUP_CHANNEL}`);
-  listener.on("notification", wakeWorkers);
+  await listener.query(`LISTEN ${WEBHOOK_WAKEUP_CHANNEL}`);
+  const webhooks = startWebhookDispatcher(log);
+  listener.on("notification", (n) => (n.channel === WEBHOOK_WAKEUP_CHANNEL ? webhooks.wake() : wakeWorkers()));
 
   const monitor = startBrokerMonitor(log);
   log(`worker running: ${SYNC_WORKERS} sync workers, reconcile every minute`);
   return {
     stop: async () => {
+      await webhooks.stop();
       await monitor.stop();
       await listener.end().catch(() => undefined);
       await boss.stop({ graceful: true, timeout: 10_000 });
     },
   };
+}
+
+/** Sends due webhook deliveries when woken (a delivery was queued) and every few seconds (retries), one round at a time. */
+function startWebhookDispatcher(log: TWorkerLog) {
+  let running: Promise<void> | null = null;
+  let again = false;
+  const round = async () => {
+    do {
+      again = false;
+      // A full batch means more may be due: go on at once.
+      while ((await deliverDueWebhooks().catch((e: unknown) => (log(`webhook delivery failed: ${String(e)}`), 0))) >= WEBHOOK_BATCH);
+    } while (again);
+  };
+  const wake = () => {
+    if (running) again = true;
+    else running = round().finally(() => (running = null));
+  };
+  const timer = setInterval(wake, WEBHOOK_POLL_MS);
+  timer.unref();
+  wake();
+  return { wake, stop: async () => (clearInterval(timer), await running) };
 }

@@ -1,12 +1,15 @@
 import "server-only";
 import type { TSeverity } from "@/lib/domain/security/detection";
+import { findingEvent } from "@/lib/domain/security/webhooks";
 import type { TTx } from "../../db";
+import { enqueueWebhooks } from "../webhooks/enqueue-webhooks";
 
 export type TFindingInput = { rule: string; subject: string; severity: TSeverity; title: string; detail: string; evidence: Record<string, unknown> };
 
 /**
  * Opens a finding, or refreshes the open one of the same rule and subject (its text, evidence and last time; its
- * count too when `recount`: a detection rule firing again). Returns whether it was new.
+ * count too when `recount`: a detection rule firing again). A new one of high severity, or an expiring
+ * certificate, is announced to the webhook targets that take it. Returns whether it was new.
  */
 export async function upsertFinding(tx: TTx, f: TFindingInput, at: Date, recount: boolean): Promise<{ id: string; created: boolean }> {
   const [row] = await tx.$queryRaw<{ id: string; created: boolean }[]>`
@@ -16,5 +19,10 @@ export async function upsertFinding(tx: TTx, f: TFindingInput, at: Date, recount
     DO UPDATE SET "count" = "SecurityFinding"."count" + ${recount ? 1 : 0}, "lastAt" = EXCLUDED."lastAt", "severity" = EXCLUDED."severity",
       "title" = EXCLUDED."title", "detail" = EXCLUDED."detail", "evidence" = EXCLUDED."evidence"
     RETURNING "id"::text, (xmax = 0) AS created`;
+  const event = row!.created ? findingEvent(f) : null;
+  if (event) {
+    const { rule, subject, severity, title, detail, evidence } = f;
+    await enqueueWebhooks(tx, event, { finding: { id: row!.id, rule, subject, severity, title, detail, evidence, firstAt: at.toISOString() }, link: `/security?finding=${row!.id}` });
+  }
   return row!;
 }
