@@ -34,7 +34,7 @@ test.describe("two-factor authentication", () => {
 
     // Bad input through the session: the field and the reason.
     const bad = await page.request.post("/api/v1/session/two-factor/disable", { data: { code: 42 }, headers: { origin: new URL(page.url()).origin } });
-    expect(bad.status()).toBe(400);
+    expect(bad.status()).toBe(422);
     expect((await bad.json()).error.fields.code).toBeTruthy();
 
     await page.getByRole("button", { name: "Sign out" }).click();
