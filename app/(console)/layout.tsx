@@ -8,10 +8,10 @@ import { requirePage } from "@/lib/server/gate";
 export const dynamic = "force-dynamic";
 
 export default async function ConsoleLayout({ children }: { children: ReactNode }) {
-  const { actor, role } = await requirePage("session.read");
+  const { actor, role, mustEnrolTwoFactor } = await requirePage("session.read");
   return (
     <div className="flex min-h-full">
-      <Sidebar role={role} />
+      <Sidebar role={role} enrolling={mustEnrolTwoFactor ?? false} />
       <div className="flex min-w-0 flex-1 flex-col">
         <header className="flex h-12 items-center justify-end gap-3 border-b border-line bg-panel px-4">
           <span className="text-muted" data-testid="current-user">{actor.label}</span>

@@ -79,7 +79,7 @@ export function TwoFactorSettings() {
       <CardHeader
         title="Two-factor authentication"
         description="A code from an authenticator app (TOTP) at every sign-in, after the password."
-        actions={s.enabled ? <Badge tone="ok"><ShieldCheck className="size-3" /> On</Badge> : <Badge tone={s.required ? "danger" : "neutral"}>Off</Badge>}
+        actions={s.enabled ? <Badge tone="ok" className="gap-1"><ShieldCheck className="size-3" /> On</Badge> : <Badge tone={s.required ? "danger" : "neutral"}>Off</Badge>}
       />
       <div className="space-y-4 px-4 py-3 text-sm">
         {s.enrolmentRequired ? (
@@ -116,7 +116,7 @@ export function TwoFactorSettings() {
         {s.enabled ? (
           <div className="space-y-4">
             <p className="text-muted">
-              On since {new Date(s.enabledAt!).toLocaleString()}. <span data-testid="recovery-left">{s.recoveryCodesLeft}</span> unused recovery code{s.recoveryCodesLeft === 1 ? "" : "s"}.
+              On since {new Date(s.enabledAt!).toLocaleString("en-GB")}. <span data-testid="recovery-left">{s.recoveryCodesLeft}</span> unused recovery code{s.recoveryCodesLeft === 1 ? "" : "s"}.
             </p>
             <CodeForm label="Current code" submit="New recovery codes" variant="secondary" pending={regenerate.isPending} error={fieldError(regenerate.error, "code")} onSubmit={(c) => regenerate.mutate(c)} />
             {s.required ? (

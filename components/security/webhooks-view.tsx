@@ -18,7 +18,8 @@ const KEY = ["webhooks"];
 const TONES = { delivered: "ok", pending: "warn", failed: "danger" } as const;
 
 function DeliveryBadge({ d }: { d: TWebhookDelivery }) {
-  const what = d.status === "pending" && d.attempts > 0 ? `retrying (attempt ${d.attempts + 1})` : d.status;
+  // Pending: queued (never tried), sending (first attempt under way), or retrying after a failed attempt.
+  const what = d.status !== "pending" ? d.status : d.attempts === 0 ? "queued" : d.lastError === null && d.lastStatus === null ? "sending" : `retrying (attempt ${d.attempts + 1})`;
   return <Badge tone={TONES[d.status]} title={d.lastError ?? undefined}>{what}</Badge>;
 }
 

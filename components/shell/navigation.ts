@@ -23,5 +23,6 @@ export const SETTINGS_NAVIGATION: readonly TNavItem[] = [
   { href: "/settings/tokens", label: "API tokens", icon: KeyRound, permission: "tokens.read" },
 ];
 
-export const navigationFor = (role: TRole, items: readonly TNavItem[] = NAVIGATION) =>
-  items.filter((i) => can(role, i.permission));
+/** `enrolling`: a user who must enrol a second factor first sees only their own account. */
+export const navigationFor = (role: TRole, items: readonly TNavItem[] = NAVIGATION, enrolling = false) =>
+  items.filter((i) => can(role, i.permission) && (!enrolling || i.permission === "session.read"));

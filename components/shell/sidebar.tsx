@@ -5,13 +5,13 @@ import type { TRole } from "@/lib/domain/permissions";
 import { cn } from "@/lib/utils";
 import { navigationFor } from "./navigation";
 
-export function Sidebar({ role }: { role: TRole }) {
+export function Sidebar({ role, enrolling }: { role: TRole; enrolling: boolean }) {
   const pathname = usePathname();
   return (
     <nav aria-label="Main" className="flex w-52 shrink-0 flex-col border-r border-line bg-panel">
       <div className="flex h-12 items-center border-b border-line px-4 text-base font-semibold tracking-tight">Fleetward</div>
       <ul className="flex-1 space-y-0.5 p-2">
-        {navigationFor(role).map(({ href, label, icon: Icon }) => {
+        {navigationFor(role, undefined, enrolling).map(({ href, label, icon: Icon }) => {
           const active = pathname === href || pathname.startsWith(href + "/");
           return (
             <li key={href}>

@@ -57,7 +57,7 @@ export function UsersManager({ currentUserId }: { currentUserId: string }) {
       ) : (
         <Table>
           <thead>
-            <tr><Th>E-mail</Th><Th>Name</Th><Th>Role</Th><Th>Status</Th><Th>Two-factor</Th><Th>Last sign-in</Th><Th className="text-right">Actions</Th></tr>
+            <tr><Th>E-mail</Th><Th>Name</Th><Th>Role</Th><Th>Status</Th><Th>2FA</Th><Th>Last sign-in</Th><Th className="text-right">Actions</Th></tr>
           </thead>
           <tbody>
             {users.data.items.map((u) => (
@@ -75,7 +75,7 @@ export function UsersManager({ currentUserId }: { currentUserId: string }) {
                 <Td>{u.disabled ? <Badge tone="danger">Disabled</Badge> : <Badge tone="ok">Active</Badge>}</Td>
                 <Td>{u.twoFactor ? <Badge tone="ok">On</Badge> : <Badge>Off</Badge>}</Td>
                 <Td className="text-muted">{u.lastLoginAt ? new Date(u.lastLoginAt).toLocaleString("en-GB") : "never"}</Td>
-                <Td className="space-x-1 text-right">
+                <Td className="space-x-1 whitespace-nowrap text-right">
                   <Button size="sm" variant="secondary" onClick={() => update.mutate({ id: u.id, disabled: !u.disabled })}>
                     {u.disabled ? "Enable" : "Disable"}
                   </Button>

@@ -90,3 +90,18 @@ describe("the agent refuses bad commands and logs them", () => {
     expect(refusals.length).toBeGreaterThanOrEqual(6);
   });
 });
+
+describe("the agent reports its broker's conf", () => {
+  it("names every listener with its TLS and the connection logging, read from mosquitto.conf", async () => {
+    const b = fleet.brokers[0]!;
+    const heartbeat = new Promise<{ conf: { listeners: { port: number; tls: boolean; tlsVersion: string | null }[]; connectionMessages: boolean; logTypes: string[] } }>((resolve) => {
+      admin.on("message", (t, p) => t === AGENT_TOPICS.heartbeat(b.name) && resolve(JSON.parse(p.toString())));
+    });
+    await admin.subscribeAsync(AGENT_TOPICS.heartbeat(b.name));
+    const { conf } = await heartbeat;
+    expect(conf.listeners.map((l) => l.port).sort()).toEqual(Object.values(b.ports).sort());
+    expect(conf.listeners.every((l) => l.tls)).toBe(true);
+    expect(conf.connectionMessages).toBe(true);
+    expect(conf.logTypes).toContain("notice");
+  });
+});

@@ -5,8 +5,8 @@ import { SubNav } from "@/components/shell/sub-nav";
 import { requirePage } from "@/lib/server/gate";
 
 export default async function SettingsLayout({ children }: { children: ReactNode }) {
-  const { role } = await requirePage("session.read");
-  const items = navigationFor(role, SETTINGS_NAVIGATION).map(({ href, label }) => ({ href, label }));
+  const { role, mustEnrolTwoFactor } = await requirePage("session.read");
+  const items = navigationFor(role, SETTINGS_NAVIGATION, mustEnrolTwoFactor).map(({ href, label }) => ({ href, label }));
   return (
     <>
       <PageHeader title="Settings" />
