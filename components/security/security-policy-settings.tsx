@@ -44,6 +44,7 @@ export function SecurityPolicySettings({ canManage }: { canManage: boolean }) {
           Require two-factor authentication for admins
           <span className="text-xs text-muted">(an admin without it may only enrol one)</span>
         </label>
+        {fields.adminTwoFactor ? <p role="alert" className="col-span-2 -mt-2 text-xs text-danger md:col-span-4">{fields.adminTwoFactor}</p> : null}
         {DAYS.map((d) => (
           <Field key={d.key} label={d.label} hint={d.hint} error={fields[d.key]}>
             {(p) => <Input {...p} name={d.key} type="number" defaultValue={String(policy.data[d.key])} disabled={!canManage} />}

@@ -103,8 +103,12 @@ describe("two-factor authentication", () => {
   it("where the policy requires it, an admin cannot turn it off, and the status says enrolment is required", async () => {
     const before = await getSecurityPolicy();
     try {
-      await setSecurityPolicy({ actor: testActor(), input: { ...before, adminTwoFactor: true } });
       const admin = await enrolledUser("ADMIN");
+      // Only an admin with a second factor of their own may require it (or a script with a token).
+      const plain = await createUser({ actor: testActor(), input: { email: `plain-${unique()}@example.com`, role: "ADMIN" } });
+      const plainActor: TActor = { type: "user", id: plain.user.id, label: plain.user.email, ip: testIp(), userAgent: null };
+      await expect(setSecurityPolicy({ actor: plainActor, input: { ...before, adminTwoFactor: true } })).rejects.toMatchObject({ code: "UNPROCESSABLE", fields: { adminTwoFactor: expect.any(String) } });
+      await setSecurityPolicy({ actor: admin.actor, input: { ...before, adminTwoFactor: true } });
       expect(await getTwoFactorStatus(admin.actor)).toMatchObject({ enabled: true, required: true, enrolmentRequired: false });
       await expect(disableTwoFactor({ actor: admin.actor, code: admin.recoveryCodes[0]! })).rejects.toMatchObject({ code: "FORBIDDEN" });
       const email = `admin-${unique()}@example.com`;
