@@ -32,6 +32,24 @@ function CodeForm({ label, submit, pending, error, onSubmit, variant }: { label:
   );
 }
 
+/** Enrolment asks for the password again. */
+function PasswordForm({ pending, error, onSubmit }: { pending: boolean; error?: string; onSubmit: (password: string) => void }) {
+  function handle(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    onSubmit(String(new FormData(e.currentTarget).get("password") ?? ""));
+  }
+  return (
+    <form onSubmit={handle} className="flex items-start gap-2" noValidate aria-label="Confirm your password">
+      <div className="w-64">
+        <Field label="Your password" error={error} hint="Asked again before a new authenticator is tied to your account.">
+          {(p) => <Input {...p} name="password" type="password" autoComplete="current-password" autoFocus />}
+        </Field>
+      </div>
+      <Button type="submit" className="mt-5" disabled={pending}>{pending ? "Checking…" : "Continue"}</Button>
+    </form>
+  );
+}
+
 /** The recovery codes, shown once, with a download. */
 function RecoveryCodes({ codes, onDone }: { codes: string[]; onDone: () => void }) {
   const file = `data:text/plain;charset=utf-8,${encodeURIComponent(`Fleetward recovery codes (each works once)\n\n${codes.join("\n")}\n`)}`;
@@ -59,10 +77,11 @@ export function TwoFactorSettings() {
   const [codes, setCodes] = useState<string[] | null>(null);
   const done = () => qc.invalidateQueries({ queryKey: KEY });
 
-  const start = useMutation({ mutationFn: () => api<TEnrolment>("POST", "/api/v1/session/two-factor/enrolment", {}) });
+  const [asking, setAsking] = useState(false);
+  const start = useMutation({ mutationFn: (password: string) => api<TEnrolment>("POST", "/api/v1/session/two-factor/enrolment", { password }) });
   const confirm = useMutation({
     mutationFn: (code: string) => api<TCodes>("POST", "/api/v1/session/two-factor/enrolment/confirm", { code }),
-    onSuccess: (r) => (setCodes(r.recoveryCodes), start.reset(), done()),
+    onSuccess: (r) => (setCodes(r.recoveryCodes), start.reset(), setAsking(false), done()),
   });
   const regenerate = useMutation({
     mutationFn: (code: string) => api<TCodes>("POST", "/api/v1/session/two-factor/recovery-codes", { code }),
@@ -92,8 +111,11 @@ export function TwoFactorSettings() {
         {!s.enabled && !enrolment ? (
           <div className="space-y-2">
             <p className="text-muted">Off: your password alone signs you in.</p>
-            <Button onClick={() => start.mutate()} disabled={start.isPending}>{start.isPending ? "Starting…" : "Turn on two-factor authentication"}</Button>
-            {start.error ? <p role="alert" className="text-xs text-danger">{start.error.message}</p> : null}
+            {asking ? (
+              <PasswordForm pending={start.isPending} error={fieldError(start.error, "password")} onSubmit={(p) => start.mutate(p)} />
+            ) : (
+              <Button onClick={() => setAsking(true)}>Turn on two-factor authentication</Button>
+            )}
           </div>
         ) : null}
 

@@ -17,6 +17,11 @@ test.describe("two-factor authentication", () => {
 
     await page.goto("/settings");
     await page.getByRole("button", { name: "Turn on two-factor authentication" }).click();
+    await page.getByLabel("Your password").fill("not-the-password");
+    await page.getByRole("button", { name: "Continue" }).click();
+    await expect(page.getByText("is not your password")).toBeVisible();
+    await page.getByLabel("Your password").fill(password);
+    await page.getByRole("button", { name: "Continue" }).click();
     await expect(page.getByRole("img", { name: "QR code of the authenticator key" })).toBeVisible();
     const secret = base32Decode((await page.getByTestId("totp-secret").textContent())!);
     // A code from another key is refused beside the field; the app's code turns it on.
@@ -68,6 +73,6 @@ test.describe("two-factor authentication", () => {
     expect((await users.json()).items[0].twoFactor).toBe(true);
     const audit = await page.request.get(`/api/v1/audit?actor=${encodeURIComponent(email)}&limit=50`, { headers: bearer("AUDITOR") });
     const actions = ((await audit.json()).items as { action: string }[]).map((a) => a.action);
-    expect(actions).toEqual(expect.arrayContaining(["user.two_factor_enrolment_start", "user.two_factor_enable", "auth.sign_in_failed", "auth.sign_in"]));
+    expect(actions).toEqual(expect.arrayContaining(["user.two_factor_enrolment_refused", "user.two_factor_enrolment_start", "user.two_factor_enable", "auth.sign_in_failed", "auth.sign_in"]));
   });
 });

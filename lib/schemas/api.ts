@@ -14,7 +14,7 @@ import { ZDeviceLookup, ZDeviceLookupResult, ZLiveCredential, ZLiveDisconnect, Z
 import { ZSessionInfo } from "./session";
 import { ZApiToken, ZApiTokenWithSecret, ZTokenCreate } from "./token";
 import { ZWebhook, ZWebhookCreate, ZWebhookCreated, ZWebhookDelivery } from "./webhook";
-import { ZRecoveryCodes, ZTwoFactorCode, ZTwoFactorEnrolment, ZTwoFactorStatus, ZUser, ZUserCreate, ZUserQuery, ZUserUpdate, ZUserWithPassword } from "./user";
+import { ZRecoveryCodes, ZTwoFactorCode, ZTwoFactorStart, ZTwoFactorEnrolment, ZTwoFactorStatus, ZUser, ZUserCreate, ZUserQuery, ZUserUpdate, ZUserWithPassword } from "./user";
 
 export type TMethod = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
 
@@ -53,8 +53,8 @@ export const API = {
   getTwoFactor: spec({ method: "GET", path: "/api/v1/session/two-factor", permission: "session.read", sessionOnly: true, tag: "Session",
     summary: "The signed-in user's second factor: on or off, recovery codes left, whether the policy requires it", response: ZTwoFactorStatus }),
   startTwoFactorEnrolment: spec({ method: "POST", path: "/api/v1/session/two-factor/enrolment", permission: "session.read", sessionOnly: true, tag: "Session",
-    summary: "Start enrolling an authenticator app: a new TOTP secret (returned once, as text and QR code), pending until confirmed",
-    body: ZEmpty, response: ZTwoFactorEnrolment, audit: "user.two_factor_enrolment_start" }),
+    summary: "Start enrolling an authenticator app (the password asked again): a new TOTP secret (returned once, as text and QR code), pending until confirmed",
+    body: ZTwoFactorStart, response: ZTwoFactorEnrolment, audit: "user.two_factor_enrolment_start" }),
   confirmTwoFactorEnrolment: spec({ method: "POST", path: "/api/v1/session/two-factor/enrolment/confirm", permission: "session.read", sessionOnly: true, tag: "Session",
     summary: "Confirm the enrolment with the code the authenticator shows: two-factor authentication is on; the 10 recovery codes are returned once",
     body: ZTwoFactorCode, response: ZRecoveryCodes.extend({ enabled: z.boolean(), enabledAt: z.string() }), audit: "user.two_factor_enable" }),

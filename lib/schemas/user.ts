@@ -57,6 +57,9 @@ export const ZSecondFactorCode = z.string({ error: "is required" }).trim().min(1
 
 export const ZTwoFactorCode = z.strictObject({ code: ZSecondFactorCode });
 
+/** Enrolment asks for the password again. */
+export const ZTwoFactorStart = z.strictObject({ password: z.string({ error: "is required" }).min(1, "is required").max(1024, "is too long") });
+
 export const ZTwoFactorStatus = z.object({
   enabled: z.boolean(),
   enabledAt: z.string().nullable(),

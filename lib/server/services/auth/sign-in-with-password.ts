@@ -81,7 +81,7 @@ export async function signInWithPassword(options: TSignInOptions): Promise<TSign
 }
 
 /** The later of the account lock and the IP lock, or null. An account's failures before its last success do not count. */
-async function currentLock(email: string, ip: string, now: Date): Promise<Date | null> {
+export async function currentLock(email: string, ip: string, now: Date): Promise<Date | null> {
   const since = new Date(now.getTime() - LOGIN_WINDOW_MS - LOCKOUT_MS);
   const lastSuccess = await db.loginAttempt.findFirst({
     where: { email, success: true, at: { gte: since } },

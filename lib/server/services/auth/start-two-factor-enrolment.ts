@@ -1,27 +1,44 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
 import QRCode from "qrcode";
+import { minutesUntil } from "@/lib/domain/login-throttle";
 import { base32Encode, otpauthUri } from "@/lib/domain/totp";
 import { appendAudit, type TActor } from "../../audit";
 import { change } from "../../change";
+import { db } from "../../db";
 import { AppError } from "../../errors";
+import { verifyPassword } from "../../passwords";
 import { sealTotpSecret } from "../../two-factor";
+import { currentLock } from "./sign-in-with-password";
 import { twoFactorUser } from "./two-factor-user";
 
 /**
- * A new TOTP secret for the signed-in user, pending until a code from it confirms the enrolment. Returned once, as
- * text and as a QR code of its otpauth URI; a second start replaces a pending one.
+ * A new TOTP secret for the signed-in user, pending until a code from it confirms the enrolment. The password is
+ * asked again, so a session left open cannot tie the account to someone else's phone; wrong ones count towards the
+ * sign-in lockout. The secret is returned once, as text and as a QR code of its otpauth URI; a second start
+ * replaces a pending one.
  */
-export async function startTwoFactorEnrolment(actor: TActor) {
+export async function startTwoFactorEnrolment({ actor, password }: { actor: TActor; password: string }) {
+  const now = new Date();
+  const u = await db.$transaction((tx) => twoFactorUser(tx, actor));
+  const ip = actor.ip ?? "unknown";
+  const until = await currentLock(u.email, ip, now);
+  if (until) throw new AppError("TOO_MANY_REQUESTS", `Too many failed attempts: try again in ${minutesUntil(until, now)} minute(s).`, { password: "too many failed attempts" });
+  if (!(await verifyPassword(u.passwordHash, password))) {
+    await change(async (tx) => {
+      await tx.loginAttempt.create({ data: { email: u.email, ip, success: false, at: now } });
+      await appendAudit(tx, actor, { action: "user.two_factor_enrolment_refused", targetType: "user", targetId: u.id, details: { reason: "wrong_password" } });
+    });
+    throw new AppError("UNPROCESSABLE", "The password is wrong.", { password: "is not your password" });
+  }
   const secret = base32Encode(randomBytes(20));
-  const user = await change(async (tx) => {
-    const u = await twoFactorUser(tx, actor);
-    if (u.totpEnabledAt) throw new AppError("CONFLICT", "Two-factor authentication is already on: turn it off first to enrol another authenticator.");
-    await tx.user.update({ where: { id: u.id }, data: { totpPendingSealed: sealTotpSecret(u.id, secret) } });
-    await appendAudit(tx, actor, { action: "user.two_factor_enrolment_start", targetType: "user", targetId: u.id });
-    return u;
+  await change(async (tx) => {
+    const locked = await twoFactorUser(tx, actor);
+    if (locked.totpEnabledAt) throw new AppError("CONFLICT", "Two-factor authentication is already on: turn it off first to enrol another authenticator.");
+    await tx.user.update({ where: { id: locked.id }, data: { totpPendingSealed: sealTotpSecret(locked.id, secret) } });
+    await appendAudit(tx, actor, { action: "user.two_factor_enrolment_start", targetType: "user", targetId: locked.id });
   });
-  const uri = otpauthUri(secret, user.email);
+  const uri = otpauthUri(secret, u.email);
   const qrSvg = await QRCode.toString(uri, { type: "svg", errorCorrectionLevel: "M", margin: 2 });
   return { secret, otpauthUri: uri, qrSvg };
 }

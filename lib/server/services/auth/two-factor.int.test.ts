@@ -20,7 +20,7 @@ async function enrolledUser(role: "OPERATOR" | "ADMIN" = "OPERATOR") {
   const email = `totp-${unique()}@example.com`;
   const { user, password } = await createUser({ actor: testActor(), input: { email, role } });
   const actor: TActor = { type: "user", id: user.id, label: email, ip: testIp(), userAgent: "vitest" };
-  const enrolment = await startTwoFactorEnrolment(actor);
+  const enrolment = await startTwoFactorEnrolment({ actor, password });
   const secret = base32Decode(enrolment.secret);
   const { recoveryCodes } = await confirmTwoFactorEnrolment({ actor, code: totpCode(secret, Date.now()) });
   return { email, password, actor, secret, enrolment, recoveryCodes, id: user.id };
@@ -32,9 +32,13 @@ const timePasses = (id: string) => db.user.update({ where: { id }, data: { totpL
 describe("two-factor authentication", () => {
   it("enrols with a QR code and a code from it; the secret is sealed at rest and the recovery codes kept only as hashes", async () => {
     const email = `totp-${unique()}@example.com`;
-    const { user } = await createUser({ actor: testActor(), input: { email, role: "OPERATOR" } });
+    const { user, password } = await createUser({ actor: testActor(), input: { email, role: "OPERATOR" } });
     const actor: TActor = { type: "user", id: user.id, label: email, ip: testIp(), userAgent: "vitest" };
-    const e = await startTwoFactorEnrolment(actor);
+    // The password is asked again: a wrong one is refused beside the field, counted and audited.
+    await expect(startTwoFactorEnrolment({ actor, password: "not-it" })).rejects.toMatchObject({ code: "UNPROCESSABLE", fields: { password: "is not your password" } });
+    expect(await db.loginAttempt.count({ where: { email, success: false } })).toBe(1);
+    expect(await db.user.findUniqueOrThrow({ where: { id: user.id } })).toMatchObject({ totpPendingSealed: null });
+    const e = await startTwoFactorEnrolment({ actor, password });
     expect(e.secret).toMatch(/^[A-Z2-7]{32}$/);
     expect(e.otpauthUri).toContain(`secret=${e.secret}`);
     expect(e.qrSvg).toMatch(/^<svg[\s\S]*<\/svg>\s*$/);
@@ -50,7 +54,7 @@ describe("two-factor authentication", () => {
     expect(row.totpPendingSealed).toBeNull();
     expect(await getTwoFactorStatus(actor)).toMatchObject({ enabled: true, recoveryCodesLeft: 10, required: false });
     const actions = (await db.auditEvent.findMany({ where: { targetId: user.id }, orderBy: { id: "asc" } })).map((a) => a.action);
-    expect(actions).toEqual(expect.arrayContaining(["user.two_factor_enrolment_start", "user.two_factor_enable"]));
+    expect(actions).toEqual(expect.arrayContaining(["user.two_factor_enrolment_refused", "user.two_factor_enrolment_start", "user.two_factor_enable"]));
     const audit = JSON.stringify((await db.auditEvent.findMany({ where: { targetId: user.id } })).map((a) => a.details));
     expect(audit).not.toContain(e.secret);
   });
@@ -123,7 +127,7 @@ describe("two-factor authentication", () => {
       await timePasses(admin.id);
       const t = await signInWithPassword({ email: admin.email, password: admin.password, code: totpCode(admin.secret, Date.now()), ...meta });
       expect(t.ok && (await principalOfSession(t.sessionId, meta))?.mustEnrolTwoFactor).toBe(false);
-      await expect(startTwoFactorEnrolment({ ...testActor(), type: "token", id: "t" })).rejects.toMatchObject({ code: "FORBIDDEN" });
+      await expect(startTwoFactorEnrolment({ actor: { ...testActor(), type: "token", id: "t" }, password: "x" })).rejects.toMatchObject({ code: "FORBIDDEN" });
     } finally {
       await setSecurityPolicy({ actor: testActor(), input: before });
     }
