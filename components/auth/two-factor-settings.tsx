@@ -39,7 +39,7 @@ function PasswordForm({ pending, error, onSubmit }: { pending: boolean; error?: 
     onSubmit(String(new FormData(e.currentTarget).get("password") ?? ""));
   }
   return (
-    <form onSubmit={handle} className="flex items-start gap-2" noValidate aria-label="Confirm your password">
+    <form onSubmit={handle} className="flex items-start gap-2" noValidate aria-label="Password check">
       <div className="w-64">
         <Field label="Your password" error={error} hint="Asked again before a new authenticator is tied to your account.">
           {(p) => <Input {...p} name="password" type="password" autoComplete="current-password" autoFocus />}
