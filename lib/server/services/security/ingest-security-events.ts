@@ -43,6 +43,8 @@ function kindOf(e: TAgentEvent): string | null {
   return null;
 }
 
+const CERTIFICATE_REFUSAL = /certificate/i;
+
 /**
  * Stores a broker's events (once, however many workers listen: the agent's numbering is unique per broker) and runs
  * the detection rules on what they add. Returns how many were new and the findings raised or counted again.
@@ -106,8 +108,11 @@ async function detect(events: TStored[], s: TDetectionSettings, broker: string):
   // A refused handshake names no client id. A certificate that failed verification from an address where a device
   // whose certificate is now revoked last connected is taken to be that device's (the most recent such device);
   // every refused handshake also counts against its address.
-  for (const ip of distinct(events.filter((e) => e.kind === "tls_failed").map((e) => e.ip))) {
-    const refused = events.filter((e) => e.kind === "tls_failed" && e.ip === ip);
+  // Only refusals for the certificate count: a client offering TLS 1.0 (Fleetward's own TLS probe among them) or
+  // closing mid-handshake is stored, not a finding.
+  const certificateRefusals = events.filter((e) => e.kind === "tls_failed" && CERTIFICATE_REFUSAL.test(e.reason ?? ""));
+  for (const ip of distinct(certificateRefusals.map((e) => e.ip))) {
+    const refused = certificateRefusals.filter((e) => e.ip === ip);
     if (refused.some((e) => e.reason?.includes("certificate verify failed"))) {
       const [revoked] = await db.$queryRaw<{ clientId: string }[]>`
         SELECT e."clientId" FROM "SecurityEvent" e

@@ -60,6 +60,16 @@ describe("security events and the detection rules", () => {
     await ingestSecurityEvents("b1", [ev({ kind: "refused", clientId: device.clientId, ip: "10.0.0.3", reason: "not authorised" })]);
     expect(await open("revoked-still-trying", device.clientId)).toMatchObject({ severity: "high" });
 
+    // A handshake refused for its certificate is a finding; one refused for its protocol version (a client offering
+    // TLS 1.0, as the posture checks' probe does) is stored, not a finding.
+    const scanner = `${net()}.7`;
+    const old = `${net()}.8`;
+    await ingestSecurityEvents("b1", [ev({ kind: "refused", clientId: null, ip: scanner, reason: "TLS handshake failed: certificate verify failed", tls: true })]);
+    await ingestSecurityEvents("b1", [ev({ kind: "refused", clientId: null, ip: old, reason: "TLS handshake failed: unsupported protocol", tls: true })]);
+    expect(await open("tls-refused", scanner)).toMatchObject({ severity: "medium" });
+    expect(await open("tls-refused", old)).toBeNull();
+    expect(await db.securityEvent.count({ where: { ip: old, kind: "tls_failed" } })).toBe(1);
+
     const { device: mover } = await createDevice({ actor, input: { clientId: `mover-${unique()}`, tags: [], auth: { type: "password" } } });
     const home = net();
     await ingestSecurityEvents("b1", [ev({ kind: "connect", clientId: mover.clientId, ip: `${home}.10` })]);
