@@ -16,7 +16,10 @@ export function SignOutButton() {
       onClick={async () => {
         setPending(true);
         await api("DELETE", "/api/v1/session").catch(() => undefined);
-        await signOut({ redirectTo: "/login" });
+        // next-auth would redirect to an absolute URL of its own making (the server's idea of its host, which
+        // behind a proxy or on 127.0.0.1 is not the browser's): clear the cookie, then go to the login page here.
+        await signOut({ redirect: false });
+        window.location.assign("/login");
       }}
     >
       <LogOut aria-hidden className="size-3.5" /> Sign out

@@ -12,8 +12,10 @@ test.describe("login page", () => {
     await expect(page).toHaveURL(/\/overview/);
     await expect(page.getByTestId("current-user")).toHaveText(email);
     await expect(page.getByText("Operator", { exact: true })).toBeVisible();
+    const host = new URL(page.url()).host;
     await page.getByRole("button", { name: "Sign out" }).click();
     await expect(page).toHaveURL(/\/login/);
+    expect(new URL(page.url()).host, "signed out to the login page of the host the browser used").toBe(host);
     await page.goto("/overview");
     await expect(page).toHaveURL(/\/login/);
     const api = await page.request.get("/api/v1/session");
