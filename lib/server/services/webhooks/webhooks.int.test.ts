@@ -9,7 +9,7 @@ import { upsertFinding } from "../security/upsert-finding";
 import { createWebhook } from "./create-webhook";
 import { deleteWebhook } from "./delete-webhook";
 import { deliverDueWebhooks } from "./deliver-webhooks";
-import { findWebhookDeliveries } from "./find-webhooks";
+import { findWebhookDeliveries } from "./find-webhook-deliveries";
 import { testWebhook } from "./test-webhook";
 
 // A real receiver on loopback: it checks each request's signature and answers as told.
