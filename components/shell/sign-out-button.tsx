@@ -19,6 +19,8 @@ export function SignOutButton() {
         // next-auth would redirect to an absolute URL of its own making (the server's idea of its host, which
         // behind a proxy or on 127.0.0.1 is not the browser's): clear the cookie, then go to the login page here.
         await signOut({ redirect: false });
+        // A full page load, not a client transition: the ended session's cached pages must not survive.
+        // eslint-disable-next-line @next/next/no-location-assign-relative-destination
         window.location.assign("/login");
       }}
     >
