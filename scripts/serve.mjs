@@ -19,7 +19,13 @@ const server = http.createServer((req, res) => {
   const forwarded = req.headers["x-forwarded-for"];
   // Behind a trusted proxy keep its chain and append the proxy's own address; otherwise the socket alone counts.
   req.headers["x-forwarded-for"] = trustProxy && forwarded ? `${forwarded}, ${peer}` : peer;
-  if (!trustProxy) delete req.headers["x-forwarded-host"];
+  if (!trustProxy) {
+    delete req.headers["x-forwarded-host"];
+    delete req.headers["x-forwarded-proto"];
+  }
+  // HTTPS is the proxy's (this server speaks plain HTTP on its own): when a trusted proxy says the browser came over
+  // HTTPS, tell the browser never to use anything else for this host.
+  if (req.headers["x-forwarded-proto"] === "https") res.setHeader("Strict-Transport-Security", "max-age=63072000; includeSubDomains");
   handle(req, res);
 });
 // The live relay: the browser opens ws(s)://<this origin>/api/v1/live/ws/<broker id>; after the session and the

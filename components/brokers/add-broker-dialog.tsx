@@ -6,7 +6,7 @@ import { Dialog } from "@/components/ui/dialog";
 import { Field, Input } from "@/components/ui/field";
 import { Textarea } from "@/components/ui/textarea";
 import { api, ApiError } from "@/lib/client/api";
-import { LISTENERS, type TListenerName } from "@/lib/domain/mosquitto-conf";
+import { LISTENERS, type TListenerName } from "@/lib/domain/listeners";
 
 const PORT_LABELS: Record<TListenerName, string> = { admin: "Admin (mTLS)", tlsPassword: "TLS password", mtls: "Device mTLS", psk: "TLS-PSK", wss: "Secure WebSockets", live: "Live views (WebSockets)" };
 

@@ -5,14 +5,7 @@ import { MANAGED_FILES, PATCHABLE_FILES, type TLinePatch, type TManagedFile, typ
 // Commands Fleetward sends to a broker's agent. Each is signed (Ed25519) over its canonical JSON and carries a
 // sequence number from Postgres, so the agent runs only Fleetward's commands, each at most once.
 
-export const AGENT_TOPICS = {
-  command: (broker: string) => `fleetward/agent/${broker}/cmd`,
-  reply: (broker: string) => `fleetward/agent/${broker}/reply`,
-  heartbeat: (broker: string) => `fleetward/agent/${broker}/heartbeat`,
-  clients: (broker: string) => `fleetward/agent/${broker}/clients`,
-  events: (broker: string) => `fleetward/agent/${broker}/events`,
-  load: (broker: string) => `fleetward/agent/${broker}/load`,
-};
+export { AGENT_TOPICS } from "./agent-topics";
 
 export type TAgentCommand =
   | { type: "ping" }

@@ -1,9 +1,9 @@
 // A hardened mosquitto.conf for one broker of the fleet (Mosquitto 2.0). Pure: paths and ports in, text out.
 import { CA_DIR } from "./broker-files";
 
-export type TListenerName = "admin" | "tlsPassword" | "mtls" | "psk" | "wss" | "live";
-export type TBrokerPorts = Record<TListenerName, number>;
-export const LISTENERS: readonly TListenerName[] = ["admin", "tlsPassword", "mtls", "psk", "wss", "live"];
+import type { TBrokerPorts, TListenerName } from "./listeners";
+
+export { LISTENERS, type TBrokerPorts, type TListenerName } from "./listeners";
 
 export type TConfInput = {
   bind: string;

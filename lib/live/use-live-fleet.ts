@@ -6,7 +6,7 @@
 import mqtt, { type IPublishPacket, type MqttClient } from "mqtt";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { filterMatches } from "@/lib/domain/acl/topics";
-import { AGENT_TOPICS } from "@/lib/domain/agent-command";
+import { AGENT_TOPICS } from "@/lib/domain/agent-topics";
 import { emptyLoad, LOAD_TOPICS, mergeLoad, readLoadTopic, type TLoadSample, type TLoadValues } from "@/lib/domain/broker-load";
 import { applyLogEvent, type TConnectedClient, type TLogEvent } from "@/lib/domain/broker-log";
 import { PREVIEW_BYTES } from "@/lib/domain/payload-preview";
