@@ -41,6 +41,17 @@ describe("roles compiled to acl_file lines", () => {
     expect(diffs).toContainEqual({ action: "publish", topic: "a/b", roles: true, brokers: false });
   });
 
+  it("probes where three rules meet: a literal subscription, a receive and a send deny decide a/a/a together", () => {
+    // The property below found this: pairwise meets never probed a/a/a, where the file's deny (it covers reading
+    // too) refuses what the roles allow.
+    const p = policy(
+      [rule("subscribeLiteral", "+/+/a", true, 0), rule("publishClientReceive", "+/a/+", true, 0), rule("publishClientSend", "+/+", true, 0), rule("publishClientSend", "a/+/#", false, 1)],
+      { publishClientSend: false, publishClientReceive: false, subscribe: false, unsubscribe: true },
+    );
+    const diffs = enforcementDifferences(p, DEV, expandLines(compileAclLines(p), DEV));
+    expect(diffs).toContainEqual({ action: "receive", topic: "a/a/a", roles: true, brokers: false });
+  });
+
   it("when it names no difference at a policy's edges, none exists on any topic (property)", () => {
     const level = fc.constantFrom("a", "b", "${clientId}", "dev-2");
     const filter = fc.tuple(fc.array(fc.oneof(level, fc.constant("+")), { minLength: 1, maxLength: 3 }), fc.boolean()).map(([ls, hash]) => [...ls, ...(hash ? ["#"] : [])].join("/"));

@@ -62,6 +62,29 @@ export function expandPolicy(policy: TDynsecPolicy, values: TTemplateValues): TD
   return { ...policy, roles: policy.roles.map((r) => ({ ...r, acls: r.acls.map((a) => ({ ...a, topic: expandTemplate(a.topic, values) })) })) };
 }
 
+/** Most filters probed: the closure is cut here (a policy of hundreds of overlapping rules). */
+const MAX_PROBED_FILTERS = 5_000;
+
+/**
+ * The filters and every meet of two or more of them: where rules overlap, one may decide against another, and the
+ * topic that shows it can lie where three meet (a subscription, a receive and a deny), not only where two do.
+ */
+function meetClosure(filters: readonly string[]): string[] {
+  const all = new Set(filters);
+  let frontier = [...filters];
+  while (frontier.length && all.size < MAX_PROBED_FILTERS) {
+    const next: string[] = [];
+    for (const m of frontier) {
+      for (const f of filters) {
+        const x = filterMeet(m, f);
+        if (x !== null && !all.has(x)) (all.add(x), next.push(x));
+      }
+    }
+    frontier = next;
+  }
+  return [...all];
+}
+
 /**
  * Where the brokers (the compiled acl_file) decide otherwise than the plugin's reading of the roles, for one
  * device, probed at every rule's edges (its own topics and, through widened templates, other devices'). A receive
@@ -71,9 +94,7 @@ export function enforcementDifferences(policy: TDynsecPolicy, values: TTemplateV
   const expanded = expandPolicy(policy, values);
   const file = parseAclFile(`user ${values.username}\n${lines.join("\n")}\n`);
   const filters = [...new Set(policy.roles.flatMap((r) => r.acls.flatMap((a) => [expandTemplate(a.topic, values), widenTemplates(a.topic)])))];
-  // Where two rules overlap, one of them may decide against the other: probe their meets too.
-  const meets = filters.flatMap((f, i) => filters.slice(i + 1).map((g) => filterMeet(f, g))).filter((m): m is string => m !== null);
-  const topics = new Set(["p0/p1", ...[...filters, ...meets].flatMap(probesOf)]);
+  const topics = new Set(["p0/p1", ...meetClosure(filters).flatMap(probesOf)]);
   const subscribeFilters = ["#", ...expanded.roles.flatMap((r) => r.acls.filter((a) => a.allow && a.acltype.startsWith("subscribe")).map((a) => a.topic))];
   const byRoles = (action: TAction, topic: string) => {
     const allowed = decideDynsec(expanded, action, topic).allowed;
