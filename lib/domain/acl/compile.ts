@@ -77,7 +77,9 @@ function meetClosure(filters: readonly string[]): string[] {
     for (const m of frontier) {
       for (const f of filters) {
         const x = filterMeet(m, f);
-        if (x !== null && !all.has(x)) (all.add(x), next.push(x));
+        if (x === null || all.has(x)) continue;
+        all.add(x);
+        next.push(x);
       }
     }
     frontier = next;
