@@ -4,6 +4,7 @@ import path from "node:path";
 import { disconnectDb } from "@/lib/server/db";
 import { aclBench } from "./acl.bench";
 import { auditBench } from "./audit.bench";
+import { deviceListBench } from "./device-list.bench";
 import { devicesBench } from "./devices.bench";
 import { met, type TFigure } from "./figures";
 import { fleetSyncBench } from "./fleet-sync.bench";
@@ -13,6 +14,7 @@ import { securityBench } from "./security.bench";
 const BENCHES: Record<string, () => Promise<TFigure[]>> = {
   "fleet-sync": () => fleetSyncBench(),
   devices: () => devicesBench(),
+  "device-list": () => deviceListBench(),
   acl: () => aclBench(),
   live: () => liveBench(),
   audit: () => auditBench(),

@@ -1,4 +1,4 @@
-// npm run bench [-- name…] (fleet-sync, devices, acl, live, audit, security): every benchmark on a fresh embedded Postgres and its own local fleet; prints a table
+// npm run bench [-- name…] (fleet-sync, devices, device-list, acl, live, audit, security): every benchmark on a fresh embedded Postgres and its own local fleet; prints a table
 // and writes bench/results.json.
 import path from "node:path";
 import { run } from "./lib/run.mjs";

@@ -8,13 +8,44 @@ import { toDeviceDto } from "./device-dto";
 
 export type TFindDevicesOptions = { q?: string; limit: number; cursor?: string };
 
+/** Matches found by the search indexes before the page is sorted; more means a common word, read in order instead. */
+const SEARCH_WINDOW = 5_000;
+
+/** `q` as an ILIKE pattern for "contains": its own %, _ and \ are literal. */
+const containsPattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/**
+ * The page of client ids matching `q` after the cursor (one more than `limit`, to tell whether another page follows),
+ * found through the search indexes (trigram on client id and name, GIN on tags; one branch each, so each uses its
+ * own); null when more than SEARCH_WINDOW
+ * match. Postgres cannot tell how rare a substring is, and would otherwise read the whole table in client id order
+ * looking for a rare one.
+ */
+async function searchPage(q: string, cursor: string | undefined, limit: number): Promise<string[] | null> {
+  const pattern = containsPattern(q);
+  const [r] = await db.$queryRaw<{ n: number; page: string[] }[]>`
+    WITH m AS MATERIALIZED (
+      SELECT "clientId" FROM (
+        SELECT "clientId" FROM "Device" WHERE "clientId" ILIKE ${pattern}
+        UNION SELECT "clientId" FROM "Device" WHERE "name" ILIKE ${pattern}
+        UNION SELECT "clientId" FROM "Device" WHERE "tags" @> ARRAY[${q}]::text[]
+      ) u WHERE "clientId" > ${cursor ?? ""}
+      LIMIT ${SEARCH_WINDOW + 1}
+    )
+    SELECT (SELECT count(*)::int FROM m) AS n, ARRAY(SELECT "clientId" FROM m ORDER BY "clientId" LIMIT ${limit + 1}) AS page`;
+  return r!.n > SEARCH_WINDOW ? null : r!.page;
+}
+
 /** Devices by client id; `q` matches client id, name or tag; the cursor is the last client id of the page. */
 export async function findDevices({ q, limit, cursor }: TFindDevicesOptions) {
   if (cursor !== undefined && cursor.length === 0) throw new AppError("UNPROCESSABLE", "Invalid cursor.", { cursor: "is empty" });
-  const where: Prisma.DeviceWhereInput = {
-    ...(q ? { OR: [{ clientId: { contains: q, mode: "insensitive" } }, { name: { contains: q, mode: "insensitive" } }, { tags: { has: q } }] } : {}),
-    ...(cursor ? { clientId: { gt: cursor } } : {}),
-  };
+  const matched = q ? await searchPage(q, cursor, limit) : null;
+  const where: Prisma.DeviceWhereInput = matched
+    ? { clientId: { in: matched } }
+    : {
+        ...(q ? { OR: [{ clientId: { contains: q, mode: "insensitive" } }, { name: { contains: q, mode: "insensitive" } }, { tags: { has: q } }] } : {}),
+        ...(cursor ? { clientId: { gt: cursor } } : {}),
+      };
   const rows = await db.device.findMany({ where, orderBy: { clientId: "asc" }, take: limit + 1, include: { certificates: { select: { revokedAt: true } } } });
   const page = rows.slice(0, limit);
   return { items: page.map(toDeviceDto), nextCursor: rows.length > limit ? (page.at(-1)?.clientId ?? null) : null };
