@@ -6,7 +6,7 @@ import { db } from "@/lib/server/db";
 import { findAuditEvents } from "@/lib/server/services/audit/find-audit-events";
 import { verifyAuditChain } from "@/lib/server/services/audit/verify-audit-chain";
 import type { TAuditQuery } from "@/lib/schemas/audit";
-import { percentile, round, type TFigure } from "./figures";
+import { p95Of, round, type TFigure } from "./figures";
 
 const EVENTS = 1_000_000;
 const BATCH = 10_000;
@@ -77,16 +77,7 @@ async function seed(n: number): Promise<{ first: bigint; last: bigint; startAt: 
   return { first, last: id - BigInt(1), startAt };
 }
 
-async function p95(run: () => Promise<unknown>): Promise<number> {
-  await run();
-  const times: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const t = performance.now();
-    await run();
-    times.push(performance.now() - t);
-  }
-  return round(percentile(times, 95));
-}
+const p95 = (run: () => Promise<unknown>) => p95Of(run, RUNS);
 
 export async function auditBench(): Promise<TFigure[]> {
   const seedStart = performance.now();

@@ -3,7 +3,7 @@
 // in SQL (the floor any list can reach).
 import { db } from "@/lib/server/db";
 import { findDevices } from "@/lib/server/services/devices/find-devices";
-import { percentile, round, type TFigure } from "./figures";
+import { p95Of, type TFigure } from "./figures";
 
 const DEVICES = 100_000;
 const CALLS = 200;
@@ -20,16 +20,7 @@ async function seed() {
     FROM generate_series(${have + 1}, ${DEVICES}) AS i`);
 }
 
-async function p95(run: () => Promise<unknown>): Promise<number> {
-  for (let i = 0; i < 10; i++) await run(); // warm
-  const times: number[] = [];
-  for (let i = 0; i < CALLS; i++) {
-    const t = performance.now();
-    await run();
-    times.push(performance.now() - t);
-  }
-  return round(percentile(times, 95));
-}
+const p95 = (run: () => Promise<unknown>) => p95Of(run, CALLS, 10);
 
 export async function deviceListBench(): Promise<TFigure[]> {
   await seed();

@@ -17,3 +17,15 @@ export function percentile(values: readonly number[], p: number): number {
 }
 
 export const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+/** p95 of `runs` awaited calls, in ms, after `warm` calls that are not counted. */
+export async function p95Of(run: () => Promise<unknown>, runs: number, warm = 1): Promise<number> {
+  for (let i = 0; i < warm; i++) await run();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    await run();
+    times.push(performance.now() - t);
+  }
+  return round(percentile(times, 95));
+}
