@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import net from "node:net";
 import { expect, test } from "@playwright/test";
 import { signInAs } from "../fixtures";
+import { e2eState } from "../state";
 
 const PAGES = ["/overview", "/devices", "/roles", "/certificates", "/brokers", "/live", "/audit", "/security", "/settings", "/settings/users"];
 
@@ -68,6 +69,16 @@ test("behind a trusted proxy that says HTTPS, pages and API answers carry HSTS; 
   try {
     const base = `http://127.0.0.1:${port}`;
     await expect.poll(async () => (await request.get(`${base}/api/v1/health`).catch(() => null))?.status(), { timeout: 60_000 }).toBe(200);
+    // Signing in over HTTPS (as the proxy says) sets the session cookie Secure, under the __Secure- prefix.
+    const https = { "x-forwarded-proto": "https" };
+    const { csrfToken } = (await (await request.get(`${base}/api/auth/csrf`, { headers: https })).json()) as { csrfToken: string };
+    const { email, password } = e2eState().users.AUDITOR;
+    const signIn = await request.post(`${base}/api/auth/callback/credentials`, { headers: https, form: { email, password, csrfToken, json: "true" }, maxRedirects: 0 });
+    const cookies = signIn.headersArray().filter((h) => h.name.toLowerCase() === "set-cookie").map((h) => h.value);
+    const session = cookies.find((c) => c.includes("authjs.session-token="));
+    expect(session, cookies.join("\n")).toMatch(/^__Secure-authjs\.session-token=/);
+    expect(session).toMatch(/; Secure/i);
+    expect(session).toMatch(/; HttpOnly/i);
     for (const path of ["/login", "/api/v1/health"]) {
       const https = await request.get(`${base}${path}`, { headers: { "x-forwarded-proto": "https" } });
       expect(https.headers()["strict-transport-security"], path).toBe("max-age=63072000; includeSubDomains");
