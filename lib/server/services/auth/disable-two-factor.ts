@@ -1,9 +1,9 @@
 import "server-only";
-import { securityPolicy } from "@/lib/domain/security/policy";
 import { appendAudit, type TActor } from "../../audit";
 import { change } from "../../change";
 import { AppError } from "../../errors";
 import { useSecondFactor } from "../../two-factor";
+import { getSecurityPolicy } from "../security/security-policy";
 import { twoFactorUser } from "./two-factor-user";
 
 const CODE_REFUSED = { code: "is not a current code or an unused recovery code" };
@@ -13,7 +13,7 @@ export async function disableTwoFactor({ actor, code }: { actor: TActor; code: s
   return change(async (tx) => {
     const u = await twoFactorUser(tx, actor);
     if (!u.totpEnabledAt) throw new AppError("CONFLICT", "Two-factor authentication is not on.");
-    const policy = securityPolicy((await tx.fleetState.findUnique({ where: { id: 1 }, select: { policy: true } }))?.policy);
+    const policy = await getSecurityPolicy(tx);
     if (policy.adminTwoFactor && u.role === "ADMIN") throw new AppError("FORBIDDEN", "The security policy requires two-factor authentication for admins.");
     const used = await useSecondFactor(tx, u, code, new Date());
     if (!used) throw new AppError("UNPROCESSABLE", "The code was refused.", CODE_REFUSED);

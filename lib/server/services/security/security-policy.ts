@@ -2,12 +2,12 @@ import "server-only";
 import { securityPolicy, type TSecurityPolicy } from "@/lib/domain/security/policy";
 import { appendAudit, type TActor } from "../../audit";
 import { change } from "../../change";
-import { db } from "../../db";
+import { db, type TTx } from "../../db";
 import { AppError } from "../../errors";
 
-/** The security policy in force (defaults where none was tuned). */
-export async function getSecurityPolicy(): Promise<TSecurityPolicy> {
-  return securityPolicy((await db.fleetState.findUnique({ where: { id: 1 }, select: { policy: true } }))?.policy);
+/** The security policy in force (defaults where none was tuned); inside a change, as that transaction sees it. */
+export async function getSecurityPolicy(client: TTx = db): Promise<TSecurityPolicy> {
+  return securityPolicy((await client.fleetState.findUnique({ where: { id: 1 }, select: { policy: true } }))?.policy);
 }
 
 /**
@@ -16,7 +16,7 @@ export async function getSecurityPolicy(): Promise<TSecurityPolicy> {
  */
 export async function setSecurityPolicy({ actor, input }: { actor: TActor; input: TSecurityPolicy }): Promise<TSecurityPolicy> {
   return change(async (tx) => {
-    const before = securityPolicy((await tx.fleetState.findUnique({ where: { id: 1 }, select: { policy: true } }))?.policy);
+    const before = await getSecurityPolicy(tx);
     if (input.adminTwoFactor && !before.adminTwoFactor && actor.type === "user" && actor.id) {
       const me = await tx.user.findUnique({ where: { id: actor.id }, select: { totpEnabledAt: true } });
       if (!me?.totpEnabledAt) {
