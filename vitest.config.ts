@@ -19,6 +19,8 @@ export default defineConfig({
         ...shared,
         test: { name: "integration", include: ["lib/**/*.int.test.ts"], environment: "node", testTimeout: 30_000, fileParallelism: false },
       },
+      // A whole deployment hurt while it works (npm run test:faults; npm test runs the short form): needs the build.
+      { ...shared, test: { name: "faults", include: ["faults/**/*.test.ts"], environment: "node", testTimeout: 300_000, hookTimeout: 300_000, fileParallelism: false } },
     ],
   },
 });

@@ -1,5 +1,5 @@
 // npm test: installs what is missing (npm packages, Debian chromium), starts a fresh embedded Postgres
-// (unless DATABASE_URL is set), then runs unit, integration and end-to-end tests. Any failure fails the run.
+// (unless DATABASE_URL is set), then runs unit, integration and end-to-end tests, then the faults suite's short form. Any failure fails the run.
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { randomBytes } from "node:crypto";
@@ -43,9 +43,11 @@ try {
     CHROMIUM_PATH: CHROMIUM,
   };
   run("node_modules/.bin/eslint", [".", "--max-warnings=0"], { env });
-  run("node_modules/.bin/vitest", ["run"], { env });
+  run("node_modules/.bin/vitest", ["run", "--project", "unit", "--project", "integration"], { env });
   buildIfStale();
   run("node_modules/.bin/playwright", ["test"], { env });
+  // The faults suite, short form (npm run test:faults runs it at full size): a deployment of its own is hurt while it works.
+  run("node_modules/.bin/vitest", ["run", "--project", "faults"], { env: { ...env, FLEETWARD_FAULTS: "short" } });
 } catch (e) {
   console.error(`[test] FAILED: ${e.message}`);
   code = 1;

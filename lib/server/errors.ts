@@ -8,7 +8,8 @@ export type TErrorCode =
   | "CONFLICT"
   | "UNPROCESSABLE"
   | "PAYLOAD_TOO_LARGE"
-  | "TOO_MANY_REQUESTS";
+  | "TOO_MANY_REQUESTS"
+  | "UNAVAILABLE";
 
 const STATUS: Record<TErrorCode, number> = {
   BAD_REQUEST: 400,
@@ -19,6 +20,7 @@ const STATUS: Record<TErrorCode, number> = {
   PAYLOAD_TOO_LARGE: 413,
   UNPROCESSABLE: 422,
   TOO_MANY_REQUESTS: 429,
+  UNAVAILABLE: 503,
 };
 
 /** field path -> reason, as shown beside form fields. */
@@ -46,6 +48,33 @@ export function toErrorResponse(err: unknown): Response {
     const body = { error: { code: err.code, message: err.message, ...(err.fields ? { fields: err.fields } : {}) } };
     return Response.json(body, { status: err.status });
   }
+  if (isDatabaseUnavailable(err)) {
+    // Postgres restarting or failing over: the transaction was rolled back whole, so the same request may be sent again.
+    console.error(`[fleetward] database unavailable: ${firstLine(err)}`);
+    const body = { error: { code: "UNAVAILABLE", message: "The database is unavailable for a moment; nothing was changed. Retry shortly." } };
+    return Response.json(body, { status: 503, headers: { "Retry-After": "2" } });
+  }
   console.error("[fleetward] unhandled error:", err instanceof Error ? err.stack : String(err));
   return Response.json({ error: { code: "INTERNAL", message: "Something went wrong on the server." } }, { status: 500 });
+}
+
+// Prisma's codes for an unreachable or vanished server, Postgres's SQLSTATEs for a server shutting down or starting
+// (57P01-57P03) and for broken connections (class 08), and the driver's words for a connection it lost.
+const UNAVAILABLE_CODES = new Set(["P1001", "P1002", "P1017", "P2024"]);
+const UNAVAILABLE_TEXT = /Can't reach database server|Code: `(57P0[123]|08\d{3})`|terminating connection|Connection terminated|connection error and is not queryable|ECONNREFUSED|ECONNRESET|the database system is (starting up|shutting down)/;
+
+function firstLine(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  return text.split("\n").map((l) => l.trim()).filter(Boolean).at(-1) ?? text;
+}
+
+/** Is this the database being out of reach (as opposed to a query it refused)? */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+    const { code, message, name } = e as { code?: unknown; message?: unknown; name?: unknown };
+    if (typeof code === "string" && (UNAVAILABLE_CODES.has(code) || /^(57P0[123]|08\d{3})$/.test(code))) return true;
+    if (name === "PrismaClientInitializationError") return true;
+    if (typeof message === "string" && UNAVAILABLE_TEXT.test(message)) return true;
+  }
+  return false;
 }

@@ -20,8 +20,10 @@ export const SYNC_WAKEUP_CHANNEL = "fleetward_sync";
 export type TBrokerSyncJob = { brokerId: string; reason: string; force?: boolean };
 
 // A sync that has not finished in 30 s is presumed lost with its worker and is retried (applying is idempotent).
-// Retried every 2 s while a broker is down (refusals are instant), so it converges within seconds of returning.
-const SYNC_OPTIONS = { retryLimit: 100_000, retryDelay: 2, retryBackoff: false, expireInSeconds: 30 } as const;
+// A failed sync (broker down, admin channel cut) is retried with exponential backoff and jitter: after 1-2 s,
+// 2-4 s, ... up to 32-64 s, about two minutes in all. A broker down longer is not forgotten: its agent's first
+// heartbeat once it is back, and the reconcile every minute, queue a sync again.
+export const SYNC_OPTIONS = { retryLimit: 6, retryDelay: 1, retryBackoff: true, expireInSeconds: 30 } as const;
 
 const globalForBoss = globalThis as unknown as { fleetwardBoss?: PgBoss; fleetwardQueuesChecked?: boolean };
 
@@ -65,6 +67,17 @@ export async function ensureQueues(b: PgBoss): Promise<void> {
   if (!existing.has(QUEUES.brokerSync)) await b.createQueue(QUEUES.brokerSync, { name: QUEUES.brokerSync, policy: "standard", ...SYNC_OPTIONS });
   else await b.updateQueue(QUEUES.brokerSync, { name: QUEUES.brokerSync, policy: "standard", ...SYNC_OPTIONS });
   if (!existing.has(QUEUES.brokerReconcile)) await b.createQueue(QUEUES.brokerReconcile, { name: QUEUES.brokerReconcile, policy: "standard" });
+}
+
+/** Brokers (of these) with a sync queued, waiting for a retry or running: another one would only repeat it. */
+export async function brokersWithSyncPending(tx: Pick<TTx, "$queryRawUnsafe">, brokerIds: readonly string[]): Promise<Set<string>> {
+  if (!brokerIds.length) return new Set();
+  const rows = await tx.$queryRawUnsafe<{ id: string }[]>(
+    `SELECT DISTINCT data->>'brokerId' AS id FROM pgboss.job WHERE name = $1 AND state IN ('created', 'retry', 'active') AND data->>'brokerId' = ANY($2::text[])`,
+    QUEUES.brokerSync,
+    brokerIds,
+  );
+  return new Set(rows.map((r) => r.id));
 }
 
 /** Bumps the desired-state revision and enqueues a sync for every broker, in the caller's transaction. */

@@ -149,7 +149,7 @@ export function runAgent(cfg: TAgentConfig): { stop: () => Promise<void> } {
       state.revision = cmd.revision;
       saveState(cfg.stateDir, state, Object.keys(written) as TManagedFile[]);
       if (Object.keys(written).length > 0) sighup(); // nothing changed: no reload, no stall
-      log("info", "applied", { revision: cmd.revision, files: Object.keys(cmd.files), patched: Object.keys(written).filter((f) => !(f in cmd.files)) });
+      log("info", "applied", { id: cmd.id, revision: cmd.revision, files: Object.keys(cmd.files), patched: Object.keys(written).filter((f) => !(f in cmd.files)) });
       return { ...base, ok: true, revision: state.revision, digests: currentDigests(cfg.managedDir, written), facts: currentFacts() };
     } else if (cmd.type === "kick") {
       let next = 0;

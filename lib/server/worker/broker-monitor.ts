@@ -1,4 +1,5 @@
 import "server-only";
+import { hash } from "node:crypto";
 import type { MqttClient } from "mqtt";
 import { AGENT_TOPICS } from "@/lib/domain/agent-command";
 import { connectAdmin } from "@/lib/fleet/admin-channel";
@@ -11,6 +12,9 @@ const REFRESH_MS = 5_000;
 /** Security events are stored in batches: at most this long after they came, or this many at once. */
 const FLUSH_MS = 250;
 const FLUSH_AT = 1_000;
+/** Events held while they cannot be stored (Postgres restarting): retried this often, at most this many per broker. */
+const RETRY_FLUSH_MS = 2_000;
+const MAX_PENDING = 100_000;
 
 /**
  * Keeps one admin connection per registered broker: records its agent's heartbeats, and stores its connection
@@ -23,9 +27,18 @@ export function startBrokerMonitor(log: (msg: string) => void): { stop: () => Pr
   let flushing: Promise<void> | null = null;
 
   async function flush() {
-    for (const [broker, events] of pending) {
-      pending.delete(broker);
-      await ingestSecurityEvents(broker, events).catch((e: unknown) => log(`security events of ${broker} not stored: ${String(e)}`));
+    const batch = [...pending];
+    pending.clear();
+    for (const [broker, events] of batch) {
+      try {
+        await ingestSecurityEvents(broker, events);
+      } catch (e) {
+        // Postgres away for a moment: keep them (the newest, up to a bound) and try again with the next flush.
+        const kept = [...events, ...(pending.get(broker) ?? [])].slice(-MAX_PENDING);
+        pending.set(broker, kept);
+        log(`${events.length} security event(s) of ${broker} not stored yet (${kept.length} kept to retry): ${e instanceof Error ? e.message.split("\n").filter(Boolean).at(-1) : String(e)}`);
+        setTimeout(flushSoon, RETRY_FLUSH_MS).unref();
+      }
     }
   }
   const flushSoon = () => {
@@ -67,7 +80,8 @@ export function startBrokerMonitor(log: (msg: string) => void): { stop: () => Pr
 
   async function refresh() {
     const brokers = await db.broker.findMany({ select: { id: true, host: true, ports: true, adminCertPem: true } });
-    const wanted = new Map(brokers.map((b) => [b.id, `${b.host}|${JSON.stringify(b.ports)}|${b.adminCertPem.length}`]));
+    // A moved broker or a rotated admin identity means a new connection: the old certificate is on its way out.
+    const wanted = new Map(brokers.map((b) => [b.id, `${b.host}|${JSON.stringify(b.ports)}|${hash("sha256", b.adminCertPem, "hex")}`]));
     for (const [id, c] of connections) {
       if (wanted.get(id) !== c.key) {
         connections.delete(id);

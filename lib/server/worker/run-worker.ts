@@ -4,7 +4,7 @@ import pg from "pg";
 import type { TActor } from "../audit";
 import { db } from "../db";
 import { dbEnv } from "../env";
-import { ensureQueues, QUEUES, SYNC_WAKEUP_CHANNEL, type TBrokerSyncJob } from "../queue";
+import { brokersWithSyncPending, ensureQueues, QUEUES, SYNC_OPTIONS, SYNC_WAKEUP_CHANNEL, type TBrokerSyncJob } from "../queue";
 import { syncBroker, type TSyncResult } from "../services/brokers/sync-broker";
 import { refreshCrlIfDue } from "../services/fleet/current-crl";
 import { expireLiveCredentials } from "../services/live/expire-live-credentials";
@@ -31,24 +31,29 @@ export async function runWorker(log: TWorkerLog): Promise<{ stop: () => Promise<
   const boss = new PgBoss({ connectionString: dbEnv().DATABASE_URL, max: SYNC_WORKERS + 4, maintenanceIntervalSeconds: 10 });
   boss.on("error", (e: Error) => log(`queue error: ${e.message}`));
   await boss.start();
-  await ensureQueues(boss);
+  await ensureQueues(boss).catch(async (e: unknown) => {
+    await boss.stop({ graceful: false }).catch(() => undefined);
+    throw e;
+  });
 
   const workerIds: string[] = [];
   const wakeWorkers = () => workerIds.forEach((id) => boss.notifyWorker(id));
   for (let i = 0; i < SYNC_WORKERS; i++) {
     workerIds.push(
-      await boss.work<TBrokerSyncJob>(QUEUES.brokerSync, { batchSize: 1, pollingIntervalSeconds: 2 }, async ([job]) => {
+      await boss.work<TBrokerSyncJob>(QUEUES.brokerSync, { batchSize: 1, pollingIntervalSeconds: 2, includeMetadata: true }, async ([job]) => {
         if (!job) return;
         const started = Date.now();
+        const attempt = job.retryCount + 1;
         const sync = () =>
           syncBroker(job.data.brokerId, job.data.force ?? false).catch((e: unknown) => {
-            log(`sync of ${job.data.brokerId} failed (will retry): ${e instanceof Error ? e.message : String(e)}`);
+            const next = attempt <= SYNC_OPTIONS.retryLimit ? "retried with backoff" : "given up; the next heartbeat or reconcile queues another";
+            log(`job ${job.id}: sync of ${job.data.brokerId} failed (attempt ${attempt}; ${next}): ${e instanceof Error ? e.message : String(e)}`);
             throw e;
           });
         let r: TSyncResult = await sync();
         if (r.busy) {
           // Another worker is syncing this broker and may have rendered before this change: look again shortly.
-          await boss.send(QUEUES.brokerSync, job.data, { startAfter: new Date(Date.now() + BUSY_RETRY_MS), retryLimit: 100_000, retryDelay: 2, expireInSeconds: 30 });
+          await boss.send(QUEUES.brokerSync, job.data, { ...SYNC_OPTIONS, startAfter: new Date(Date.now() + BUSY_RETRY_MS) });
           setTimeout(wakeWorkers, BUSY_RETRY_MS + 50).unref();
           return;
         }
@@ -77,18 +82,16 @@ export async function runWorker(log: TWorkerLog): Promise<{ stop: () => Promise<
       if (purged) log(`${purged} security event(s) past their retention removed`);
     }
     const brokers = await db.broker.findMany({ select: { id: true } });
-    for (const b of brokers) {
-      await boss.send(QUEUES.brokerSync, { brokerId: b.id, reason: "periodic reconcile", force: true } satisfies TBrokerSyncJob);
+    const pending = await brokersWithSyncPending(db, brokers.map((b) => b.id));
+    for (const b of brokers.filter((x) => !pending.has(x.id))) {
+      await boss.send(QUEUES.brokerSync, { brokerId: b.id, reason: "periodic reconcile", force: true } satisfies TBrokerSyncJob, SYNC_OPTIONS);
     }
   });
 
-  // Committed changes NOTIFY this channel; waking the workers at once beats waiting for the next poll.
-  const listener = new pg.Client({ connectionString: dbEnv().DATABASE_URL });
-  await listener.connect();
-  await listener.query(`LISTEN ${SYNC_WAKEUP_CHANNEL}`);
-  await listener.query(`LISTEN ${WEBHOOK_WAKEUP_CHANNEL}`);
+  // Committed changes NOTIFY these channels; waking the workers at once beats waiting for the next poll.
   const webhooks = startWebhookDispatcher(log);
-  listener.on("notification", (n) => (n.channel === WEBHOOK_WAKEUP_CHANNEL ? webhooks.wake() : wakeWorkers()));
+  const listener = listen([SYNC_WAKEUP_CHANNEL, WEBHOOK_WAKEUP_CHANNEL], log, (channel) => (channel === WEBHOOK_WAKEUP_CHANNEL ? webhooks.wake() : wakeWorkers()));
+  await listener.ready;
 
   const monitor = startBrokerMonitor(log);
   log(`worker running: ${SYNC_WORKERS} sync workers, reconcile every minute`);
@@ -96,8 +99,59 @@ export async function runWorker(log: TWorkerLog): Promise<{ stop: () => Promise<
     stop: async () => {
       await webhooks.stop();
       await monitor.stop();
-      await listener.end().catch(() => undefined);
+      await listener.stop();
       await boss.stop({ graceful: true, timeout: 10_000 });
+    },
+  };
+}
+
+const LISTEN_RETRY_MS = [500, 1_000, 2_000, 5_000, 10_000];
+
+/**
+ * LISTENs on these channels on a connection of its own, and connects again when Postgres drops it (a restart, a
+ * failover), with backoff. Notifications sent while it was away are lost, so `onNotify` is called for every
+ * channel once it is back: the workers then look for what came in meanwhile.
+ */
+function listen(channels: readonly string[], log: TWorkerLog, onNotify: (channel: string) => void) {
+  let client: pg.Client | null = null;
+  let stopped = false;
+  let failures = 0;
+  let markReady: () => void = () => undefined;
+  const ready = new Promise<void>((r) => (markReady = r));
+  const connect = async (): Promise<void> => {
+    const c = new pg.Client({ connectionString: dbEnv().DATABASE_URL });
+    c.on("notification", (n) => onNotify(n.channel));
+    let lost = false;
+    const retry = (e?: unknown) => {
+      if (lost || stopped) return;
+      lost = true;
+      if (client === c) client = null;
+      void c.end().catch(() => undefined);
+      const delay = LISTEN_RETRY_MS[Math.min(failures++, LISTEN_RETRY_MS.length - 1)]!;
+      if (failures === 1) log(`notification connection lost (${e instanceof Error ? e.message : "closed"}); reconnecting`);
+      setTimeout(() => void connect(), delay).unref();
+    };
+    c.on("error", retry);
+    c.on("end", () => retry());
+    try {
+      await c.connect();
+      for (const ch of channels) await c.query(`LISTEN ${ch}`);
+    } catch (e) {
+      return retry(e);
+    }
+    if (stopped) return void c.end().catch(() => undefined);
+    client = c;
+    if (failures > 0) log("notification connection restored");
+    failures = 0;
+    markReady();
+    channels.forEach(onNotify);
+  };
+  void connect();
+  return {
+    ready,
+    stop: async () => {
+      stopped = true;
+      await client?.end().catch(() => undefined);
     },
   };
 }

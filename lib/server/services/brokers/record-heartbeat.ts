@@ -1,6 +1,8 @@
 import "server-only";
 import type { TConfPosture } from "@/lib/domain/broker-conf-posture";
+import { driftedFiles, type TFileDigests } from "@/lib/domain/broker-files";
 import { db } from "../../db";
+import { brokersWithSyncPending, enqueueBrokerSyncs } from "../../queue";
 
 export type THeartbeat = {
   broker: string;
@@ -14,18 +16,32 @@ export type THeartbeat = {
   conf?: TConfPosture | null;
 };
 
-/** Stores what a broker's agent last reported. An "offline" will message leaves lastSeenAt to age out. */
+/**
+ * Stores what a broker's agent last reported. An "offline" will message leaves lastSeenAt to age out.
+ * A broker that reports files other than those it was sent (wiped, edited by hand), or that is behind the desired
+ * state with no sync on the way (it was down longer than the retries lasted), gets a sync at once: it heals itself
+ * within a heartbeat rather than at the next reconcile.
+ */
 export async function recordHeartbeat(h: THeartbeat): Promise<void> {
   if (!h.online) return;
-  await db.broker.updateMany({
-    where: { name: h.broker },
-    data: {
-      lastSeenAt: new Date(),
-      actualDigests: h.digests ?? undefined,
-      version: h.version ?? undefined,
-      uptimeSeconds: h.uptimeSeconds ?? undefined,
-      connectedClients: h.connectedClients ?? undefined,
-      confPosture: h.conf ?? undefined,
-    },
+  await db.$transaction(async (tx) => {
+    const broker = await tx.broker.findUnique({ where: { name: h.broker }, select: { id: true, appliedRevision: true, expectedDigests: true } });
+    if (!broker) return;
+    await tx.broker.update({
+      where: { id: broker.id },
+      data: {
+        lastSeenAt: new Date(),
+        actualDigests: h.digests ?? undefined,
+        version: h.version ?? undefined,
+        uptimeSeconds: h.uptimeSeconds ?? undefined,
+        connectedClients: h.connectedClients ?? undefined,
+        confPosture: h.conf ?? undefined,
+      },
+    });
+    const drifted = h.digests ? driftedFiles(broker.expectedDigests as Partial<TFileDigests> | null, h.digests as Partial<TFileDigests>).length > 0 : false;
+    const { revision } = await tx.fleetState.findUniqueOrThrow({ where: { id: 1 }, select: { revision: true } });
+    if (!drifted && broker.appliedRevision >= revision) return;
+    if ((await brokersWithSyncPending(tx, [broker.id])).size) return;
+    await enqueueBrokerSyncs(tx, [broker.id], drifted ? "heartbeat: files differ from those sent" : "heartbeat: behind, back online");
   });
 }
