@@ -1,7 +1,6 @@
-import { spawn } from "node:child_process";
-import net from "node:net";
 import { expect, test } from "@playwright/test";
 import { signInAs } from "../fixtures";
+import { startServer } from "../server";
 import { e2eState } from "../state";
 
 const PAGES = ["/overview", "/devices", "/roles", "/certificates", "/brokers", "/live", "/audit", "/security", "/settings", "/settings/users"];
@@ -50,25 +49,11 @@ test("every page runs under the policy with no violation, and the session cookie
   expect(session).toMatchObject({ httpOnly: true, sameSite: "Lax" });
 });
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 test("behind a trusted proxy that says HTTPS, pages and API answers carry HSTS; a plain request does not", async ({ request }) => {
   test.setTimeout(90_000);
-  const port = await freePort();
-  const server = spawn(process.execPath, ["scripts/serve.mjs"], {
-    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", NODE_ENV: "production", FLEETWARD_TRUST_PROXY: "true" },
-    stdio: "ignore",
-  });
+  const server = await startServer(request, { FLEETWARD_TRUST_PROXY: "true" });
   try {
-    const base = `http://127.0.0.1:${port}`;
-    await expect.poll(async () => (await request.get(`${base}/api/v1/health`).catch(() => null))?.status(), { timeout: 60_000 }).toBe(200);
+    const { base } = server;
     // Signing in over HTTPS (as the proxy says) sets the session cookie Secure, under the __Secure- prefix.
     const https = { "x-forwarded-proto": "https" };
     const { csrfToken } = (await (await request.get(`${base}/api/auth/csrf`, { headers: https })).json()) as { csrfToken: string };
@@ -86,6 +71,6 @@ test("behind a trusted proxy that says HTTPS, pages and API answers carry HSTS; 
       expect(plain.headers()["strict-transport-security"], path).toBeUndefined();
     }
   } finally {
-    server.kill("SIGTERM");
+    server.stop();
   }
 });

@@ -32,6 +32,16 @@ async function allApplied(revision: bigint, brokers = suite.fleet.brokers) {
   }, `revision ${revision} on ${brokers.map((b) => b.name).join(", ")}`, 60_000);
 }
 
+/** The suite's worker stopped while `fn` runs: a broker's files edited by hand stay so until it goes on. */
+async function withWorkerFrozen(fn: () => Promise<void>) {
+  process.kill(suite.worker.process.pid!, "SIGSTOP");
+  try {
+    await fn();
+  } finally {
+    process.kill(suite.worker.process.pid!, "SIGCONT");
+  }
+}
+
 const currentRevision = async () => (await db.fleetState.findUniqueOrThrow({ where: { id: 1 } })).revision;
 
 describe("a real 3-broker fleet", () => {
@@ -91,24 +101,27 @@ describe("a real 3-broker fleet", () => {
     }
   }, 120_000);
 
-  it("sees a broker whose auth state was wiped as drifted, and a reconcile restores it", async () => {
+  it("names what a wiped broker lacks, and restores it by itself once its heartbeat shows the drift", async () => {
     const b = suite.fleet.brokers[1]!;
     const { device, secret } = await createDevice({ actor, input: { clientId: `wipe-${unique()}`, tags: [], auth: { type: "password" } } });
     await allApplied(await currentRevision());
-    writeFileSync(path.join(b.dir, "managed/passwd"), "");
-    process.kill(b.brokerPid, "SIGHUP");
-    await eventually(() => !mosquittoPub(b.ports.tlsPassword, caFile(b), device.clientId, secret.password!, "devices/x").ok, "the wiped broker to refuse");
+    // The worker is frozen while the drift is looked at; it would otherwise repair it within a heartbeat.
+    await withWorkerFrozen(async () => {
+      writeFileSync(path.join(b.dir, "managed/passwd"), "");
+      process.kill(b.brokerPid, "SIGHUP");
+      await eventually(() => !mosquittoPub(b.ports.tlsPassword, caFile(b), device.clientId, secret.password!, "devices/x").ok, "the wiped broker to refuse");
+      const row = await db.broker.findUniqueOrThrow({ where: { name: b.name } });
+      const diff = await diffBrokerState(row.id);
+      expect(diff.files.map((f) => f.file)).toEqual(["passwd"]);
+      expect(diff.files[0]!.missing.map((l) => l.split(" ")[0])).toContain(device.clientId);
+      expect(JSON.stringify(diff)).not.toContain("$7$");
+    });
     const row = await db.broker.findUniqueOrThrow({ where: { name: b.name } });
-    await eventually(async () => (await getBroker(row.id)).syncState === "drifted", "drift to be reported", 20_000);
-    expect((await getBroker(row.id)).driftedFiles).toEqual(["passwd"]);
-    const diff = await diffBrokerState(row.id);
-    expect(diff.files.map((f) => f.file)).toEqual(["passwd"]);
-    expect(diff.files[0]!.missing.map((l) => l.split(" ")[0])).toContain(device.clientId);
-    expect(JSON.stringify(diff)).not.toContain("$7$");
-
+    await eventually(async () => (await getBroker(row.id)).syncState === "in_sync" && suite.worker.log().includes("heartbeat: files differ from those sent"), "the broker to be restored", 30_000);
+    expect(mosquittoPub(b.ports.tlsPassword, caFile(b), device.clientId, secret.password!, `devices/${device.clientId}/t`).ok).toBe(true);
+    // Reconciling by hand still works (and finds nothing to change).
     await reconcileBroker({ actor, id: row.id });
     await eventually(async () => (await getBroker(row.id)).syncState === "in_sync", "the reconcile", 30_000);
-    expect(mosquittoPub(b.ports.tlsPassword, caFile(b), device.clientId, secret.password!, `devices/${device.clientId}/t`).ok).toBe(true);
   }, 120_000);
 
   it("probes every listener's TLS, the PSK one with Fleetward's probe identity, which may use no topic", async () => {
@@ -160,12 +173,14 @@ describe("a real 3-broker fleet", () => {
     const b = suite.fleet.brokers[1]!;
     const row = await db.broker.findUniqueOrThrow({ where: { name: b.name } });
     const pskFile = path.join(b.dir, "managed/psk");
-    writeFileSync(pskFile, readFileSync(pskFile, "utf8").split("\n").filter((l) => !l.startsWith(`${PROBE_PSK_IDENTITY}:`)).join("\n"));
-    process.kill(b.brokerPid, "SIGHUP");
-    await eventually(async () => (await probeBrokerTls(row.id)).listeners.find((l) => l.listener === "psk")!.posture.error?.includes("Reconcile now"), "the probe identity to be refused");
-    const psk = (await probeBrokerTls(row.id)).listeners.find((l) => l.listener === "psk")!.posture;
-    expect(psk.accepted).toEqual({ TLSv1: "refused", "TLSv1.1": "refused", "TLSv1.2": "untestable", "TLSv1.3": "untestable" });
-    expect(psk.detail["TLSv1.2"]).toMatch(/unknown psk identity/);
+    await withWorkerFrozen(async () => {
+      writeFileSync(pskFile, readFileSync(pskFile, "utf8").split("\n").filter((l) => !l.startsWith(`${PROBE_PSK_IDENTITY}:`)).join("\n"));
+      process.kill(b.brokerPid, "SIGHUP");
+      await eventually(async () => (await probeBrokerTls(row.id)).listeners.find((l) => l.listener === "psk")!.posture.error?.includes("Reconcile now"), "the probe identity to be refused");
+      const psk = (await probeBrokerTls(row.id)).listeners.find((l) => l.listener === "psk")!.posture;
+      expect(psk.accepted).toEqual({ TLSv1: "refused", "TLSv1.1": "refused", "TLSv1.2": "untestable", "TLSv1.3": "untestable" });
+      expect(psk.detail["TLSv1.2"]).toMatch(/unknown psk identity/);
+    });
 
     await reconcileBroker({ actor, id: row.id });
     await eventually(async () => (await probeBrokerTls(row.id)).listeners.find((l) => l.listener === "psk")!.posture.accepted["TLSv1.3"] === "accepted", "the reconcile to restore the probe identity", 30_000);

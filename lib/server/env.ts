@@ -15,6 +15,10 @@ const ZServerEnv = ZDbEnv.extend({
     .enum(["true", "false"], { error: "must be true or false" })
     .default("false")
     .transform((v) => v === "true"),
+  /** Requests per minute one API token may make to one replica (429 beyond, with Retry-After). */
+  FLEETWARD_API_RATE_LIMIT: z.coerce.number({ error: "must be a number" }).int("must be a whole number").min(1, "must be at least 1").default(6_000),
+  /** Requests with an unknown or revoked API token one client address may make in 10 minutes, across replicas. */
+  FLEETWARD_API_AUTH_FAILURES_PER_IP: z.coerce.number({ error: "must be a number" }).int("must be a whole number").min(1, "must be at least 1").default(30),
 });
 
 export type TServerEnv = z.infer<typeof ZServerEnv>;

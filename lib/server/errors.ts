@@ -32,6 +32,8 @@ export class AppError extends Error {
     readonly code: TErrorCode,
     message: string,
     readonly fields?: TFieldErrors,
+    /** For TOO_MANY_REQUESTS and UNAVAILABLE: when to try again, sent as Retry-After. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }
@@ -46,7 +48,7 @@ export const notFound = (what: string) => new AppError("NOT_FOUND", `${what} was
 export function toErrorResponse(err: unknown): Response {
   if (err instanceof AppError) {
     const body = { error: { code: err.code, message: err.message, ...(err.fields ? { fields: err.fields } : {}) } };
-    return Response.json(body, { status: err.status });
+    return Response.json(body, { status: err.status, ...(err.retryAfterSeconds ? { headers: { "Retry-After": String(err.retryAfterSeconds) } } : {}) });
   }
   if (isDatabaseUnavailable(err)) {
     // Postgres restarting or failing over: the transaction was rolled back whole, so the same request may be sent again.

@@ -6,6 +6,7 @@ import { can, type TPermission } from "@/lib/domain/permissions";
 import type { TApiSpec } from "@/lib/schemas/api";
 import { AppError, toErrorResponse } from "./errors";
 import { parseBody, parseInput } from "./parse-input";
+import { countTokenFailure, countTokenRequest, refuseTokenGuessing } from "./rate-limits";
 import { clientIp, userAgent } from "./request-meta";
 import { principalFromSession, principalFromToken, type TPrincipal } from "./session";
 
@@ -59,8 +60,13 @@ async function authenticate(req: Request, permission: TPermission): Promise<TPri
   const meta = { ip: clientIp(req.headers), userAgent: userAgent(req.headers) };
   if (permission === "public") return ANONYMOUS(meta.ip, meta.userAgent);
   const bearer = req.headers.get("authorization");
+  if (bearer) await refuseTokenGuessing(meta.ip);
   const principal = bearer ? await principalFromToken(bearer, meta) : await principalFromSession(meta);
-  if (!principal) throw new AppError("UNAUTHENTICATED", bearer ? "The API token is invalid or revoked." : "Sign in first.");
+  if (!principal) {
+    if (bearer) await countTokenFailure(meta.ip);
+    throw new AppError("UNAUTHENTICATED", bearer ? "The API token is invalid or revoked." : "Sign in first.");
+  }
+  if (principal.actor.type === "token") countTokenRequest(principal.actor.id!);
   if (principal.mustEnrolTwoFactor && permission !== ENROLMENT_PERMISSION) throw new AppError("FORBIDDEN", TWO_FACTOR_FIRST);
   if (!can(principal.role, permission)) {
     throw new AppError("FORBIDDEN", `Your role (${principal.role}) may not do this (needs ${permission}).`);

@@ -5,6 +5,7 @@ import type { TActor } from "../audit";
 import { db } from "../db";
 import { dbEnv } from "../env";
 import { brokersWithSyncPending, ensureQueues, QUEUES, SYNC_OPTIONS, SYNC_WAKEUP_CHANNEL, type TBrokerSyncJob } from "../queue";
+import { purgeEndedRateLimits } from "../rate-limits";
 import { syncBroker, type TSyncResult } from "../services/brokers/sync-broker";
 import { refreshCrlIfDue } from "../services/fleet/current-crl";
 import { expireLiveCredentials } from "../services/live/expire-live-credentials";
@@ -78,6 +79,7 @@ export async function runWorker(log: TWorkerLog): Promise<{ stop: () => Promise<
       postureAt = Date.now();
       const p = await runPostureChecks(POSTURE_ACTOR);
       log(`posture checks: ${p.open} open, ${p.raised} new, ${p.resolved} resolved`);
+      await purgeEndedRateLimits();
       const purged = await purgeSecurityEvents();
       if (purged) log(`${purged} security event(s) past their retention removed`);
     }
