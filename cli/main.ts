@@ -3,6 +3,7 @@ import { parseArgs } from "node:util";
 import { disconnectDb } from "@/lib/server/db";
 import { agentCommand } from "./commands/agent";
 import { fleetDownCommand, fleetUpCommand } from "./commands/fleet";
+import { rotateMasterKeyCommand } from "./commands/keys";
 import { queuesEnsureCommand } from "./commands/queues";
 import { createTokenCommand } from "./commands/token-create";
 import { workerCommand } from "./commands/worker";
@@ -16,6 +17,7 @@ const COMMANDS: Record<string, { run: TCommand; usage: string }> = {
   "token create": { run: createTokenCommand, usage: "token create --name N --role ADMIN|OPERATOR|AUDITOR" },
   "fleet up": { run: fleetUpCommand, usage: "fleet up [--brokers 3] [--prefix demo] [--dir .data/fleet]   (local Mosquitto brokers + agents)" },
   "fleet down": { run: fleetDownCommand, usage: "fleet down [--dir .data/fleet]" },
+  "keys rotate-master": { run: rotateMasterKeyCommand, usage: "keys rotate-master --new-key-file <file>   (re-seals every secret under the new master key)" },
   "queues ensure": { run: queuesEnsureCommand, usage: "queues ensure   (pg-boss schema and queues; part of migrating)" },
   worker: { run: workerCommand, usage: "worker   (sync jobs and broker monitor; run one or more)" },
   agent: { run: agentCommand, usage: "agent --broker-config <file>   (runs beside a broker)" },
@@ -37,6 +39,7 @@ async function main(): Promise<number> {
       prefix: { type: "string" },
       dir: { type: "string" },
       "broker-config": { type: "string" },
+      "new-key-file": { type: "string" },
       help: { type: "boolean" },
     },
   });

@@ -113,6 +113,10 @@ export const SAMPLES: Record<TApiName, (r: APIRequestContext) => Promise<TSample
   getBroker: async (r) => ({ params: { id: (await brokerNamed(r, "e2e-1"))!.id } }),
   deleteBroker: async (r) => ({ params: { id: await registerSpare(r) } }),
   reconcileBroker: async (r) => ({ params: { id: (await brokerNamed(r, "e2e-1"))!.id }, body: {} }),
+  rotateBrokerAdminIdentity: async (r) => {
+    const { adminCertPem, adminKeyPem } = registrationOf("e2e-1");
+    return { params: { id: (await brokerNamed(r, "e2e-1"))!.id }, body: { adminCertPem, adminKeyPem } };
+  },
   getBrokerDrift: async (r) => ({ params: { id: (await brokerNamed(r, "e2e-1"))!.id } }),
   getBrokerTls: async (r) => ({ params: { id: (await brokerNamed(r, "e2e-1"))!.id } }),
   listDevices: async () => ({}),

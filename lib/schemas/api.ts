@@ -5,7 +5,7 @@ import type { TPermission } from "@/lib/domain/permissions";
 import { ZAclPolicy, ZAclPreview, ZAclPreviewResult, ZDefaultAccessInput, ZGroupInput, ZLintResult, ZNameParams, ZRoleInput, ZSimulate, ZSimulation, ZStoredGroup, ZStoredRole } from "./acl";
 import { ZAuditEvent, ZAuditExportQuery, ZAuditQuery, ZAuditVerify } from "./audit";
 import { listOf, ZEmpty, ZIdParams } from "./common";
-import { ZBroker, ZBrokerCreate } from "./broker";
+import { ZBroker, ZBrokerAdminIdentity, ZBrokerCreate } from "./broker";
 import { ZCa, ZCaCreate, ZCaImport } from "./ca";
 import { ZCertificate, ZCertificateExpiry, ZCertificateQuery } from "./certificate";
 import { ZDevice, ZDeviceBatch, ZDeviceBulk, ZDeviceBulkCreated, ZDeviceCreate, ZDeviceCreated, ZDeviceQuery, ZDeviceUpdate } from "./device";
@@ -102,6 +102,9 @@ export const API = {
   reconcileBroker: spec({ method: "POST", path: "/api/v1/brokers/{id}/reconcile", permission: "fleet.manage", tag: "Brokers",
     summary: "Push the whole desired state to the broker now (repairs drift)", params: ZIdParams, body: ZEmpty,
     response: z.object({ queued: z.boolean() }), status: 202, audit: "broker.reconcile" }),
+  rotateBrokerAdminIdentity: spec({ method: "PUT", path: "/api/v1/brokers/{id}/admin-identity", permission: "fleet.manage", tag: "Brokers",
+    summary: "Replace the client certificate and key Fleetward presents on the broker's admin channel: checked (CN, signed by the broker's CA, valid now, its own key) and tried on the broker before it replaces the current one; the next sync uses it",
+    params: ZIdParams, body: ZBrokerAdminIdentity, response: ZBroker, audit: "broker.admin_identity_rotate" }),
   getBrokerDrift: spec({ method: "GET", path: "/api/v1/brokers/{id}/drift", permission: "inventory.read", tag: "Brokers",
     summary: "Entry-by-entry difference between what the broker holds and the desired state (no secrets)", params: ZIdParams }),
   getBrokerTls: spec({ method: "GET", path: "/api/v1/brokers/{id}/tls", permission: "inventory.read", tag: "Brokers",

@@ -22,6 +22,9 @@ export const ZBrokerName = z
   .string({ error: "is required" })
   .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "must be 1-63 characters of a-z, 0-9 and -, starting with a letter or digit");
 
+const ZAdminCertPem = pem(/^-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----$/, "certificate");
+const ZAdminKeyPem = pem(/^-----BEGIN (EC |RSA )?PRIVATE KEY-----[\s\S]+-----END (EC |RSA )?PRIVATE KEY-----$/, "private key");
+
 export const ZBrokerCreate = z.strictObject({
   name: ZBrokerName,
   host: z
@@ -31,11 +34,15 @@ export const ZBrokerCreate = z.strictObject({
     .regex(/^[A-Za-z0-9.-]+$|^\[?[0-9a-fA-F:]+\]?$/, "must be a host name or IP address"),
   ports: ZBrokerPorts,
   caPem: pem(/^-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----$/, "certificate"),
-  adminCertPem: pem(/^-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----$/, "certificate"),
-  adminKeyPem: pem(/^-----BEGIN (EC |RSA )?PRIVATE KEY-----[\s\S]+-----END (EC |RSA )?PRIVATE KEY-----$/, "private key"),
+  adminCertPem: ZAdminCertPem,
+  adminKeyPem: ZAdminKeyPem,
   tags: z.array(z.string().regex(/^[\w.:-]{1,40}$/, "tags are 1-40 of letters, digits, . _ : -")).max(20, "at most 20 tags").default([]),
 });
 export type TBrokerCreate = z.infer<typeof ZBrokerCreate>;
+
+/** A new client certificate and key for Fleetward's admin channel to one broker, replacing the current ones. */
+export const ZBrokerAdminIdentity = z.strictObject({ adminCertPem: ZAdminCertPem, adminKeyPem: ZAdminKeyPem });
+export type TBrokerAdminIdentity = z.infer<typeof ZBrokerAdminIdentity>;
 
 export const ZBroker = z.object({
   id: z.string(),

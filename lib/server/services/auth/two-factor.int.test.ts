@@ -47,7 +47,7 @@ describe("two-factor authentication", () => {
     const done = await confirmTwoFactorEnrolment({ actor, code: totpCode(base32Decode(e.secret), Date.now()) });
     expect(done.recoveryCodes).toHaveLength(10);
     const row = await db.user.findUniqueOrThrow({ where: { id: user.id } });
-    expect(row.totpSecretSealed).toMatch(/^v1:/);
+    expect(row.totpSecretSealed).toMatch(/^v2:[0-9a-f]{8}:/);
     const stored = JSON.stringify(row, (_, v: unknown) => (typeof v === "bigint" ? String(v) : v));
     expect(stored).not.toContain(e.secret);
     for (const c of done.recoveryCodes) expect(stored).not.toContain(c);

@@ -21,7 +21,8 @@ export type TRegisterBrokerOptions = {
   replace?: boolean;
 };
 
-const FIELD_OF: Record<ChannelError["kind"], string> = {
+/** The request field to fix for each way the admin channel can fail. */
+export const CHANNEL_ERROR_FIELD: Record<ChannelError["kind"], string> = {
   tls_verification_failed: "caPem",
   refused: "ports.admin",
   unreachable: "host",
@@ -39,7 +40,7 @@ export async function registerBroker({ actor, input, replace = false }: TRegiste
   const facts = await mosquittoDriver(endpoint, signAgentCommand)
     .probe()
     .catch((e: unknown) => {
-      if (e instanceof ChannelError) throw new AppError("UNPROCESSABLE", e.message, { [FIELD_OF[e.kind]]: e.message });
+      if (e instanceof ChannelError) throw new AppError("UNPROCESSABLE", e.message, { [CHANNEL_ERROR_FIELD[e.kind]]: e.message });
       throw e;
     });
 

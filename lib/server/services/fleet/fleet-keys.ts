@@ -8,18 +8,21 @@ const CA = "fleet-ca";
 const SIGNING = "command-signing";
 const PROBE_PSK = "probe-psk";
 
+/** The sealing context of a key Fleetward owns, by its name. */
+export const fleetSecretContext = (name: string) => `fleet-secret:${name}`;
+
 async function loadOrCreate(name: string, make: () => Promise<{ publicPem: string; privatePem: string }>) {
   const existing = await db.fleetSecret.findUnique({ where: { name } });
   if (!existing) {
     const made = await make();
     // Two processes may race to create it: the first insert wins and both use what is stored.
     await db.fleetSecret.createMany({
-      data: [{ name, publicPem: made.publicPem, sealed: seal(made.privatePem, `fleet-secret:${name}`) }],
+      data: [{ name, publicPem: made.publicPem, sealed: seal(made.privatePem, fleetSecretContext(name)) }],
       skipDuplicates: true,
     });
   }
   const row = await db.fleetSecret.findUniqueOrThrow({ where: { name } });
-  return { publicPem: row.publicPem, privatePem: unseal(row.sealed, `fleet-secret:${name}`) };
+  return { publicPem: row.publicPem, privatePem: unseal(row.sealed, fleetSecretContext(name)) };
 }
 
 /** The fleet CA that issues broker, agent, admin and device certificates. Created on first use. */

@@ -66,7 +66,7 @@ describe("webhook notifications", () => {
     const [d] = (await findWebhookDeliveries(hook.id)).items;
     expect(d).toMatchObject({ status: "delivered", attempts: 1, lastStatus: 204 });
     const stored = await db.webhookTarget.findUniqueOrThrow({ where: { id: hook.id } });
-    expect(stored.secretSealed).toMatch(/^v1:/);
+    expect(stored.secretSealed).toMatch(/^v2:[0-9a-f]{8}:/);
     expect(stored.secretSealed).not.toContain(secrets.get(new URL(hook.url).pathname)!);
   });
 
