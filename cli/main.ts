@@ -3,7 +3,7 @@ import { parseArgs } from "node:util";
 import { disconnectDb } from "@/lib/server/db";
 import { agentCommand } from "./commands/agent";
 import { fleetDownCommand, fleetUpCommand } from "./commands/fleet";
-import { rotateMasterKeyCommand } from "./commands/keys";
+import { activateCommandKeyCommand, rotateMasterKeyCommand, stageCommandKeyCommand } from "./commands/keys";
 import { queuesEnsureCommand } from "./commands/queues";
 import { createTokenCommand } from "./commands/token-create";
 import { workerCommand } from "./commands/worker";
@@ -18,6 +18,8 @@ const COMMANDS: Record<string, { run: TCommand; usage: string }> = {
   "fleet up": { run: fleetUpCommand, usage: "fleet up [--brokers 3] [--prefix demo] [--dir .data/fleet]   (local Mosquitto brokers + agents)" },
   "fleet down": { run: fleetDownCommand, usage: "fleet down [--dir .data/fleet]" },
   "keys rotate-master": { run: rotateMasterKeyCommand, usage: "keys rotate-master --new-key-file <file>   (re-seals every secret under the new master key)" },
+  "keys stage-command-key": { run: stageCommandKeyCommand, usage: "keys stage-command-key   (a new agent command key; prints its public key for the agents)" },
+  "keys activate-command-key": { run: activateCommandKeyCommand, usage: "keys activate-command-key   (signs with the staged key once every agent accepts it)" },
   "queues ensure": { run: queuesEnsureCommand, usage: "queues ensure   (pg-boss schema and queues; part of migrating)" },
   worker: { run: workerCommand, usage: "worker   (sync jobs and broker monitor; run one or more)" },
   agent: { run: agentCommand, usage: "agent --broker-config <file>   (runs beside a broker)" },

@@ -1,5 +1,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { parseMasterKey } from "@/lib/server/secrets";
+import { activateCommandKey } from "@/lib/server/services/fleet/activate-command-key";
+import { stageCommandKey } from "@/lib/server/services/fleet/stage-command-key";
 import { rotateMasterKey } from "@/lib/server/services/system/rotate-master-key";
 import { cliActor } from "./cli-input";
 
@@ -22,4 +24,19 @@ export async function rotateMasterKeyCommand(flags: Record<string, string | unde
   console.log(`Re-sealed ${total} secret(s) under master key ${keyId} in one transaction:`);
   for (const [column, n] of Object.entries(counts)) console.log(`  ${column.padEnd(32)} ${n}`);
   console.log("Each value was checked to open under the new key. Next: restart every replica without FLEETWARD_MASTER_KEY_PREVIOUS.");
+}
+
+/** keys stage-command-key: a new command key; prints its public half for the agents' key files (it is public). */
+export async function stageCommandKeyCommand() {
+  const { publicPem, fingerprint, created } = await stageCommandKey({ actor: cliActor() });
+  console.error(`${created ? "Staged a new" : "Already staged:"} command key ${fingerprint}. Append this public key to every agent's fleetwardPublicKeyFile`);
+  console.error("(keep the current key there too; agents read the file again when it changes), then run `fleetward keys activate-command-key`:");
+  process.stdout.write(publicPem);
+}
+
+/** keys activate-command-key: signs with the staged key from now on, once every broker's agent runs commands signed with it. */
+export async function activateCommandKeyCommand() {
+  const { fingerprint, previous, brokers } = await activateCommandKey({ actor: cliActor() });
+  console.log(`Command key ${fingerprint} is in use (was ${previous}); all ${brokers} broker(s) ran a command signed with it.`);
+  console.log("The old public key may now be removed from the agents' key files.");
 }

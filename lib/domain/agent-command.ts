@@ -1,4 +1,4 @@
-import { createPrivateKey, createPublicKey, sign, verify } from "node:crypto";
+import { createPrivateKey, createPublicKey, sign, verify, type KeyObject } from "node:crypto";
 import { canonicalJson } from "./canonical-json";
 import { MANAGED_FILES, PATCHABLE_FILES, type TLinePatch, type TManagedFile, type TPatchableFile } from "./broker-files";
 
@@ -36,7 +36,21 @@ export function signCommand(cmd: TSignedCommand["cmd"], privateKeyPem: string): 
   return { cmd, sig };
 }
 
+/** `publicKeyPem`: Fleetward's command public key, or several (PEM blocks one after another) while a new one is rolled out. */
 export type TVerifyContext = { publicKeyPem: string; broker: string; lastSeq: bigint; now: number };
+
+const PEM_BLOCK = /-----BEGIN PUBLIC KEY-----[\s\S]+?-----END PUBLIC KEY-----/g;
+
+/** The public keys in a key file; a block that does not parse is skipped (the others still verify). */
+export function commandPublicKeys(pem: string): KeyObject[] {
+  return [...pem.matchAll(PEM_BLOCK)].flatMap((m) => {
+    try {
+      return [createPublicKey(m[0])];
+    } catch {
+      return [];
+    }
+  });
+}
 
 /** Why a command must be refused, or null when it may run. Never throws on hostile input. */
 export function commandRefusal(input: unknown, ctx: TVerifyContext): string | null {
@@ -45,7 +59,9 @@ export function commandRefusal(input: unknown, ctx: TVerifyContext): string | nu
   if (!cmd || typeof cmd !== "object" || typeof sig !== "string") return "not a signed command";
   let valid = false;
   try {
-    valid = verify(null, Buffer.from(canonicalJson(cmd)), createPublicKey(ctx.publicKeyPem), Buffer.from(sig, "base64"));
+    const signed = Buffer.from(canonicalJson(cmd));
+    const signature = Buffer.from(sig, "base64");
+    valid = commandPublicKeys(ctx.publicKeyPem).some((key) => verify(null, signed, key, signature));
   } catch {
     valid = false;
   }

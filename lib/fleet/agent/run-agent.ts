@@ -1,7 +1,7 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import mqtt, { type MqttClient } from "mqtt";
-import { AGENT_TOPICS, commandRefusal, type TAgentReply, type TSignedCommand } from "@/lib/domain/agent-command";
+import { AGENT_TOPICS, commandPublicKeys, commandRefusal, type TAgentReply, type TSignedCommand } from "@/lib/domain/agent-command";
 import { applyLinePatch, CA_DIR, MANAGED_FILES, type TLinePatch, type TManagedFile, type TPatchableFile } from "@/lib/domain/broker-files";
 import { summarizeFiles } from "@/lib/domain/broker-drift";
 import { AGENT_LOAD_EVERY_MS, emptyLoad, HOUR_MS, LOAD_TOPICS, readLoadTopic, type TLoadSample } from "@/lib/domain/broker-load";
@@ -37,7 +37,25 @@ const log: TLog = (level, msg, extra) => console.log(JSON.stringify({ at: new Da
 
 /** Runs beside one broker until stopped: takes Fleetward's signed commands, reports heartbeat, clients and load. */
 export function runAgent(cfg: TAgentConfig): { stop: () => Promise<void> } {
-  const publicKeyPem = readFileSync(cfg.fleetwardPublicKeyFile, "utf8");
+  // Fleetward's command key(s), read again whenever the file changes: a new key added beside the old one during a
+  // rotation is taken without a restart.
+  const stamp = () => {
+    const st = statSync(cfg.fleetwardPublicKeyFile);
+    return `${st.mtimeMs}:${st.size}`;
+  };
+  let keyFile = { stamp: stamp(), pem: readFileSync(cfg.fleetwardPublicKeyFile, "utf8") };
+  const commandKeys = () => {
+    try {
+      const now = stamp();
+      if (now !== keyFile.stamp) {
+        keyFile = { stamp: now, pem: readFileSync(cfg.fleetwardPublicKeyFile, "utf8") };
+        log("info", "command keys reloaded", { keys: commandPublicKeys(keyFile.pem).length });
+      }
+    } catch (e) {
+      log("warn", "command key file not readable; keeping the keys read before", { error: String(e) });
+    }
+    return keyFile.pem;
+  };
   const tls = { ca: readFileSync(cfg.caFile), cert: readFileSync(cfg.certFile), key: readFileSync(cfg.keyFile) };
   const state = loadState(cfg.stateDir);
   const facts: { version?: string; uptime?: number; clients?: number } = {};
@@ -175,7 +193,7 @@ export function runAgent(cfg: TAgentConfig): { stop: () => Promise<void> } {
     } catch {
       input = null;
     }
-    const refusal = commandRefusal(input, { publicKeyPem, broker: cfg.broker, lastSeq: BigInt(state.lastSeq), now: Date.now() });
+    const refusal = commandRefusal(input, { publicKeyPem: commandKeys(), broker: cfg.broker, lastSeq: BigInt(state.lastSeq), now: Date.now() });
     const id = typeof (input as TSignedCommand | null)?.cmd?.id === "string" ? (input as TSignedCommand).cmd.id.slice(0, 64) : "unknown";
     if (refusal) {
       log("warn", "refused a command", { id, reason: refusal });

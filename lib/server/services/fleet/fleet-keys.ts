@@ -1,11 +1,13 @@
 import "server-only";
-import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { createHash, createPublicKey, generateKeyPairSync, randomBytes } from "node:crypto";
 import { db } from "../../db";
 import { createCa, type TKeyPairPem } from "../../pki/x509";
 import { seal, unseal } from "../../secrets";
 
 const CA = "fleet-ca";
-const SIGNING = "command-signing";
+export const SIGNING = "command-signing";
+/** A new command key staged for a rotation: agents are given its public half before Fleetward signs with it. */
+export const SIGNING_NEXT = "command-signing-next";
 const PROBE_PSK = "probe-psk";
 
 /** The sealing context of a key Fleetward owns, by its name. */
@@ -34,16 +36,26 @@ export async function fleetCa(): Promise<TKeyPairPem> {
   return { certPem: k.publicPem, keyPem: k.privatePem };
 }
 
+const newCommandKey = async () => {
+  const { publicKey, privateKey } = generateKeyPairSync("ed25519");
+  return {
+    publicPem: publicKey.export({ type: "spki", format: "pem" }).toString(),
+    privatePem: privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+  };
+};
+
 /** Ed25519 key that signs agent commands; agents hold only the public half. */
-export function commandSigningKey() {
-  return loadOrCreate(SIGNING, async () => {
-    const { publicKey, privateKey } = generateKeyPairSync("ed25519");
-    return {
-      publicPem: publicKey.export({ type: "spki", format: "pem" }).toString(),
-      privatePem: privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
-    };
-  });
+export const commandSigningKey = () => loadOrCreate(SIGNING, newCommandKey);
+
+/** The staged next command key, created if there is none (`created` says which). */
+export async function stagedCommandKey(): Promise<{ publicPem: string; privatePem: string; created: boolean }> {
+  const created = !(await db.fleetSecret.findUnique({ where: { name: SIGNING_NEXT }, select: { name: true } }));
+  return { ...(await loadOrCreate(SIGNING_NEXT, newCommandKey)), created };
 }
+
+/** A public key's short name for people: SHA-256 of its DER encoding, the first 16 hex digits. */
+export const keyFingerprint = (publicPem: string) =>
+  createHash("sha256").update(createPublicKey(publicPem).export({ type: "spki", format: "der" })).digest("hex").slice(0, 16);
 
 /** 256-bit TLS-PSK key (hex) of the probe identity every broker holds, so Fleetward can probe the PSK listener. */
 export async function probePskKey(): Promise<string> {
