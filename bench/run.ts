@@ -4,22 +4,29 @@ import path from "node:path";
 import { disconnectDb } from "@/lib/server/db";
 import { aclBench } from "./acl.bench";
 import { auditBench } from "./audit.bench";
+import { capacityBench } from "./capacity.bench";
 import { deviceListBench } from "./device-list.bench";
 import { devicesBench } from "./devices.bench";
 import { met, type TFigure } from "./figures";
 import { fleetSyncBench } from "./fleet-sync.bench";
 import { liveBench } from "./live.bench";
+import { pagesBench } from "./pages.bench";
 import { securityBench } from "./security.bench";
+import { stopBenchServer } from "./web-server";
 
 const BENCHES: Record<string, () => Promise<TFigure[]>> = {
   "fleet-sync": () => fleetSyncBench(),
   devices: () => devicesBench(),
   "device-list": () => deviceListBench(),
+  pages: () => pagesBench(),
   acl: () => aclBench(),
   live: () => liveBench(),
   audit: () => auditBench(),
   security: () => securityBench(),
+  capacity: () => capacityBench(),
 };
+/** Run only when named: the capacity model's three sizes along each axis take far longer than the rest together. */
+const ON_REQUEST = new Set(["capacity"]);
 
 function table(rows: TFigure[]): string {
   const cells = rows.map((f) => [
@@ -38,7 +45,7 @@ function table(rows: TFigure[]): string {
 
 async function main() {
   const wanted = process.argv.slice(2);
-  const names = wanted.length ? wanted : Object.keys(BENCHES);
+  const names = wanted.length ? wanted : Object.keys(BENCHES).filter((n) => !ON_REQUEST.has(n));
   const unknown = names.filter((n) => !BENCHES[n]);
   if (unknown.length) throw new Error(`unknown benchmark(s): ${unknown.join(", ")}; known: ${Object.keys(BENCHES).join(", ")}`);
   const results: (TFigure & { bench: string; met: boolean | null })[] = [];
@@ -58,5 +65,6 @@ main()
     console.error(`[bench] failed: ${e instanceof Error ? e.stack : String(e)}`);
     process.exitCode = 1;
   })
+  .finally(() => stopBenchServer())
   .finally(() => disconnectDb())
   .finally(() => process.exit());

@@ -1,11 +1,12 @@
-// npm run bench [-- name…] (fleet-sync, devices, device-list, acl, live, audit, security): every benchmark on a fresh embedded Postgres and its own local fleet; prints a table
-// and writes bench/results.json.
+// npm run bench [-- name…] (fleet-sync, devices, device-list, pages, acl, live, audit, security; and capacity, run only
+// when named): every benchmark on a fresh embedded Postgres and its own local fleet; prints a table and writes
+// bench/results.json.
 import path from "node:path";
 import { run } from "./lib/run.mjs";
 import { buildIfStale, ensureDependencies } from "./lib/setup.mjs";
 
 ensureDependencies();
-// The live benchmark drives the production build in Chromium.
+// The device list API, pages and live benchmarks drive the production build (the last two in Chromium).
 buildIfStale();
 try {
   run(process.execPath, ["scripts/with-db.mjs", process.execPath, "--conditions=react-server", "--import", "tsx", path.resolve("bench/run.ts"), ...process.argv.slice(2)], {

@@ -1,0 +1,142 @@
+// The capacity model's measurements: the same figures at three sizes along each axis, so the README can say how they
+// grow and which one gives out first. Brokers: 1, 3, 6 at 10,000 devices. Devices: 10,000, 50,000, 200,000 on 3
+// brokers. Audit events: 100,000, 300,000, 1,000,000.
+import { randomUUID } from "node:crypto";
+import { readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import { mosquittoPasswordHash } from "@/lib/domain/mosquitto-password";
+import { connectDevice, eventually, startTestFleet, startWorker, type TTestFleet } from "@/lib/fleet/testing/test-fleet";
+import { change } from "@/lib/server/change";
+import { db } from "@/lib/server/db";
+import { desiredStateChanged } from "@/lib/server/queue";
+import { verifyAuditChain } from "@/lib/server/services/audit/verify-audit-chain";
+import { findAuditEvents } from "@/lib/server/services/audit/find-audit-events";
+import { createDevice } from "@/lib/server/services/devices/create-device";
+import { findDevices } from "@/lib/server/services/devices/find-devices";
+import { renderDesiredState } from "@/lib/server/services/fleet/render-desired-state";
+import { testActor } from "@/lib/server/testing/fixtures";
+import { p95Of, percentile, round, type TFigure } from "./figures";
+import { seedAuditLog } from "./seed-audit-log";
+
+const actor = testActor("capacity");
+const BROKER_SIZES = [1, 3, 6];
+const BROKER_AXIS_DEVICES = 10_000;
+const DEVICE_SIZES = [10_000, 50_000, 200_000];
+const EVENT_SIZES = [100_000, 300_000, 1_000_000];
+const CHANGES = 5;
+
+const fmt = (n: number) => n.toLocaleString("en");
+const info = (name: string, value: number, unit: string, note?: string): TFigure => ({ name: `capacity: ${name}`, value, unit, goal: null, baseline: null, note });
+
+/** Devices "cap-000001"... up to `count`, written as the device service leaves them, in one statement. */
+async function growDevicesTo(count: number): Promise<void> {
+  const have = await db.device.count({ where: { clientId: { startsWith: "cap-" } } });
+  if (have >= count) return;
+  const hash = await mosquittoPasswordHash("capacity-device-password");
+  await change(
+    async (tx) => {
+      await tx.$executeRaw`
+        INSERT INTO "Device" ("id", "clientId", "name", "tags", "authType", "passwordHash", "updatedAt")
+        SELECT gen_random_uuid(), 'cap-' || lpad(i::text, 7, '0'), 'Meter ' || i, ARRAY['site-' || (i % 100)], 'PASSWORD', ${hash}, now()
+        FROM generate_series(${have + 1}::int, ${count}::int) AS i`;
+      await desiredStateChanged(tx, "capacity devices seeded");
+    },
+    { timeoutMs: 300_000 },
+  );
+  await db.$executeRawUnsafe(`ANALYZE "Device"`);
+}
+
+async function settled(): Promise<void> {
+  const { revision } = await db.fleetState.findUniqueOrThrow({ where: { id: 1 } });
+  await eventually(async () => (await db.broker.findMany({ select: { appliedRevision: true } })).every((b) => b.appliedRevision >= revision), "every broker to apply", 600_000, 200);
+}
+
+/** One device created through the service until it can connect to every broker: p50 and p95 of `CHANGES`. */
+async function singleChanges(fleets: TTestFleet[]): Promise<{ p50: number; p95: number }> {
+  const brokers = fleets.flatMap((f) => f.brokers.map((b) => ({ port: b.ports.tlsPassword, caPem: f.caPem })));
+  const times: number[] = [];
+  for (let i = 0; i < CHANGES; i++) {
+    const t0 = performance.now();
+    const d = await createDevice({ actor, input: { clientId: `cap-change-${randomUUID().slice(0, 8)}`, tags: [], auth: { type: "password" } } });
+    await Promise.all(
+      brokers.map(({ port, caPem }) =>
+        eventually(async () => {
+          const c = await connectDevice(port, caPem, { clientId: d.device.clientId, username: d.device.clientId, password: d.secret.password! }).catch(() => null);
+          await c?.endAsync();
+          return c !== null;
+        }, "the new device to connect", 120_000, 20),
+      ),
+    );
+    times.push(performance.now() - t0);
+  }
+  return { p50: round(percentile(times, 50), 0), p95: round(percentile(times, 95), 0) };
+}
+
+/** The whole state pushed again to every broker (a full reconcile), from commit until all applied. */
+async function fullPush(): Promise<number> {
+  const t0 = performance.now();
+  // Forgetting what the brokers hold makes the next sync send every file whole, as to a broker that lost them.
+  await change(async (tx) => {
+    await tx.broker.updateMany({ data: { actualDigests: {} } });
+    await desiredStateChanged(tx, "capacity full push");
+  });
+  await settled();
+  return round(performance.now() - t0, 0);
+}
+
+const peakRss = (pid: number) => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) / 1024;
+
+export async function capacityBench(): Promise<TFigure[]> {
+  const figures: TFigure[] = [];
+  const fleets: TTestFleet[] = [];
+  const dir = () => fleets[0]!.dir;
+  try {
+    // Brokers axis.
+    await growDevicesTo(BROKER_AXIS_DEVICES);
+    fleets.push(startTestFleet(1));
+    const worker = startWorker(dir(), "capacity-worker");
+    try {
+      for (const size of BROKER_SIZES) {
+        const have = fleets.reduce((n, f) => n + f.brokers.length, 0);
+        if (size > have) fleets.push(startTestFleet(size - have));
+        await settled();
+        const single = await singleChanges(fleets);
+        figures.push(info(`${size} broker(s), ${fmt(BROKER_AXIS_DEVICES)} devices: single change -> usable on every broker (p50)`, single.p50, "ms", `p95 ${single.p95} ms over ${CHANGES}`));
+        figures.push(info(`${size} broker(s), ${fmt(BROKER_AXIS_DEVICES)} devices: whole state pushed to every broker`, await fullPush(), "ms"));
+      }
+      // Back to 3 brokers for the devices axis.
+      await fleets.pop()!.stop();
+
+      // Devices axis.
+      for (const size of DEVICE_SIZES) {
+        await growDevicesTo(size);
+        await settled();
+        const t0 = performance.now();
+        await renderDesiredState();
+        const renderMs = round(performance.now() - t0, 0);
+        const single = await singleChanges(fleets);
+        const passwd = statSync(path.join(fleets[0]!.brokers[0]!.dir, "managed/passwd")).size / 1e6;
+        figures.push(info(`${fmt(size)} devices, 3 brokers: single change -> usable on every broker (p50)`, single.p50, "ms", `p95 ${single.p95} ms over ${CHANGES}`));
+        figures.push(info(`${fmt(size)} devices, 3 brokers: whole state pushed to every broker`, await fullPush(), "ms", `passwd file ${round(passwd, 1)} MB per broker`));
+        figures.push(info(`${fmt(size)} devices: render the desired state`, renderMs, "ms"));
+        figures.push(info(`${fmt(size)} devices: device list, search for one client id (p95)`, await p95Of(() => findDevices({ q: "cap-0004242", limit: 50 }), 50, 5), "ms"));
+        figures.push(info(`${fmt(size)} devices: worker peak memory (RSS)`, round(peakRss(worker.process.pid!), 0), "MB"));
+      }
+    } finally {
+      await worker.kill();
+    }
+  } finally {
+    for (const f of fleets) await f.stop();
+  }
+
+  // Events axis.
+  for (const size of EVENT_SIZES) {
+    await seedAuditLog(size);
+    const t0 = performance.now();
+    const verified = await verifyAuditChain();
+    figures.push(info(`${fmt(size)} audit events: verify the whole chain`, round((performance.now() - t0) / 1000, 2), "s", `${fmt(verified.checked)} checked`));
+    figures.push(info(`${fmt(size)} audit events: query by action (p95)`, await p95Of(() => findAuditEvents({ action: "device.revoke", limit: 50 }), 50, 5), "ms"));
+    figures.push(info(`${fmt(size)} audit events: free-text search, two words (p95)`, await p95Of(() => findAuditEvents({ q: "rotate ops-17", limit: 50 }), 50, 5), "ms"));
+  }
+  return figures;
+}
