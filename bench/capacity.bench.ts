@@ -1,10 +1,14 @@
 // The capacity model's measurements: the same figures at three sizes along each axis, so the README can say how they
 // grow and which one gives out first. Brokers: 1, 3, 6 at 10,000 devices. Devices: 10,000, 50,000, 200,000 on 3
 // brokers. Audit events: 100,000, 300,000, 1,000,000.
+import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { readFileSync, statSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
+import mqtt from "mqtt";
 import { mosquittoPasswordHash } from "@/lib/domain/mosquitto-password";
+import { reservePorts } from "@/lib/fleet/local-fleet";
 import { connectDevice, eventually, startTestFleet, startWorker, type TTestFleet } from "@/lib/fleet/testing/test-fleet";
 import { change } from "@/lib/server/change";
 import { db } from "@/lib/server/db";
@@ -39,6 +43,12 @@ async function growDevicesTo(count: number): Promise<void> {
         INSERT INTO "Device" ("id", "clientId", "name", "tags", "authType", "passwordHash", "updatedAt")
         SELECT gen_random_uuid(), 'cap-' || lpad(i::text, 7, '0'), 'Meter ' || i, ARRAY['site-' || (i % 100)], 'PASSWORD', ${hash}, now()
         FROM generate_series(${have + 1}::int, ${count}::int) AS i`;
+      // And the roles the service gives a new device that names none: without them each device would need its own
+      // acl_file block, which Mosquitto loads in quadratic time (lib/domain/acl/acl-layout.ts).
+      await tx.$executeRaw`
+        INSERT INTO "DeviceRole" ("deviceId", "roleId", "priority")
+        SELECT d."id", r."id", -1 FROM "Device" d CROSS JOIN "AclRole" r WHERE r."forNewDevices" AND d."clientId" LIKE 'cap-%'
+        ON CONFLICT DO NOTHING`;
       await desiredStateChanged(tx, "capacity devices seeded");
     },
     { timeoutMs: 300_000 },
@@ -64,7 +74,7 @@ async function singleChanges(fleets: TTestFleet[]): Promise<{ p50: number; p95: 
           const c = await connectDevice(port, caPem, { clientId: d.device.clientId, username: d.device.clientId, password: d.secret.password! }).catch(() => null);
           await c?.endAsync();
           return c !== null;
-        }, "the new device to connect", 120_000, 20),
+        }, "the new device to connect", 120_000, 50),
       ),
     );
     times.push(performance.now() - t0);
@@ -82,6 +92,50 @@ async function fullPush(): Promise<number> {
   });
   await settled();
   return round(performance.now() - t0, 0);
+}
+
+/** SIGHUP to one broker until it answers a new connection again (Mosquitto reloads its files in its one thread). */
+async function reloadStall(b: TTestFleet["brokers"][number], caPem: string): Promise<number> {
+  const pid = Number(readFileSync(path.join(b.dir, "broker.pid"), "utf8"));
+  const t0 = performance.now();
+  process.kill(pid, "SIGHUP");
+  // A wrong password is refused only once the broker runs again: that answer is the end of the stall.
+  await eventually(async () => {
+    const c = await connectDevice(b.ports.tlsPassword, caPem, { clientId: "cap-0000001", username: "cap-0000001", password: "not-it" }).catch((e: { code?: number }) => e);
+    return typeof (c as { code?: number }).code === "number";
+  }, "the broker to answer after its reload", 600_000, 5);
+  return round(performance.now() - t0, 0);
+}
+
+/**
+ * Mosquitto 2.0.11's acl_file loader finds each line's user by walking its list of users: with one block per device
+ * a reload costs O(N^2). Fleetward writes shared grants as patterns (lib/domain/acl/acl-layout.ts) so that only
+ * devices with access of their own get a block; this is what a fleet of devices that all differ would cost.
+ */
+async function aclBlocksReload(blocks: number): Promise<number> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "fleetward-aclblocks-"));
+  const [port] = await reservePorts(1);
+  const lines = ["pattern readwrite devices/%c/#"];
+  for (let i = 0; i < blocks; i++) lines.push("", `user dev-${String(i).padStart(7, "0")}`, `topic readwrite devices/dev-${String(i).padStart(7, "0")}/#`);
+  writeFileSync(path.join(dir, "acl"), `${lines.join("\n")}\n`, { mode: 0o644 });
+  writeFileSync(path.join(dir, "mosquitto.conf"), `listener ${port} 127.0.0.1\nallow_anonymous true\nacl_file ${path.join(dir, "acl")}\n`, { mode: 0o644 });
+  chmodSync(dir, 0o755);
+  const broker = spawn("mosquitto", ["-c", path.join(dir, "mosquitto.conf")], { stdio: "ignore" });
+  const answers = async () => {
+    const c = await mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, { reconnectPeriod: 0, connectTimeout: 600_000 }).catch(() => null);
+    await c?.endAsync();
+    return c !== null;
+  };
+  try {
+    await eventually(answers, "the broker to start", 600_000, 20);
+    const t0 = performance.now();
+    broker.kill("SIGHUP");
+    await eventually(answers, "the broker to answer after its reload", 600_000, 5);
+    return round(performance.now() - t0, 0);
+  } finally {
+    broker.kill("SIGKILL");
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 const peakRss = (pid: number) => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) / 1024;
@@ -119,6 +173,7 @@ export async function capacityBench(): Promise<TFigure[]> {
         figures.push(info(`${fmt(size)} devices, 3 brokers: single change -> usable on every broker (p50)`, single.p50, "ms", `p95 ${single.p95} ms over ${CHANGES}`));
         figures.push(info(`${fmt(size)} devices, 3 brokers: whole state pushed to every broker`, await fullPush(), "ms", `passwd file ${round(passwd, 1)} MB per broker`));
         figures.push(info(`${fmt(size)} devices: render the desired state`, renderMs, "ms"));
+        figures.push(info(`${fmt(size)} devices: a broker's reload stall (SIGHUP -> answering again)`, await reloadStall(fleets[0]!.brokers[0]!, fleets[0]!.caPem), "ms"));
         figures.push(info(`${fmt(size)} devices: device list, search for one client id (p95)`, await p95Of(() => findDevices({ q: "cap-0004242", limit: 50 }), 50, 5), "ms"));
         figures.push(info(`${fmt(size)} devices: worker peak memory (RSS)`, round(peakRss(worker.process.pid!), 0), "MB"));
       }
@@ -127,6 +182,11 @@ export async function capacityBench(): Promise<TFigure[]> {
     }
   } finally {
     for (const f of fleets) await f.stop();
+  }
+
+  // The acl_file loader, with one block per device.
+  for (const blocks of [5_000, 10_000, 20_000, 40_000]) {
+    figures.push(info(`acl_file with ${fmt(blocks)} per-device blocks: Mosquitto reload`, await aclBlocksReload(blocks), "ms", "what Fleetward's pattern layout avoids for devices sharing their access"));
   }
 
   // Events axis.

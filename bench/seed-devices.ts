@@ -24,6 +24,11 @@ async function seed() {
         SELECT gen_random_uuid(), 'list-' || lpad(i::text, 6, '0'), 'Boiler ' || i, ARRAY['plant-' || (i % 50), 'floor-' || (i % 7)],
                'PASSWORD', ${hash}, now()
         FROM generate_series(${have + 1}::int, ${SEEDED_DEVICES}::int) AS i`;
+      // And the roles the service gives a new device that names none.
+      await tx.$executeRaw`
+        INSERT INTO "DeviceRole" ("deviceId", "roleId", "priority")
+        SELECT d."id", r."id", -1 FROM "Device" d CROSS JOIN "AclRole" r WHERE r."forNewDevices" AND d."clientId" LIKE 'list-%'
+        ON CONFLICT DO NOTHING`;
       await desiredStateChanged(tx, "benchmark devices seeded");
     }, { timeoutMs: 120_000 });
   }

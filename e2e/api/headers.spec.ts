@@ -1,6 +1,12 @@
-import { expect, test } from "@playwright/test";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import tls, { type SecureVersion } from "node:tls";
+import { expect, test, type APIRequestContext } from "@playwright/test";
 import { signInAs } from "../fixtures";
-import { startServer } from "../server";
+import { bearer } from "../fixtures";
+import { relayUpgradeStatus, startServer } from "../server";
 import { e2eState } from "../state";
 
 const PAGES = ["/overview", "/devices", "/roles", "/certificates", "/brokers", "/live", "/audit", "/security", "/settings", "/settings/users"];
@@ -64,6 +70,11 @@ test("behind a trusted proxy that says HTTPS, pages and API answers carry HSTS; 
     expect(session, cookies.join("\n")).toMatch(/^__Secure-authjs\.session-token=/);
     expect(session).toMatch(/; Secure/i);
     expect(session).toMatch(/; HttpOnly/i);
+    // The live relay finds that session behind the proxy too (it is the __Secure- cookie, looked for only over HTTPS).
+    const cookie = session!.split(";")[0]!;
+    const brokerId = await firstBrokerId(request);
+    expect(await relayUpgradeStatus(base, brokerId, cookie, https)).toBe(101);
+    expect(await relayUpgradeStatus(base, brokerId, cookie)).toBe(401);
     for (const path of ["/login", "/api/v1/health"]) {
       const https = await request.get(`${base}${path}`, { headers: { "x-forwarded-proto": "https" } });
       expect(https.headers()["strict-transport-security"], path).toBe("max-age=63072000; includeSubDomains");
@@ -72,5 +83,42 @@ test("behind a trusted proxy that says HTTPS, pages and API answers carry HSTS; 
     }
   } finally {
     server.stop();
+  }
+});
+
+async function firstBrokerId(request: APIRequestContext): Promise<string> {
+  const res = await request.get("/api/v1/brokers", { headers: bearer("AUDITOR") });
+  return ((await res.json()) as { items: { id: string }[] }).items[0]!.id;
+}
+
+test("served over HTTPS directly: TLS 1.2 and 1.3 only, HSTS, the session cookie Secure, the live relay over wss", async ({ request }) => {
+  test.setTimeout(90_000);
+  const dir = mkdtempSync(path.join(os.tmpdir(), "fleetward-tls-"));
+  execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", `${dir}/key.pem`, "-out", `${dir}/cert.pem`, "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"], { stdio: "ignore" });
+  const server = await startServer(request, { FLEETWARD_TLS_CERT_FILE: `${dir}/cert.pem`, FLEETWARD_TLS_KEY_FILE: `${dir}/key.pem` });
+  try {
+    const { base, port } = server;
+    const handshake = (maxVersion: SecureVersion) =>
+      new Promise<string>((resolve) => {
+        const s = tls.connect({ host: "127.0.0.1", port, rejectUnauthorized: false, minVersion: "TLSv1", maxVersion }, () => (resolve(s.getProtocol() ?? "?"), s.destroy()));
+        s.once("error", () => resolve("refused"));
+      });
+    expect(await handshake("TLSv1.1")).toBe("refused");
+    expect(await handshake("TLSv1.2")).toBe("TLSv1.2");
+    expect(await handshake("TLSv1.3")).toBe("TLSv1.3");
+
+    const opts = { ignoreHTTPSErrors: true };
+    const login = await request.get(`${base}/login`, opts);
+    expect(login.status()).toBe(200);
+    expect(login.headers()["strict-transport-security"]).toBe("max-age=63072000; includeSubDomains");
+    const { csrfToken } = (await (await request.get(`${base}/api/auth/csrf`, opts)).json()) as { csrfToken: string };
+    const { email, password } = e2eState().users.AUDITOR;
+    const signIn = await request.post(`${base}/api/auth/callback/credentials`, { ...opts, form: { email, password, csrfToken, json: "true" }, maxRedirects: 0 });
+    const session = signIn.headersArray().filter((h) => h.name.toLowerCase() === "set-cookie").map((h) => h.value).find((c) => c.includes("authjs.session-token="));
+    expect(session).toMatch(/^__Secure-authjs\.session-token=.*; Secure/i);
+    expect(await relayUpgradeStatus(base, await firstBrokerId(request), session!.split(";")[0]!)).toBe(101);
+  } finally {
+    server.stop();
+    rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -80,9 +80,12 @@ export async function brokersWithSyncPending(tx: Pick<TTx, "$queryRawUnsafe">, b
   return new Set(rows.map((r) => r.id));
 }
 
-/** Bumps the desired-state revision and enqueues a sync for every broker, in the caller's transaction. */
-export async function desiredStateChanged(tx: TTx, reason: string): Promise<bigint> {
-  const state = await tx.fleetState.update({ where: { id: 1 }, data: { revision: { increment: 1 } } });
+/**
+ * Bumps the desired-state revision and enqueues a sync for every broker, in the caller's transaction. `access: false`
+ * for changes that cannot change what a device may do (live credentials, kicks, CRLs, device CAs).
+ */
+export async function desiredStateChanged(tx: TTx, reason: string, { access = true }: { access?: boolean } = {}): Promise<bigint> {
+  const state = await tx.fleetState.update({ where: { id: 1 }, data: { revision: { increment: 1 }, ...(access ? { accessRevision: { increment: 1 } } : {}) } });
   const brokers = await tx.broker.findMany({ select: { id: true } });
   await enqueueBrokerSyncs(tx, brokers.map((b) => b.id), reason);
   return state.revision;
