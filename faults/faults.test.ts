@@ -22,6 +22,8 @@ afterAll(async () => {
 }, 120_000);
 
 const caFile = (b: TLocalBroker) => path.join(b.dir, "pki/ca.crt");
+/** A figure of the run, printed with the results. */
+const report = (line: string) => console.log(`[faults] ${line}`);
 
 async function bulkImport(prefix: string, count: number): Promise<TDeviceBulkCreated> {
   const devices = Array.from({ length: count }, (_, i) => ({ clientId: `${prefix}-${i}`, tags: ["faults"], auth: { type: "password" } }));
@@ -104,8 +106,10 @@ describe("faults", () => {
     await d.killBroker(b);
     await new Promise((r) => setTimeout(r, 3_000));
     expect(await batchDone(created.batch.id)).toBe(false);
+    const restarted = Date.now();
     await d.restartBroker(b);
     await waitConverged(d.fleet, "the fleet after the broker's restart");
+    report(`broker killed during a push of ${BULK} devices: converged ${Date.now() - restarted} ms after its restart`);
     await eventually(() => batchDone(created.batch.id), "the batch to be done");
     expectAccepted(b, created);
   }, 300_000);
@@ -180,6 +184,7 @@ describe("faults", () => {
     expect(times.length, `failures per job: ${JSON.stringify([...failures.values()].map((t) => t.length))}`).toBeGreaterThanOrEqual(4);
     const gaps = times.slice(1).map((t, i) => t - times[i]!);
     expect(gaps[2]!, `gaps ${gaps.join(", ")} ms`).toBeGreaterThan(gaps[0]! * 1.5);
+    report(`admin channel down 20 s: one sync failed ${times.length} times, ${gaps.join(", ")} ms apart`);
 
     // Nothing twice: the agent ran no command twice, the broker's password file names each client once, and each
     // device was created (and audited) once.
@@ -198,6 +203,8 @@ describe("faults", () => {
     const processes = [...d.replicas.filter((r) => r.process.exitCode === null), ...d.workers].map((p) => p.process);
     const statuses: number[] = [];
     let stopping = false;
+    let back = Infinity;
+    let recoveredMs: number | null = null;
     const writer = async (w: number) => {
       for (let i = 0; !stopping; i++) {
         // The same request again until an answer says what became of it: created, or already there (an earlier
@@ -205,6 +212,7 @@ describe("faults", () => {
         for (;;) {
           const r = await d.api("POST", "/api/v1/devices", { clientId: `${prefix}-${w}-${i}`, tags: [], auth: { type: "password" } }).catch(() => ({ status: 0 }));
           statuses.push(r.status);
+          if (r.status === 201 && recoveredMs === null && Date.now() >= back) recoveredMs = Date.now() - back;
           if (r.status === 201 || r.status === 409) break;
           await new Promise((res) => setTimeout(res, 250));
         }
@@ -213,9 +221,12 @@ describe("faults", () => {
     const writers = Array.from({ length: 4 }, (_, w) => writer(w));
     await new Promise((r) => setTimeout(r, 2_000));
     await d.restartPostgres(FULL ? 10_000 : 3_000);
+    back = Date.now();
     await new Promise((r) => setTimeout(r, 5_000));
     stopping = true;
     await Promise.all(writers);
+    const count = (code: number) => statuses.filter((x) => x === code).length;
+    report(`Postgres down ${FULL ? 10 : 3} s under 4 writers: ${count(201)} created, ${count(409)} found created on a retry, ${count(503)} answered 503; the first create ${recoveredMs} ms after it was back`);
 
     const refused = statuses.filter((s) => s !== 201 && s !== 409);
     expect(refused.length, "requests while Postgres was down").toBeGreaterThan(0);
