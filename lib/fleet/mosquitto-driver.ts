@@ -2,14 +2,45 @@ import type { MqttClient } from "mqtt";
 import { AGENT_TOPICS } from "@/lib/domain/agent-command";
 import { MANAGED_FILES, type TManagedFile } from "@/lib/domain/broker-files";
 import type { TBrokerDriver, TBrokerEndpoint, TCommandSigner, TProbeFacts } from "./broker-driver";
-import { connectAdmin, sendAgentCommand } from "./admin-channel";
+import { ChannelError, connectAdmin, sendAgentCommand } from "./admin-channel";
 
 // Mosquitto 2.0 with Fleetward's agent: device state travels as rendered password/ACL/PSK/CRL files that the
 // agent writes atomically and reloads with SIGHUP (measured far cheaper than dynsec commands; see README).
 
+/** How long to wait for the agent's retained heartbeat before saying it is not there. */
+const AGENT_PRESENT_MS = 3_000;
+
+/**
+ * The agent keeps a retained heartbeat on its broker (and leaves "offline" as its will): without one saying online,
+ * a command would go to no one and be waited for in vain. Just after a broker restarts, before its agent is back,
+ * this fails at once and the sync is retried, rather than waiting out the command's timeout.
+ */
+async function agentPresent(client: MqttClient, ep: TBrokerEndpoint): Promise<void> {
+  const topic = AGENT_TOPICS.heartbeat(ep.name);
+  const online = new Promise<boolean>((resolve) => {
+    const timer = setTimeout(() => (client.off("message", onMessage), resolve(false)), AGENT_PRESENT_MS);
+    function onMessage(t: string, payload: Buffer) {
+      if (t !== topic) return;
+      clearTimeout(timer);
+      client.off("message", onMessage);
+      try {
+        resolve((JSON.parse(payload.toString("utf8")) as { online?: unknown }).online === true);
+      } catch {
+        resolve(false);
+      }
+    }
+    client.on("message", onMessage);
+  });
+  await client.subscribeAsync(topic, { qos: 0 });
+  const ok = await online;
+  await client.unsubscribeAsync(topic).catch(() => undefined);
+  if (!ok) throw new ChannelError("no_agent", `The Fleetward agent of ${ep.name} is not connected to its broker: is \`fleetward agent\` running beside it?`);
+}
+
 async function withChannel<T>(ep: TBrokerEndpoint, fn: (c: MqttClient) => Promise<T>): Promise<T> {
   const client = await connectAdmin(ep);
   try {
+    await agentPresent(client, ep);
     return await fn(client);
   } finally {
     // A graceful end never settles on a connection the broker already dropped: bound it, then force.

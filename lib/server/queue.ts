@@ -69,15 +69,35 @@ export async function ensureQueues(b: PgBoss): Promise<void> {
   if (!existing.has(QUEUES.brokerReconcile)) await b.createQueue(QUEUES.brokerReconcile, { name: QUEUES.brokerReconcile, policy: "standard" });
 }
 
-/** Brokers (of these) with a sync queued, waiting for a retry or running: another one would only repeat it. */
+/** A sync running longer than this is presumed lost (its worker or its completion went with a Postgres restart). */
+const SYNC_PRESUMED_LOST_S = 15;
+
+/**
+ * Brokers (of these) with a sync queued, waiting for a retry or running: another one would only repeat it. A job
+ * still marked running after SYNC_PRESUMED_LOST_S does not count: pg-boss retries it only at its deadline, and the
+ * broker should not wait that long.
+ */
 export async function brokersWithSyncPending(tx: Pick<TTx, "$queryRawUnsafe">, brokerIds: readonly string[]): Promise<Set<string>> {
   if (!brokerIds.length) return new Set();
   const rows = await tx.$queryRawUnsafe<{ id: string }[]>(
-    `SELECT DISTINCT data->>'brokerId' AS id FROM pgboss.job WHERE name = $1 AND state IN ('created', 'retry', 'active') AND data->>'brokerId' = ANY($2::text[])`,
+    `SELECT DISTINCT data->>'brokerId' AS id FROM pgboss.job
+     WHERE name = $1 AND data->>'brokerId' = ANY($2::text[])
+       AND (state IN ('created', 'retry') OR (state = 'active' AND started_on > now() - interval '${SYNC_PRESUMED_LOST_S} seconds'))`,
     QUEUES.brokerSync,
     brokerIds,
   );
   return new Set(rows.map((r) => r.id));
+}
+
+/** A broker's syncs waiting out their backoff (it was unreachable) run now: it is back. Returns how many there were. */
+export async function retryBrokerSyncsNow(tx: Pick<TTx, "$executeRawUnsafe">, brokerId: string): Promise<number> {
+  const n = await tx.$executeRawUnsafe(
+    `UPDATE pgboss.job SET start_after = now() WHERE name = $1 AND state = 'retry' AND start_after > now() AND data->>'brokerId' = $2`,
+    QUEUES.brokerSync,
+    brokerId,
+  );
+  if (n) await tx.$executeRawUnsafe(`SELECT pg_notify('${SYNC_WAKEUP_CHANNEL}', '')`);
+  return n;
 }
 
 /**

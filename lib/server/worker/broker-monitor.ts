@@ -61,11 +61,15 @@ export function startBrokerMonitor(log: (msg: string) => void): { stop: () => Pr
       const client = await connectAdmin(endpointOf(b));
       entry.client = client;
       const events = AGENT_TOPICS.events(b.name);
+      let firstHeartbeat = true;
       client.on("message", (topic, payload) => {
         try {
           const body = JSON.parse(payload.toString("utf8")) as unknown;
           if (topic === events) queueEvent(b.name, body as TAgentEvent);
-          else void recordHeartbeat(body as THeartbeat).catch((e: unknown) => log(`heartbeat of ${b.name} not stored: ${String(e)}`));
+          else {
+            void recordHeartbeat(body as THeartbeat, { reconnected: firstHeartbeat }).catch((e: unknown) => log(`heartbeat of ${b.name} not stored: ${String(e)}`));
+            firstHeartbeat = false;
+          }
         } catch {
           /* a malformed message is ignored */
         }

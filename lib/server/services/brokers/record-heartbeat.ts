@@ -2,7 +2,7 @@ import "server-only";
 import type { TConfPosture } from "@/lib/domain/broker-conf-posture";
 import { driftedFiles, type TFileDigests } from "@/lib/domain/broker-files";
 import { db } from "../../db";
-import { brokersWithSyncPending, enqueueBrokerSyncs } from "../../queue";
+import { brokersWithSyncPending, enqueueBrokerSyncs, retryBrokerSyncsNow } from "../../queue";
 
 export type THeartbeat = {
   broker: string;
@@ -20,9 +20,10 @@ export type THeartbeat = {
  * Stores what a broker's agent last reported. An "offline" will message leaves lastSeenAt to age out.
  * A broker that reports files other than those it was sent (wiped, edited by hand), or that is behind the desired
  * state with no sync on the way (it was down longer than the retries lasted), gets a sync at once: it heals itself
- * within a heartbeat rather than at the next reconcile.
+ * within a heartbeat rather than at the next reconcile. `reconnected`: the first heartbeat on a new admin connection
+ * (the broker may be back from an outage): its syncs waiting out their backoff run now.
  */
-export async function recordHeartbeat(h: THeartbeat): Promise<void> {
+export async function recordHeartbeat(h: THeartbeat, { reconnected = false }: { reconnected?: boolean } = {}): Promise<void> {
   if (!h.online) return;
   await db.$transaction(async (tx) => {
     const broker = await tx.broker.findUnique({ where: { name: h.broker }, select: { id: true, appliedRevision: true, expectedDigests: true } });
@@ -41,7 +42,11 @@ export async function recordHeartbeat(h: THeartbeat): Promise<void> {
     const drifted = h.digests ? driftedFiles(broker.expectedDigests as Partial<TFileDigests> | null, h.digests as Partial<TFileDigests>).length > 0 : false;
     const { revision } = await tx.fleetState.findUniqueOrThrow({ where: { id: 1 }, select: { revision: true } });
     if (!drifted && broker.appliedRevision >= revision) return;
-    if ((await brokersWithSyncPending(tx, [broker.id])).size) return;
+    if ((await brokersWithSyncPending(tx, [broker.id])).size) {
+      // Back after an absence: the syncs that failed meanwhile need not wait out their backoff.
+      if (reconnected) await retryBrokerSyncsNow(tx, broker.id);
+      return;
+    }
     await enqueueBrokerSyncs(tx, [broker.id], drifted ? "heartbeat: files differ from those sent" : "heartbeat: behind, back online");
   });
 }
