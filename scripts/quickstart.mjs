@@ -3,6 +3,8 @@
 // Mosquitto brokers with their agents and the sync worker, builds and serves.
 import { spawnSync } from "node:child_process";
 import { existsSync, openSync } from "node:fs";
+import http from "node:http";
+import https from "node:https";
 import { start, run } from "./lib/run.mjs";
 import { buildIfStale, ensureDependencies, ensureLocalEnv, migrate } from "./lib/setup.mjs";
 
@@ -43,8 +45,9 @@ try {
   buildIfStale();
   server = start("node", ["scripts/serve.mjs"], { env: { ...env, NODE_ENV: "production" }, stdio: ["ignore", "ignore", "inherit"] });
   const exited = server.done.then((c) => { throw new Error(`the dashboard server stopped (exit ${c}); is port ${port} in use? Set PORT to another one.`); });
-  await Promise.race([waitForHealth(`http://${host}:${port}/api/v1/health`), exited]);
-  console.log(`\nFleetward is running: http://${host}:${port}\nPress Ctrl+C to stop it (and its embedded Postgres).`);
+  const scheme = process.env.FLEETWARD_TLS_CERT_FILE ? "https" : "http";
+  await Promise.race([waitForHealth(`${scheme}://${host}:${port}/api/v1/health`), exited]);
+  console.log(`\nFleetward is running: ${scheme}://${host}:${port}\nPress Ctrl+C to stop it (and its embedded Postgres).`);
   const code = await server.done;
   await shutdown(code);
 } catch (e) {
@@ -52,9 +55,19 @@ try {
   await shutdown(1);
 }
 
+/** Is our own server answering? Its certificate may be one this machine does not trust (a self-signed one). */
+function healthy(url) {
+  return new Promise((resolve) => {
+    const get = url.startsWith("https:") ? https.get : http.get;
+    const req = get(url, { rejectUnauthorized: false, timeout: 5_000 }, (res) => (res.resume(), resolve(res.statusCode === 200)));
+    req.on("error", () => resolve(false));
+    req.on("timeout", () => (req.destroy(), resolve(false)));
+  });
+}
+
 async function waitForHealth(url) {
   for (let i = 0; i < 120; i++) {
-    const ok = await fetch(url).then((r) => r.ok, () => false);
+    const ok = await healthy(url);
     if (ok) return;
     await new Promise((r) => setTimeout(r, 500));
   }
