@@ -20,7 +20,7 @@ const [area, verb] = process.argv.slice(2);
 const needsDb = !(area === "agent" || (area === "fleet" && verb === "down"));
 const noDb = { url: process.env.DATABASE_URL ?? "", stop: async () => {} };
 const db = !needsDb ? noDb : await resolveDatabase({ mustExist: true }).catch((e) => {
-  console.error(`fleetward: ${e.message}`);
+  console.error(`fleetward: the database could not be reached or started: ${e instanceof Error ? e.message : String(e)}`);
   process.exit(2);
 });
 const child = spawn(
