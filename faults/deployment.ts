@@ -26,7 +26,7 @@ export type TReplica = { port: number; process: ChildProcess; logFile: string; k
 /** Round-robin TCP balancer on one loopback port, like a load balancer in front of the replicas. */
 export type TBalancer = { port: number; served: Map<number, number>; close: () => Promise<void> };
 
-export type TApiAnswer = { status: number; body: unknown; backend: string | null };
+export type TApiAnswer = { status: number; body: unknown };
 
 export type TDeployment = {
   dir: string;
@@ -105,7 +105,7 @@ function call(port: number, token: string, method: string, urlPath: string, body
           } catch {
             /* not JSON: kept as text */
           }
-          resolve({ status: res.statusCode ?? 0, body: parsed, backend: null });
+          resolve({ status: res.statusCode ?? 0, body: parsed });
         });
         res.on("error", reject);
       },
