@@ -83,7 +83,8 @@ function AddWebhookForm({ onCreated }: { onCreated: (r: { webhook: TWebhook; sec
 /** Where new high-severity findings and expiring certificates are announced, and how each delivery went. */
 export function WebhooksView({ canManage }: { canManage: boolean }) {
   const qc = useQueryClient();
-  const hooks = useQuery({ queryKey: KEY, queryFn: () => api<{ items: TWebhook[] }>("GET", "/api/v1/webhooks"), refetchInterval: 5_000 });
+  // The same pace as the deliveries below, so a row and its open deliveries never disagree for long.
+  const hooks = useQuery({ queryKey: KEY, queryFn: () => api<{ items: TWebhook[] }>("GET", "/api/v1/webhooks"), refetchInterval: 3_000 });
   const [adding, setAdding] = useState(false);
   const [created, setCreated] = useState<{ webhook: TWebhook; secret: string } | null>(null);
   const [open, setOpen] = useState<string | null>(null);
