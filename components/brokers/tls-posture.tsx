@@ -38,12 +38,7 @@ export function TlsPosture({ id }: { id: string }) {
                     // On hover: the suite negotiated, or the answer that made it refused or untestable.
                     return <Td key={v}><Badge title={posture.detail[v]} tone={bad ? "danger" : s === "accepted" ? "ok" : s === "untestable" ? "warn" : "neutral"}>{s}</Badge></Td>;
                   })}
-                  <Td className="text-xs">
-                    {posture.negotiated ? `${posture.negotiated.protocol} ${posture.negotiated.cipher} (${posture.negotiated.keyExchange ?? "?"})` : posture.error}
-                    {posture.negotiated?.protocol !== "TLSv1.2" && posture.detail["TLSv1.2"] && posture.accepted["TLSv1.2"] === "accepted" ? (
-                      <span className="block text-muted">TLSv1.2: {posture.detail["TLSv1.2"]}</span>
-                    ) : null}
-                  </Td>
+                  <Td className="text-xs"><Negotiated posture={posture} /></Td>
                   <Td className="text-xs text-muted">
                     {leaf
                       ? `${leaf.subject}; ${leaf.keyType}; ${leaf.sans.join(" ")}; expires ${new Date(leaf.notAfter).toLocaleDateString("en-GB")}`
@@ -56,5 +51,23 @@ export function TlsPosture({ id }: { id: string }) {
         </Table>
       ) : null}
     </Card>
+  );
+}
+
+/** The default handshake: protocol and suite, then the key exchange and whether it was forward secret. */
+function Negotiated({ posture }: { posture: TTlsPosture }) {
+  const n = posture.negotiated;
+  if (!n) return <>{posture.error}</>;
+  // A client limited to TLS 1.2 gets this suite instead (its name says its key exchange).
+  const tls12 = n.protocol !== "TLSv1.2" && posture.accepted["TLSv1.2"] === "accepted" ? posture.detail["TLSv1.2"] : undefined;
+  return (
+    <>
+      <span className="block">{n.protocol}, {n.cipher}</span>
+      <span className="block">
+        {n.keyExchange ?? "no ephemeral key"}{" "}
+        <Badge tone={n.forwardSecret ? "ok" : "danger"}>{n.forwardSecret ? "forward secret" : "no forward secrecy"}</Badge>
+      </span>
+      {tls12 ? <span className="block text-muted">TLSv1.2: {tls12}</span> : null}
+    </>
   );
 }

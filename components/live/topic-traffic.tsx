@@ -6,17 +6,36 @@ import { Card, CardHeader } from "@/components/ui/card";
 import { Field, Input } from "@/components/ui/field";
 import { Table, Td, Th } from "@/components/ui/table";
 import { topicFilterProblem } from "@/lib/domain/acl/topics";
+import { readEnvelope } from "@/lib/domain/message-signing";
 import { previewPayload } from "@/lib/domain/payload-preview";
 import type { TTopicRate } from "@/lib/domain/topic-rates";
 import type { TInspected } from "@/lib/live/use-live-fleet";
 import { bytes, rate } from "./traffic-card";
+import { VerdictBadge } from "./verdict-badge";
 
 /** Rows of the per-topic table drawn at once (the busiest); the rest are counted. */
 const SHOWN_TOPICS = 100;
 
 const time = (ms: number) => new Date(ms).toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", second: "2-digit", fractionalSecondDigits: 3 });
 
-type TTraffic = { filter: string | null; rows: TTopicRate[]; evicted: number; messages: TInspected[] };
+type TTraffic = { filter: string | null; rows: TTopicRate[]; evicted: number; messages: TInspected[]; forgedVerdicts: number };
+
+/** The verifier's word on a message, and what its signed envelope says (the JWS text itself is unreadable). */
+function Signature({ m }: { m: TInspected }) {
+  if (m.verdict === null) return null;
+  const v = typeof m.verdict === "string" ? null : m.verdict;
+  const env = m.size === m.head.length ? readEnvelope(m.head) : null;
+  return (
+    <div className="space-y-1 text-xs" data-testid="signature">
+      <p>
+        Signature: <VerdictBadge verdict={m.verdict} />
+        {v?.r ? <span className="ml-1 text-danger">{v.r}</span> : null}
+        {v?.d ? <span className="ml-1 text-muted">device {v.d}{v.k ? `, key ${v.k}` : ""}{v.c !== null ? `, counter ${v.c}` : ""}</span> : null}
+      </p>
+      {env?.claims ? <pre className="max-h-40 overflow-auto rounded bg-gray-50 p-2 font-mono whitespace-pre-wrap break-all" data-testid="claims">{JSON.stringify(env.claims, null, 2)}</pre> : null}
+    </div>
+  );
+}
 
 /** The filter the traffic views watch, checked as the broker would before it is subscribed to. */
 function WatchForm({ filter, onWatch }: { filter: string | null; onWatch: (f: string | null) => void }) {
@@ -49,6 +68,7 @@ function Preview({ m }: { m: TInspected }) {
       <p className="text-xs text-muted">
         <Badge>{p.kind === "json" ? "JSON" : p.kind}</Badge> {m.topic} on {m.broker}, QoS {m.qos}{m.retain ? ", retained" : ""}, {m.size} bytes{cut || p.truncated ? `, first ${m.head.length} shown` : ""}
       </p>
+      <Signature m={m} />
       <pre className="max-h-64 overflow-auto rounded bg-gray-50 p-2 font-mono text-xs whitespace-pre-wrap break-all">{p.kind === "empty" ? "(empty payload)" : p.text}</pre>
     </div>
   );
@@ -98,22 +118,23 @@ export const TopicTraffic = memo(function TopicTraffic({ scope, traffic, onWatch
       <Card>
         <CardHeader
           title="Message inspector"
-          description="The latest 200 messages under the filter; choose one to see its payload (text, JSON or hex, up to 4 KiB)."
+          description="The latest 200 messages under the filter; choose one to see its payload (text, JSON or hex, up to 4 KiB). On the topics Security > Message signing names, each message's signature as Fleetward's verifier judged it."
           actions={<Button size="sm" variant="secondary" onClick={() => setPaused(paused ? null : traffic.messages)} disabled={!traffic.filter}>{paused ? "Resume" : "Pause"}</Button>}
         />
+        {traffic.forgedVerdicts ? <p role="alert" className="border-b border-line px-4 py-2 text-xs text-danger">{traffic.forgedVerdicts} verdict batch(es) failed authentication and were ignored: something other than Fleetward publishes on fleetward/verdicts/.</p> : null}
         <div className="grid gap-0 lg:grid-cols-2">
           <div className="max-h-[40vh] overflow-auto border-line lg:border-r">
             <Table data-testid="inspector">
-              <thead className="sticky top-0 bg-panel"><tr><Th>Time</Th><Th>Topic</Th><Th>Broker</Th><Th>QoS</Th><Th>Size</Th></tr></thead>
+              <thead className="sticky top-0 bg-panel"><tr><Th>Time</Th><Th>Topic</Th><Th>Broker</Th><Th>QoS</Th><Th>Size</Th><Th>Signature</Th></tr></thead>
               <tbody>
                 {messages.map((m) => (
                   <tr key={m.seq} onClick={() => setChosen(m.seq)} className={m.seq === chosen ? "cursor-pointer bg-blue-50" : "cursor-pointer hover:bg-gray-50"} data-seq={m.seq}>
                     <Td className="whitespace-nowrap">{time(m.at)}</Td>
                     <Td className="font-mono text-xs break-all">{m.topic}{m.retain ? <Badge className="ml-1">retained</Badge> : null}</Td>
-                    <Td>{m.broker}</Td><Td>{m.qos}</Td><Td>{m.size} B</Td>
+                    <Td>{m.broker}</Td><Td>{m.qos}</Td><Td>{m.size} B</Td><Td><VerdictBadge verdict={m.verdict} /></Td>
                   </tr>
                 ))}
-                {messages.length === 0 ? <tr><Td colSpan={5} className="py-6 text-center text-muted">{paused ? "Paused with no message." : "No message yet."}</Td></tr> : null}
+                {messages.length === 0 ? <tr><Td colSpan={6} className="py-6 text-center text-muted">{paused ? "Paused with no message." : "No message yet."}</Td></tr> : null}
               </tbody>
             </Table>
           </div>

@@ -176,6 +176,16 @@ export const SAMPLES: Record<TApiName, (r: APIRequestContext) => Promise<TSample
   testWebhook: async (r) => ({ params: { id: await newWebhookId(r) }, body: {} }),
   listWebhookDeliveries: async (r) => ({ params: { id: await newWebhookId(r) } }),
   setSecurityPolicy: async () => ({ body: DEFAULT_POLICY }),
+  listSigningKeys: async (r) => ({ params: { id: await newDeviceId(r) } }),
+  issueSigningKey: async (r) => ({ params: { id: await newDeviceId(r) }, body: { algorithm: "EdDSA" } }),
+  revokeSigningKey: async (r) => {
+    const id = await newDeviceId(r);
+    const issued = await (await r.post(`/api/v1/devices/${id}/signing-keys`, { headers: bearer("ADMIN"), data: { algorithm: "HS256" } })).json();
+    return { params: { id, kid: issued.key.id }, body: {} };
+  },
+  getSignedTopics: async () => ({}),
+  setSignedTopics: async (r) => ({ body: await (await r.get("/api/v1/signing/topics", { headers: bearer("ADMIN") })).json() }),
+  getSigningJwks: async () => ({}),
 };
 
 export const urlOf = (name: TApiName, params: Record<string, string> = {}) =>

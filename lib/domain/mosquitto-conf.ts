@@ -25,8 +25,12 @@ export const TLS12_CIPHERS = [
   "ECDHE-RSA-AES128-GCM-SHA256",
   "ECDHE-RSA-AES256-GCM-SHA384",
 ].join(":");
-// PSK without certificates: (EC)DHE key exchange for forward secrecy.
+// PSK without certificates: (EC)DHE key exchange for forward secrecy. TLS 1.2: ECDHE-PSK suites only (no plain
+// PSK). TLS 1.3: OpenSSL serves a psk_file key only with SHA-256 suites, and only in psk_dhe_ke mode (an X25519
+// key share each handshake): it ignores psk_ke unless the server sets SSL_OP_ALLOW_NO_DHE_KEX, which Mosquitto
+// 2.0 does not (a psk_ke-only ClientHello is refused).
 export const PSK_CIPHERS = ["ECDHE-PSK-CHACHA20-POLY1305", "ECDHE-PSK-AES128-CBC-SHA256"].join(":");
+export const PSK_TLS13_CIPHERS = ["TLS_AES_128_GCM_SHA256", "TLS_CHACHA20_POLY1305_SHA256"].join(":");
 
 export function renderMosquittoConf(c: TConfInput): string {
   const m = (f: string) => `${c.managedDir}/${f}`;
@@ -54,7 +58,7 @@ export function renderMosquittoConf(c: TConfInput): string {
     // Device certificates may come from the fleet CA (cafile) or a CA added later (capath, read on each handshake:
     // Mosquitto 2.0 does not reload cafile on SIGHUP); crl.pem holds a CRL for each of them.
     block("mtls", [...tls, `capath ${m(CA_DIR)}`, "require_certificate true", "use_identity_as_username true", `crlfile ${m("crl.pem")}`, ...device]),
-    block("psk", ["psk_hint fleetward", `psk_file ${m("psk")}`, "use_identity_as_username true", "tls_version tlsv1.2", `ciphers ${PSK_CIPHERS}`, ...device]),
+    block("psk", ["psk_hint fleetward", `psk_file ${m("psk")}`, "use_identity_as_username true", "tls_version tlsv1.2", `ciphers ${PSK_CIPHERS}`, `ciphers_tls1.3 ${PSK_TLS13_CIPHERS}`, ...device]),
     block("wss", ["protocol websockets", ...tls, ...device, `password_file ${m("passwd")}`]),
     // Browsers' live views only, through Fleetward's relay: short-lived read-only credentials in files of their own.
     block("live", ["protocol websockets", ...tls, "allow_anonymous false", `password_file ${m("live-passwd")}`, `acl_file ${m("live-acl")}`, "use_username_as_clientid true"]),

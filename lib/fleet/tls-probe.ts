@@ -4,7 +4,8 @@ import { keyOf } from "@/lib/domain/key-names";
 
 // What a TLS listener accepts, seen from a client: one handshake per protocol version, then the details of
 // the default handshake (cipher, key exchange) and the server's certificate chain. A TLS-PSK listener has no
-// certificate: it is probed with a PSK identity the broker knows.
+// certificate: it is probed with a PSK identity the broker knows. In TLS 1.3 OpenSSL clients (Node's too) offer
+// a PSK in psk_dhe_ke mode only by default, so the broker's key share is the key exchange; without one, PSK alone.
 
 export const TLS_VERSIONS = ["TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"] as const;
 export type TTlsVersion = (typeof TLS_VERSIONS)[number];
@@ -16,7 +17,8 @@ export type TTlsPosture = {
   accepted: Record<TTlsVersion, "accepted" | "refused" | "untestable">;
   /** Per version: the suite negotiated when accepted, otherwise the broker's or the network's answer. */
   detail: Partial<Record<TTlsVersion, string>>;
-  negotiated: { protocol: string | null; cipher: string | null; keyExchange: string | null } | null;
+  /** keyExchange: the ephemeral group ("ECDH X25519"), "+ PSK" on a PSK listener; forwardSecret: it was ephemeral. */
+  negotiated: { protocol: string | null; cipher: string | null; keyExchange: string | null; forwardSecret: boolean } | null;
   chain: TCertInfo[];
   error: string | null;
 };
@@ -93,11 +95,11 @@ const suiteOf = (s: tls.TLSSocket) => {
   return c?.standardName ?? c?.name ?? null;
 };
 
-function keyExchangeOf(s: tls.TLSSocket, psk: boolean): string | null {
+function keyExchangeOf(s: tls.TLSSocket, psk: boolean): { keyExchange: string | null; forwardSecret: boolean } {
   const eph = s.getEphemeralKeyInfo() as { type?: string; name?: string } | null;
   const dh = eph?.type ? `${eph.type}${eph.name ? ` ${eph.name}` : ""}` : null;
-  if (!psk) return dh;
-  return dh ? `${dh} + PSK` : "PSK only, no forward secrecy";
+  const keyExchange = psk ? (dh ? `${dh} + PSK` : "PSK only") : dh;
+  return { keyExchange, forwardSecret: dh !== null };
 }
 
 type TAttempt = { ok: true; suite: string | null } | { ok: false; reason: string; version: boolean; handshake: boolean };
@@ -131,7 +133,7 @@ export async function probeTls(t: TTlsTarget): Promise<TTlsPosture> {
     const s = await handshake(t, { ...targetOptions(t, false), minVersion: "TLSv1.2" });
     const posture: TTlsPosture = {
       ...base,
-      negotiated: { protocol: s.getProtocol(), cipher: suiteOf(s), keyExchange: keyExchangeOf(s, psk) },
+      negotiated: { protocol: s.getProtocol(), cipher: suiteOf(s), ...keyExchangeOf(s, psk) },
       chain: chainOf(s),
       error: null,
     };

@@ -9,6 +9,7 @@ import { filterMatches } from "@/lib/domain/acl/topics";
 import { AGENT_TOPICS } from "@/lib/domain/agent-topics";
 import { emptyLoad, LOAD_TOPICS, mergeLoad, readLoadTopic, type TLoadSample, type TLoadValues } from "@/lib/domain/broker-load";
 import { applyLogEvent, type TConnectedClient, type TLogEvent } from "@/lib/domain/broker-log";
+import { decodeVerdicts, VERDICT_TOPIC_PREFIX, VerdictMatcher, verdictRows, verdictTopic, type TVerdictState } from "@/lib/domain/message-verdicts";
 import { PREVIEW_BYTES } from "@/lib/domain/payload-preview";
 import { TopicRates, type TTopicRate } from "@/lib/domain/topic-rates";
 import type { TLiveCredential } from "@/lib/schemas/live";
@@ -20,8 +21,16 @@ export type TLiveClient = TConnectedClient & { broker: string };
 export type TDisconnect = { clientId: string; username: string | null; broker: string; reason: string; at: number };
 export type TRefusal = { clientId: string | null; ip: string | null; broker: string; reason: string; at: number };
 export type { TLoadSample };
-/** One message of the watched traffic: at most PREVIEW_BYTES of its payload are kept. */
-export type TInspected = { seq: number; broker: string; topic: string; qos: number; retain: boolean; at: number; size: number; head: Uint8Array };
+/**
+ * One message of the watched traffic: at most PREVIEW_BYTES of its payload are kept. On a verified topic it carries
+ * the verifier's verdict once it came ("pending" until then, "none" if it never did); elsewhere `verdict` is null.
+ */
+export type TInspected = { seq: number; broker: string; topic: string; qos: number; retain: boolean; at: number; size: number; head: Uint8Array; digest: string; verdict: TVerdictState | null };
+
+const fromBase64url = (s: string) => Uint8Array.from(atob(s.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0));
+const toBase64url = (b: ArrayBuffer) => btoa(String.fromCharCode(...new Uint8Array(b))).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+/** The verifier's name for a message: the first 128 bits of its payload's SHA-256, base64url. */
+const digestOf = async (payload: Uint8Array) => toBase64url(await crypto.subtle.digest("SHA-256", payload as Uint8Array<ArrayBuffer>)).slice(0, 22);
 
 /** The page's own load samples, one per broker every 5 s (the brokers' $SYS interval). */
 const SAMPLE_EVERY_MS = 5_000;
@@ -58,7 +67,7 @@ export function useLiveFleet({ traffic = null }: TLiveOptions = {}) {
   const [error, setError] = useState<string | null>(null);
   const [load, setLoad] = useState<Record<string, TLoadSample[]>>({});
   const [scope, setScope] = useState<string[] | null>(null);
-  const [topics, setTopics] = useState<{ rows: TTopicRate[]; evicted: number; messages: TInspected[] }>({ rows: [], evicted: 0, messages: [] });
+  const [topics, setTopics] = useState<{ rows: TTopicRate[]; evicted: number; messages: TInspected[]; forgedVerdicts: number }>({ rows: [], evicted: 0, messages: [], forgedVerdicts: 0 });
   const tables = useRef(new Map<string, Map<string, TConnectedClient>>());
   const latest = useRef(new Map<string, TLoadValues>());
   /** Each broker's last hour as its agent kept it (30 s samples), and the page's own samples since it opened. */
@@ -66,6 +75,8 @@ export function useLiveFleet({ traffic = null }: TLiveOptions = {}) {
   const links = useRef(new Map<string, MqttClient>());
   const viewTopicsOf = useRef(new WeakMap<MqttClient, string[]>());
   const watched = useRef<{ filter: string | null; rates: TopicRates; inspected: TInspected[]; seq: number }>({ filter: null, rates: new TopicRates(), inspected: [], seq: 0 });
+  /** Message signing: the verified filters, the keys that authenticate verdicts, and the pairing of both. */
+  const signing = useRef({ topics: [] as string[], keys: new Map<string, Promise<CryptoKey>>(), matcher: new VerdictMatcher<TInspected>(), forged: 0 });
 
   useEffect(() => {
     let stopped = false;
@@ -103,7 +114,8 @@ export function useLiveFleet({ traffic = null }: TLiveOptions = {}) {
       named.set(b.name, link);
       const current = (link: MqttClient) => live.get(b.id) === link;
       const topics = { clients: AGENT_TOPICS.clients(b.name), events: AGENT_TOPICS.events(b.name), heartbeat: AGENT_TOPICS.heartbeat(b.name), load: AGENT_TOPICS.load(b.name) };
-      const viewTopics = [topics.clients, topics.events, topics.heartbeat, topics.load, ...Object.keys(LOAD_TOPICS)];
+      const verdicts = verdictTopic(b.name);
+      const viewTopics = [topics.clients, topics.events, topics.heartbeat, topics.load, ...Object.keys(LOAD_TOPICS), ...(credential.signing.topics.length ? [verdicts] : [])];
       viewTopicsOf.current.set(link, viewTopics);
       let seenAt = 0;
       const recent = new Set<string>();
@@ -121,10 +133,15 @@ export function useLiveFleet({ traffic = null }: TLiveOptions = {}) {
         if (!current(link)) return;
         const now = Date.now();
         if (now - seenAt > 1_000) patchBroker(b.id, { lastMessageAt: (seenAt = now) });
+        if (topic === verdicts) return void takeVerdicts(payload.toString());
+        if (topic.startsWith(VERDICT_TOPIC_PREFIX)) return;
         if (subscriptionIds(packet).includes(TRAFFIC_SUBSCRIPTION)) {
           const w = watched.current;
           w.rates.record(topic, b.name, payload.length, now);
-          w.inspected.unshift({ seq: ++w.seq, broker: b.name, topic, qos: packet.qos, retain: packet.retain, at: now, size: payload.length, head: payload.slice(0, PREVIEW_BYTES) });
+          const verified = signing.current.topics.some((f) => filterMatches(f, topic));
+          const m: TInspected = { seq: ++w.seq, broker: b.name, topic, qos: packet.qos, retain: packet.retain, at: now, size: payload.length, head: payload.slice(0, PREVIEW_BYTES), digest: "", verdict: verified ? "pending" : null };
+          if (verified) void digestOf(payload).then((d) => (m.digest = d, signing.current.matcher.message(m)));
+          w.inspected.unshift(m);
           if (w.inspected.length > HISTORY) w.inspected.length = HISTORY;
         }
         // The broker sends a $SYS value only when it changed: the latest stands until then.
@@ -170,11 +187,24 @@ export function useLiveFleet({ traffic = null }: TLiveOptions = {}) {
       link.on("error", () => link.end(true));
     }
 
+    /** A batch of verdicts, taken only when its HMAC is good under a key Fleetward gave this page. */
+    async function takeVerdicts(text: string) {
+      const s = signing.current;
+      const d = decodeVerdicts(text);
+      const key = d ? s.keys.get(d.keyId) : undefined;
+      const ok = d && key && (await crypto.subtle.verify("HMAC", await key, fromBase64url(d.mac), new TextEncoder().encode(d.json)).catch(() => false));
+      if (!ok) return void s.forged++;
+      const now = Date.now();
+      for (const row of verdictRows(d.json)) s.matcher.verdict(row, now);
+    }
+
     async function start() {
       try {
         const credential = await api<TLiveCredential>("POST", "/api/v1/live/credentials", previous ? { replaces: previous } : {});
         if (stopped) return;
         previous = credential.username;
+        signing.current.topics = credential.signing.topics.map((t) => t.filter);
+        signing.current.keys = new Map(credential.signing.verdictKeys.map((k) => [k.id, crypto.subtle.importKey("raw", fromBase64url(k.key), { name: "HMAC", hash: "SHA-256" }, false, ["verify"])]));
         setError(null);
         setScope(credential.traffic);
         setBrokers((old) => credential.brokers.map((b) => old.find((o) => o.id === b.id) ?? { id: b.id, name: b.name, state: "connecting", lastMessageAt: null, attempts: 0 }));
@@ -200,7 +230,9 @@ export function useLiveFleet({ traffic = null }: TLiveOptions = {}) {
     // The watched traffic is drawn twice a second, whatever its rate.
     const drawTraffic = setInterval(() => {
       const w = watched.current;
-      if (w.filter) setTopics({ rows: w.rates.rows(Date.now()), evicted: w.rates.evicted, messages: [...w.inspected] });
+      const now = Date.now();
+      signing.current.matcher.expire(now);
+      if (w.filter) setTopics({ rows: w.rates.rows(now), evicted: w.rates.evicted, messages: w.inspected.map((m) => ({ ...m })), forgedVerdicts: signing.current.forged });
     }, 500);
     return () => {
       clearInterval(sampler);
@@ -233,7 +265,8 @@ export function useLiveFleet({ traffic = null }: TLiveOptions = {}) {
     w.filter = allowed;
     w.rates.clear();
     w.inspected = [];
-    setTopics({ rows: [], evicted: 0, messages: [] });
+    signing.current.matcher.clear();
+    setTopics({ rows: [], evicted: 0, messages: [], forgedVerdicts: signing.current.forged });
   }, [allowed]);
 
   // Stable between draws, so the views that show it re-render only when it changed.

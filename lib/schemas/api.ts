@@ -12,6 +12,7 @@ import { ZDevice, ZDeviceBatch, ZDeviceBulk, ZDeviceBulkCreated, ZDeviceCreate, 
 import { ZDetectionSettings, ZFinding, ZFindingQuery, ZFindingResolve, ZSecurityPolicy } from "./security";
 import { ZDeviceLookup, ZDeviceLookupResult, ZLiveCredential, ZLiveDisconnect, ZLiveEndpoint, ZLiveMint } from "./live";
 import { ZSessionInfo } from "./session";
+import { ZSignedTopics, ZSigningKey, ZSigningKeyIssue, ZSigningKeyIssued, ZSigningKeyParams } from "./signing";
 import { ZApiToken, ZApiTokenWithSecret, ZTokenCreate } from "./token";
 import { ZWebhook, ZWebhookCreate, ZWebhookCreated, ZWebhookDelivery } from "./webhook";
 import { ZRecoveryCodes, ZTwoFactorCode, ZTwoFactorStart, ZTwoFactorEnrolment, ZTwoFactorStatus, ZUser, ZUserCreate, ZUserQuery, ZUserUpdate, ZUserWithPassword } from "./user";
@@ -247,6 +248,21 @@ export const API = {
   listWebhookDeliveries: spec({ method: "GET", path: "/api/v1/webhooks/{id}/deliveries", permission: "security.read", tag: "Notifications",
     summary: "A target's latest 50 deliveries: event, status (pending, delivered, failed), attempts, the receiver's last answer", params: ZIdParams,
     response: z.object({ items: z.array(ZWebhookDelivery) }) }),
+
+  listSigningKeys: spec({ method: "GET", path: "/api/v1/devices/{id}/signing-keys", permission: "inventory.read", tag: "Message signing",
+    summary: "A device's message signing keys, newest first (public keys only; an HMAC key is never shown again)", params: ZIdParams, response: listOf(ZSigningKey) }),
+  issueSigningKey: spec({ method: "POST", path: "/api/v1/devices/{id}/signing-keys", permission: "fleet.manage", tag: "Message signing",
+    summary: "Issue a signing key (Ed25519 or HMAC-SHA256) to a device; its private part is returned once. With replace, its active keys are revoked in the same change (rotation)",
+    params: ZIdParams, body: ZSigningKeyIssue, response: ZSigningKeyIssued, status: 201, audit: "device.signing_key_issue" }),
+  revokeSigningKey: spec({ method: "POST", path: "/api/v1/devices/{id}/signing-keys/{kid}/revoke", permission: "fleet.manage", tag: "Message signing",
+    summary: "Revoke a signing key: messages signed with it are invalid from then on", params: ZSigningKeyParams, body: ZEmpty, response: ZSigningKey, audit: "device.signing_key_revoke" }),
+  getSignedTopics: spec({ method: "GET", path: "/api/v1/signing/topics", permission: "inventory.read", tag: "Message signing",
+    summary: "The topic filters whose messages Fleetward verifies, and which of them are signed only (unsigned traffic there is a finding)", response: ZSignedTopics }),
+  setSignedTopics: spec({ method: "PUT", path: "/api/v1/signing/topics", permission: "security.manage", tag: "Message signing",
+    summary: "Replace the verified topic filters", body: ZSignedTopics, response: ZSignedTopics, audit: "signing.topics_update" }),
+  getSigningJwks: spec({ method: "GET", path: "/api/v1/signing/jwks", permission: "inventory.read", tag: "Message signing",
+    summary: "The active Ed25519 signing keys as a JWK set (kid, device), for consumers that verify messages themselves",
+    response: z.object({ keys: z.array(z.object({ kty: z.literal("OKP"), crv: z.literal("Ed25519"), x: z.string(), kid: z.string(), alg: z.literal("EdDSA"), use: z.literal("sig"), sub: z.string() })) }) }),
 } as const;
 
 export type TApiName = keyof typeof API;

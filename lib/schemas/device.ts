@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ZSigningAlgorithm, ZSigningSecret } from "./signing";
 import { ZDeviceAccessInput } from "./acl";
 import { ZCursor, ZLimit } from "./common";
 
@@ -36,6 +37,8 @@ export const ZDeviceCreate = z.strictObject({
   name: z.string().trim().min(1, "must not be empty").max(200, "must be at most 200 characters").optional(),
   tags: ZTags.default([]),
   auth: ZDeviceAuth,
+  /** A message signing key to issue with it (its private part is returned once); none when left out. */
+  signingKey: ZSigningAlgorithm.optional(),
   /** Its roles and groups; when both are left out, the roles marked for new devices. */
   ...ZDeviceAccessInput.shape,
 });
@@ -77,7 +80,10 @@ export const ZDeviceSecret = z.object({
   keyPem: z.string().optional(),
 });
 
-export const ZDeviceCreated = z.object({ device: ZDevice, secret: ZDeviceSecret, caPem: z.string(), endpoints: z.array(ZEndpoint) });
+/** A signing key issued at onboarding: its id, algorithm and private part (once). */
+export const ZIssuedSigningKey = z.object({ kid: z.string(), algorithm: ZSigningAlgorithm, secret: ZSigningSecret });
+
+export const ZDeviceCreated = z.object({ device: ZDevice, secret: ZDeviceSecret, signingKey: ZIssuedSigningKey.optional(), caPem: z.string(), endpoints: z.array(ZEndpoint) });
 export type TDeviceCreated = z.infer<typeof ZDeviceCreated>;
 
 export const MAX_BULK_DEVICES = 10_000;
@@ -116,7 +122,7 @@ export type TDeviceBatch = z.infer<typeof ZDeviceBatch>;
 
 export const ZDeviceBulkCreated = z.object({
   batch: ZDeviceBatch,
-  devices: z.array(z.object({ id: z.string(), clientId: z.string(), secret: ZDeviceSecret })),
+  devices: z.array(z.object({ id: z.string(), clientId: z.string(), secret: ZDeviceSecret, signingKey: ZIssuedSigningKey.optional() })),
   caPem: z.string(),
   endpoints: z.array(ZEndpoint),
 });

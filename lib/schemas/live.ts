@@ -16,6 +16,9 @@ export const ZLiveCredential = z.object({
   traffic: z.array(z.string()),
   /** Where the browser reaches each broker's MQTT over WebSockets: Fleetward's own relay, same origin. */
   brokers: z.array(z.object({ id: z.string(), name: z.string(), path: z.string() })),
+  /** Message signing, for the inspector (roles that may inspect traffic; empty otherwise): the verified topic filters,
+   * and the keys that authenticate the verifier's verdicts (today's and tomorrow's). */
+  signing: z.object({ topics: z.array(z.object({ filter: z.string(), signedOnly: z.boolean() })), verdictKeys: z.array(z.object({ id: z.string(), key: z.string() })) }),
 });
 export type TLiveCredential = z.infer<typeof ZLiveCredential>;
 

@@ -14,6 +14,7 @@ import { runPostureChecks } from "../services/security/run-posture-checks";
 import { deliverDueWebhooks, WEBHOOK_BATCH } from "../services/webhooks/deliver-webhooks";
 import { WEBHOOK_WAKEUP_CHANNEL } from "../services/webhooks/enqueue-webhooks";
 import { startBrokerMonitor } from "./broker-monitor";
+import { startMessageVerifier } from "./message-verifier";
 
 const SYNC_WORKERS = 4;
 /** A sync that finds its broker busy is retried this soon, and the holder catches up after it finishes. */
@@ -96,11 +97,13 @@ export async function runWorker(log: TWorkerLog): Promise<{ stop: () => Promise<
   await listener.ready;
 
   const monitor = startBrokerMonitor(log);
+  const verifier = startMessageVerifier(log);
   log(`worker running: ${SYNC_WORKERS} sync workers, reconcile every minute`);
   return {
     stop: async () => {
       await webhooks.stop();
       await monitor.stop();
+      await verifier.stop();
       await listener.stop();
       await boss.stop({ graceful: true, timeout: 10_000 });
     },

@@ -6,6 +6,7 @@ import { db } from "../../db";
 import { AppError } from "../../errors";
 import { desiredStateChanged } from "../../queue";
 import { assignDeviceAccess } from "../acl/device-access";
+import { newSigningKey, storeSigningKey } from "../signing/issue-signing-key";
 import { connectionBundle } from "./connection-bundle";
 import { newCredential } from "./device-secrets";
 import { toDeviceDto } from "./device-dto";
@@ -18,6 +19,7 @@ export async function createDevice({ actor, input }: TCreateDeviceOptions) {
     throw new AppError("CONFLICT", `A device with client id ${input.clientId} already exists.`, { clientId: "is already in use" });
   }
   const credential = await newCredential(input.auth, input.clientId);
+  const signing = input.signingKey ? newSigningKey(input.signingKey) : null;
   const device = await change(async (tx) => {
     if (await tx.device.findUnique({ where: { clientId: input.clientId }, select: { id: true } })) {
       throw new AppError("CONFLICT", `A device with client id ${input.clientId} already exists.`, { clientId: "is already in use" });
@@ -31,8 +33,10 @@ export async function createDevice({ actor, input }: TCreateDeviceOptions) {
       targetId: d.id,
       details: { after: { clientId: d.clientId, name: d.name, tags: d.tags, auth: input.auth.type, ...(credential.certificate ? { certificateSerial: credential.certificate.serial, csr: "csrPem" in input.auth && input.auth.csrPem !== undefined } : {}) } },
     });
+    if (signing) await storeSigningKey(tx, actor, d, signing);
     const revision = await desiredStateChanged(tx, `device ${d.clientId} created`);
     return tx.device.update({ where: { id: d.id }, data: { revision }, include: { certificates: true } });
   });
-  return { device: toDeviceDto(device), secret: credential.secret, ...(await connectionBundle(device.authType)) };
+  const signingKey = signing ? { signingKey: { kid: signing.id, algorithm: signing.row.algorithm, secret: signing.secret } } : {};
+  return { device: toDeviceDto(device), secret: credential.secret, ...signingKey, ...(await connectionBundle(device.authType)) };
 }

@@ -6,6 +6,8 @@ import { AppError } from "../../errors";
 import { desiredStateChanged } from "../../queue";
 import { assignDeviceAccess } from "../acl/device-access";
 import { connectionBundle } from "./connection-bundle";
+import { newSigningKey } from "../signing/issue-signing-key";
+import { signingChanged } from "../signing/signing-key-dto";
 import { newCredential } from "./device-secrets";
 import { getDeviceBatch } from "./get-device-batch";
 import { bulkErrorFields, validateBulkDevices } from "./validate-bulk-devices";
@@ -29,7 +31,8 @@ export async function createDevicesBulk({ actor, input }: TCreateDevicesBulkOpti
   const prepared = await Promise.all(
     checked.devices.map(async (d, i) => {
       const key = checked.csrKeys[i];
-      return { d, credential: await newCredential(d.auth.type === "x509" && key ? { type: "x509", verifiedKey: key } : d.auth, d.clientId) };
+      const credential = await newCredential(d.auth.type === "x509" && key ? { type: "x509", verifiedKey: key } : d.auth, d.clientId);
+      return { d, credential, signing: d.signingKey ? newSigningKey(d.signingKey) : null };
     }),
   );
   const clientIds = prepared.map(({ d }) => d.clientId);
@@ -46,13 +49,16 @@ export async function createDevicesBulk({ actor, input }: TCreateDevicesBulkOpti
       for (let i = 0; i < rows.length; i += CHUNK) await tx.device.createMany({ data: rows.slice(i, i + CHUNK) });
       const certificates = prepared.flatMap(({ credential }) => (credential.certificate ? [{ ...credential.certificate, deviceId: credential.row.id }] : []));
       for (let i = 0; i < certificates.length; i += CHUNK) await tx.certificate.createMany({ data: certificates.slice(i, i + CHUNK) });
+      const signingKeys = prepared.flatMap(({ credential, signing }) => (signing ? [{ id: signing.id, deviceId: credential.row.id, createdBy: actor.label, ...signing.row }] : []));
+      for (let i = 0; i < signingKeys.length; i += CHUNK) await tx.signingKey.createMany({ data: signingKeys.slice(i, i + CHUNK) });
+      if (signingKeys.length) await signingChanged(tx);
       await assignDeviceAccess(tx, prepared.map(({ d, credential }, i) => ({ deviceId: credential.row.id, field: `devices.${i}.`, roles: d.roles, groups: d.groups })), true);
       const byAuth = Object.fromEntries(["password", "psk", "x509"].map((t) => [t, prepared.filter(({ d }) => d.auth.type === t).length]));
       await appendAudit(tx, actor, {
         action: "device.bulk_create",
         targetType: "device_batch",
         targetId: batch.id,
-        details: { after: { count: rows.length, byAuth, first: clientIds[0], last: clientIds.at(-1), certificates: certificates.length } },
+        details: { after: { count: rows.length, byAuth, first: clientIds[0], last: clientIds.at(-1), certificates: certificates.length, signingKeys: signingKeys.length } },
       });
       return batch;
     },
@@ -62,7 +68,12 @@ export async function createDevicesBulk({ actor, input }: TCreateDevicesBulkOpti
   const bundles = await Promise.all(types.map((t) => connectionBundle(t)));
   return {
     batch: await getDeviceBatch(batch.id),
-    devices: prepared.map(({ d, credential }) => ({ id: credential.row.id, clientId: d.clientId, secret: credential.secret })),
+    devices: prepared.map(({ d, credential, signing }) => ({
+      id: credential.row.id,
+      clientId: d.clientId,
+      secret: credential.secret,
+      ...(signing ? { signingKey: { kid: signing.id, algorithm: signing.row.algorithm, secret: signing.secret } } : {}),
+    })),
     caPem: bundles[0]?.caPem ?? "",
     endpoints: bundles.flatMap((b) => b.endpoints),
   };

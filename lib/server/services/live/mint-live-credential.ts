@@ -6,6 +6,8 @@ import type { TRole } from "@/lib/domain/permissions";
 import { appendAudit, type TActor } from "../../audit";
 import { change } from "../../change";
 import { desiredStateChanged } from "../../queue";
+import { getSignedTopics } from "../signing/signed-topics";
+import { inspectorVerdictKeys } from "../signing/verdict-keys";
 import { liveBrokers } from "./live-endpoint";
 
 /** How long a live credential lives; the page mints the next one before it ends. */
@@ -42,5 +44,7 @@ export async function mintLiveCredential(options: TMintLiveOptions) {
     await appendAudit(tx, actor, { action: "live.credential_mint", targetType: "live_credential", details: { username, ...owner, expiresAt: expiresAt.toISOString(), replaced: replaced.count } });
     return revision;
   });
-  return { username, password, expiresAt: expiresAt.toISOString(), revision: revision.toString(), traffic: trafficScope(role), brokers: await liveBrokers() };
+  const traffic = trafficScope(role);
+  const signing = traffic.length ? { ...(await getSignedTopics()), verdictKeys: inspectorVerdictKeys() } : { topics: [], verdictKeys: [] };
+  return { username, password, expiresAt: expiresAt.toISOString(), revision: revision.toString(), traffic, brokers: await liveBrokers(), signing };
 }

@@ -4,6 +4,7 @@ import { adminKeyContext } from "../brokers/broker-driver-for";
 import { caKeyContext } from "../ca/device-issuer";
 import { pskContext } from "../devices/device-secrets";
 import { fleetSecretContext } from "../fleet/fleet-keys";
+import { signingKeyContext } from "../signing/signing-key-dto";
 import { webhookSecretContext } from "../webhooks/webhook-dto";
 
 /** A column of sealed values: its table, the row key, and the context each value was sealed with. */
@@ -24,6 +25,7 @@ export const SEALED_COLUMNS: readonly TSealedColumn[] = [
   { table: "User", column: "totpSecretSealed", idColumn: "id", idType: "uuid", context: totpContext },
   { table: "User", column: "totpPendingSealed", idColumn: "id", idType: "uuid", context: totpContext },
   { table: "WebhookTarget", column: "secretSealed", idColumn: "id", idType: "uuid", context: webhookSecretContext },
+  { table: "SigningKey", column: "secretSealed", idColumn: "id", idType: "text", context: signingKeyContext },
 ];
 
 export const columnName = (c: TSealedColumn) => `${c.table}.${c.column}`;
