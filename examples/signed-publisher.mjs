@@ -9,11 +9,13 @@
 //
 // Keys: --private-key (Ed25519, PKCS#8 PEM) or --hmac-key-file (HMAC-SHA256, the base64url key). Connection: a
 // password (--password-file), a client certificate (--cert, --key), or neither for a listener that needs none.
+// Encryption (optional): --content-kid and --content-key-file (the base64url AES-256 key) wrap each signed message
+// in a JWE (RFC 7516: alg "dir", enc "A256GCM", typ "fleetward-msg+jwe"), so the brokers carry only ciphertext.
 // The counter is kept in --counter-file (default <kid>.counter) so a restart never repeats one: a repeated counter
 // is a replay to the verifier. Without the file it starts from the current time in milliseconds.
 import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { CompactSign, importPKCS8 } from "jose";
+import { CompactEncrypt, CompactSign, importPKCS8 } from "jose";
 import mqtt from "mqtt";
 
 const { values: o } = parseArgs({
@@ -29,6 +31,8 @@ const { values: o } = parseArgs({
     "private-key": { type: "string" },
     "hmac-key-file": { type: "string" },
     "counter-file": { type: "string" },
+    "content-kid": { type: "string" },
+    "content-key-file": { type: "string" },
     count: { type: "string", default: "1" },
     "interval-ms": { type: "string", default: "1000" },
     data: { type: "string", default: '{"temperature":21.5}' },
@@ -44,6 +48,8 @@ if (!o["private-key"] === !o["hmac-key-file"]) fail("give exactly one of --priva
 
 const alg = o["private-key"] ? "EdDSA" : "HS256";
 const signingKey = alg === "EdDSA" ? await importPKCS8(readFileSync(o["private-key"], "utf8"), "EdDSA") : Buffer.from(readFileSync(o["hmac-key-file"], "utf8").trim(), "base64url");
+if (!o["content-kid"] !== !o["content-key-file"]) fail("--content-kid and --content-key-file go together");
+const contentKey = o["content-key-file"] ? Buffer.from(readFileSync(o["content-key-file"], "utf8").trim(), "base64url") : null;
 const counterFile = o["counter-file"] ?? `${o.kid}.counter`;
 let counter;
 try {
@@ -58,11 +64,13 @@ try {
   fail("--data must be JSON");
 }
 
-/** One message: the JWS text to publish. The counter is saved before the message leaves. */
+/** One message: the JWS text to publish (encrypted when a content key is given). The counter is saved before the message leaves. */
 async function sign(ctr) {
   writeFileSync(counterFile, String(ctr));
   const claims = { dev: o.username, ts: Date.now(), ctr, tpc: o.topic, data };
-  return new CompactSign(new TextEncoder().encode(JSON.stringify(claims))).setProtectedHeader({ alg, kid: o.kid, typ: "fleetward-msg+jws" }).sign(signingKey);
+  const jws = await new CompactSign(new TextEncoder().encode(JSON.stringify(claims))).setProtectedHeader({ alg, kid: o.kid, typ: "fleetward-msg+jws" }).sign(signingKey);
+  if (!contentKey) return jws;
+  return new CompactEncrypt(new TextEncoder().encode(jws)).setProtectedHeader({ alg: "dir", enc: "A256GCM", kid: o["content-kid"], typ: "fleetward-msg+jwe" }).encrypt(contentKey);
 }
 
 const client = mqtt.connect(o.url, {

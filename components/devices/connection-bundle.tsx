@@ -4,6 +4,7 @@ import { SecretOnce } from "@/components/ui/secret-once";
 import { Table, Td, Th } from "@/components/ui/table";
 import { mosquittoPubExample, mqttJsExample } from "@/lib/domain/connection-examples";
 import type { TDeviceCreated } from "@/lib/schemas/device";
+import { SigningSecret } from "./signing-keys";
 
 /** The one-time result of onboarding or rotation: secrets, the CA, every endpoint and examples to run. */
 export function ConnectionBundle({ result }: { result: TDeviceCreated }) {
@@ -21,6 +22,12 @@ export function ConnectionBundle({ result }: { result: TDeviceCreated }) {
       {secret.keyPem ? <SecretOnce label="Private key (generated here; better: send a CSR)" value={secret.keyPem} /> : null}
       {secret.certPem ? <CodeBlock label="Client certificate" text={secret.certPem} filename={`${device.clientId}.crt`} /> : null}
       {secret.keyPem ? <CodeBlock label="Private key file" text={secret.keyPem} filename={`${device.clientId}.key`} /> : null}
+      {result.signingKey ? (
+        <>
+          <p className="text-xs">Message signing key id (kid): <code className="font-mono">{result.signingKey.kid}</code></p>
+          <SigningSecret clientId={device.clientId} secret={result.signingKey.secret} />
+        </>
+      ) : null}
       <CodeBlock label="Fleet CA certificate (trust this to verify the brokers)" text={caPem} filename="ca.crt" />
       <div>
         <p className="mb-1 text-xs font-medium">Endpoints</p>

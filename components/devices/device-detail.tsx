@@ -14,6 +14,7 @@ import { api } from "@/lib/client/api";
 import type { TSyncState } from "@/lib/domain/sync-state";
 import type { TDevice, TDeviceCreated } from "@/lib/schemas/device";
 import { ConnectionBundle } from "./connection-bundle";
+import { SigningKeys } from "./signing-keys";
 import { AUTH_LABELS, DeviceStatus } from "./devices-table";
 
 type TDetail = TDevice & {
@@ -109,6 +110,7 @@ export function DeviceDetail({ id, canManage }: { id: string; canManage: boolean
           </Table>
         </Card>
       ) : null}
+      <SigningKeys deviceId={d.id} clientId={d.clientId} canManage={canManage} />
       <DeviceAccess key={JSON.stringify([d.roles, d.groups])} deviceId={d.id} access={d} canManage={canManage} />
       <AccessCheck deviceId={d.id} clientId={d.clientId} />
       <Dialog open={rotated !== null} onOpenChange={(o) => !o && setRotated(null)} title={d.authType === "X509" ? "Renewed certificate" : "New secret"} description="Shown once.">

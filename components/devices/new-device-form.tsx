@@ -4,7 +4,8 @@ import Link from "next/link";
 import { useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
-import { Field, Input } from "@/components/ui/field";
+import { Field, Input, Select } from "@/components/ui/field";
+import { SIGNING_ALGORITHM_LABELS, SIGNING_ALGORITHMS } from "@/lib/domain/message-signing";
 import { Textarea } from "@/components/ui/textarea";
 import { api, ApiError } from "@/lib/client/api";
 import type { TDeviceCreated } from "@/lib/schemas/device";
@@ -33,6 +34,7 @@ export function NewDeviceForm() {
       ...(text("name") ? { name: text("name") } : {}),
       tags: text("tags").split(",").map((t) => t.trim()).filter(Boolean),
       auth,
+      ...(text("signingKey") ? { signingKey: text("signingKey") } : {}),
     });
   }
 
@@ -73,6 +75,14 @@ export function NewDeviceForm() {
             {(p) => <Textarea {...p} name="csrPem" rows={6} />}
           </Field>
         ) : null}
+        <Field label="Message signing key (optional)" error={fields.signingKey} hint="The device signs what it publishes with it; Fleetward verifies the topics named under Security > Message signing.">
+          {(p) => (
+            <Select {...p} name="signingKey" defaultValue="">
+              <option value="">None</option>
+              {SIGNING_ALGORITHMS.map((a) => <option key={a} value={a}>{SIGNING_ALGORITHM_LABELS[a]}{a === "EdDSA" ? " (recommended)" : " (constrained devices)"}</option>)}
+            </Select>
+          )}
+        </Field>
         {create.error && Object.keys(fields).length === 0 ? <p role="alert" className="text-xs text-danger">{create.error.message}</p> : null}
         <div className="flex justify-end gap-2">
           <Button asChild variant="ghost"><Link href="/devices">Cancel</Link></Button>

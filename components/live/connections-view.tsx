@@ -77,7 +77,7 @@ function BrokerLink({ b, now }: { b: TLiveBroker; now: number }) {
  * Clients connected across the fleet as each broker's agent sees them, refused attempts, the brokers' load, the
  * devices' traffic under a filter, and recent disconnects with reasons.
  */
-export function ConnectionsView({ live, canDisconnect, onWatch }: { live: ReturnType<typeof useLiveFleet>; canDisconnect: boolean; onWatch: (filter: string | null) => void }) {
+export function ConnectionsView({ live, canDisconnect, canDecrypt, onWatch }: { live: ReturnType<typeof useLiveFleet>; canDisconnect: boolean; canDecrypt: boolean; onWatch: (filter: string | null) => void }) {
   const { brokers, clients, history, refusals, error, load, scope, traffic } = live;
   const [q, setQ] = useState("");
   const [top, setTop] = useState(0);
@@ -160,7 +160,7 @@ export function ConnectionsView({ live, canDisconnect, onWatch }: { live: Return
         </Table>
       </Card>
       <TrafficCard load={load} />
-      <TopicTraffic scope={scope} traffic={traffic} onWatch={onWatch} />
+      <TopicTraffic scope={scope} traffic={traffic} onWatch={onWatch} canDecrypt={canDecrypt} />
       <Card>
         <CardHeader
           title="Disconnects"

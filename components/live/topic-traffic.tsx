@@ -1,4 +1,5 @@
 "use client";
+import { useMutation } from "@tanstack/react-query";
 import { memo, useState, type FormEvent } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -6,7 +7,10 @@ import { Card, CardHeader } from "@/components/ui/card";
 import { Field, Input } from "@/components/ui/field";
 import { Table, Td, Th } from "@/components/ui/table";
 import { topicFilterProblem } from "@/lib/domain/acl/topics";
+import { api } from "@/lib/client/api";
+import { encryptedKeyId } from "@/lib/domain/message-encryption";
 import { readEnvelope } from "@/lib/domain/message-signing";
+import type { TDecrypted } from "@/lib/schemas/signing";
 import { previewPayload } from "@/lib/domain/payload-preview";
 import type { TTopicRate } from "@/lib/domain/topic-rates";
 import type { TInspected } from "@/lib/live/use-live-fleet";
@@ -20,11 +24,16 @@ const time = (ms: number) => new Date(ms).toLocaleTimeString("en-GB", { hour: "2
 
 type TTraffic = { filter: string | null; rows: TTopicRate[]; evicted: number; messages: TInspected[]; forgedVerdicts: number };
 
-/** The verifier's word on a message, and what its signed envelope says (the JWS text itself is unreadable). */
+/** The claims of a signed envelope (the JWS text itself is unreadable). */
+function Claims({ payload }: { payload: Uint8Array | string }) {
+  const env = readEnvelope(payload);
+  return env?.claims ? <pre className="max-h-40 overflow-auto rounded bg-gray-50 p-2 font-mono text-xs whitespace-pre-wrap break-all" data-testid="claims">{JSON.stringify(env.claims, null, 2)}</pre> : null;
+}
+
+/** The verifier's word on a message, and what its signed envelope says. */
 function Signature({ m }: { m: TInspected }) {
   if (m.verdict === null) return null;
   const v = typeof m.verdict === "string" ? null : m.verdict;
-  const env = m.size === m.head.length ? readEnvelope(m.head) : null;
   return (
     <div className="space-y-1 text-xs" data-testid="signature">
       <p>
@@ -32,7 +41,29 @@ function Signature({ m }: { m: TInspected }) {
         {v?.r ? <span className="ml-1 text-danger">{v.r}</span> : null}
         {v?.d ? <span className="ml-1 text-muted">device {v.d}{v.k ? `, key ${v.k}` : ""}{v.c !== null ? `, counter ${v.c}` : ""}</span> : null}
       </p>
-      {env?.claims ? <pre className="max-h-40 overflow-auto rounded bg-gray-50 p-2 font-mono whitespace-pre-wrap break-all" data-testid="claims">{JSON.stringify(env.claims, null, 2)}</pre> : null}
+      {m.size === m.head.length ? <Claims payload={m.head} /> : null}
+    </div>
+  );
+}
+
+/** An encrypted payload: decrypted on request for a role that may (audited), or said why not. */
+function Decryption({ m, kid, canDecrypt }: { m: TInspected; kid: string; canDecrypt: boolean }) {
+  const open = useMutation({ mutationFn: () => api<TDecrypted>("POST", "/api/v1/live/decrypt", { topic: m.topic, payload: new TextDecoder().decode(m.head) }) });
+  const whole = m.size === m.head.length;
+  return (
+    <div className="space-y-1 text-xs" data-testid="decryption">
+      <p>
+        <Badge tone="info">encrypted</Badge> with content key <code className="font-mono">{kid}</code>: the brokers carry only ciphertext.{" "}
+        {!canDecrypt ? <span data-testid="decrypt-refused">Your role may not decrypt payloads (admins may).</span> : !whole ? <span>Larger than the inspector keeps: it cannot be decrypted here.</span> : null}
+      </p>
+      {canDecrypt && whole && !open.data ? <Button size="sm" variant="secondary" onClick={() => open.mutate()} disabled={open.isPending}>{open.isPending ? "Decrypting…" : "Decrypt (audited)"}</Button> : null}
+      {open.error ? <p role="alert" className="text-danger">{open.error.message}</p> : null}
+      {open.data ? (
+        <div className="space-y-1" data-testid="decrypted">
+          <p className="text-muted">Decrypted ({open.data.text === null ? "binary" : "text"}):</p>
+          {open.data.text !== null && readEnvelope(open.data.text) ? <Claims payload={open.data.text} /> : <pre className="max-h-40 overflow-auto rounded bg-gray-50 p-2 font-mono whitespace-pre-wrap break-all">{open.data.text ?? open.data.base64}</pre>}
+        </div>
+      ) : null}
     </div>
   );
 }
@@ -60,14 +91,16 @@ function WatchForm({ filter, onWatch }: { filter: string | null; onWatch: (f: st
   );
 }
 
-function Preview({ m }: { m: TInspected }) {
+function Preview({ m, canDecrypt }: { m: TInspected; canDecrypt: boolean }) {
   const p = previewPayload(m.head, m.head.length);
+  const kid = encryptedKeyId(m.head);
   const cut = m.size > m.head.length;
   return (
     <div className="space-y-1 p-3" data-testid="inspected-payload">
       <p className="text-xs text-muted">
         <Badge>{p.kind === "json" ? "JSON" : p.kind}</Badge> {m.topic} on {m.broker}, QoS {m.qos}{m.retain ? ", retained" : ""}, {m.size} bytes{cut || p.truncated ? `, first ${m.head.length} shown` : ""}
       </p>
+      {kid ? <Decryption key={m.seq} m={m} kid={kid} canDecrypt={canDecrypt} /> : null}
       <Signature m={m} />
       <pre className="max-h-64 overflow-auto rounded bg-gray-50 p-2 font-mono text-xs whitespace-pre-wrap break-all">{p.kind === "empty" ? "(empty payload)" : p.text}</pre>
     </div>
@@ -78,7 +111,7 @@ function Preview({ m }: { m: TInspected }) {
  * Per-topic message rates and the latest messages under one filter, as the brokers deliver them to this page. Drawn
  * only when they change (twice a second at most), not with every connection event.
  */
-export const TopicTraffic = memo(function TopicTraffic({ scope, traffic, onWatch }: { scope: string[] | null; traffic: TTraffic; onWatch: (f: string | null) => void }) {
+export const TopicTraffic = memo(function TopicTraffic({ scope, traffic, onWatch, canDecrypt }: { scope: string[] | null; traffic: TTraffic; onWatch: (f: string | null) => void; canDecrypt: boolean }) {
   const [paused, setPaused] = useState<TInspected[] | null>(null);
   const [chosen, setChosen] = useState<number | null>(null);
   if (scope !== null && scope.length === 0) {
@@ -130,7 +163,7 @@ export const TopicTraffic = memo(function TopicTraffic({ scope, traffic, onWatch
                 {messages.map((m) => (
                   <tr key={m.seq} onClick={() => setChosen(m.seq)} className={m.seq === chosen ? "cursor-pointer bg-blue-50" : "cursor-pointer hover:bg-gray-50"} data-seq={m.seq}>
                     <Td className="whitespace-nowrap">{time(m.at)}</Td>
-                    <Td className="font-mono text-xs break-all">{m.topic}{m.retain ? <Badge className="ml-1">retained</Badge> : null}</Td>
+                    <Td className="font-mono text-xs break-all">{m.topic}{m.retain ? <Badge className="ml-1">retained</Badge> : null}{encryptedKeyId(m.head) ? <Badge tone="info" className="ml-1">encrypted</Badge> : null}</Td>
                     <Td>{m.broker}</Td><Td>{m.qos}</Td><Td>{m.size} B</Td><Td><VerdictBadge verdict={m.verdict} /></Td>
                   </tr>
                 ))}
@@ -138,7 +171,7 @@ export const TopicTraffic = memo(function TopicTraffic({ scope, traffic, onWatch
               </tbody>
             </Table>
           </div>
-          {selected ? <Preview m={selected} /> : <p className="p-4 text-sm text-muted">Choose a message to see its payload.</p>}
+          {selected ? <Preview key={selected.seq} m={selected} canDecrypt={canDecrypt} /> : <p className="p-4 text-sm text-muted">Choose a message to see its payload.</p>}
         </div>
       </Card>
     </>

@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { expect, type APIRequestContext } from "@playwright/test";
+import { encryptPayload } from "@/lib/domain/message-encryption";
 import { API, type TApiName } from "@/lib/schemas/api";
 import { ZDetectionSettings } from "@/lib/domain/security/detection";
 import { ZSecurityPolicy } from "@/lib/domain/security/policy";
@@ -49,6 +50,11 @@ async function newDeviceId(r: APIRequestContext): Promise<string> {
   const res = await r.post("/api/v1/devices", { headers: bearer("ADMIN"), data: { clientId: `target-${unique()}`, auth: { type: "password" } } });
   expect(res.status(), "setup POST /api/v1/devices").toBe(201);
   return ((await res.json()) as { device: { id: string } }).device.id;
+}
+
+async function newDeviceClientId(r: APIRequestContext): Promise<string> {
+  const res = await r.get(`/api/v1/devices/${await newDeviceId(r)}`, { headers: bearer("ADMIN") });
+  return ((await res.json()) as { clientId: string }).clientId;
 }
 
 async function newBatchId(r: APIRequestContext): Promise<string> {
@@ -186,6 +192,16 @@ export const SAMPLES: Record<TApiName, (r: APIRequestContext) => Promise<TSample
   getSignedTopics: async () => ({}),
   setSignedTopics: async (r) => ({ body: await (await r.get("/api/v1/signing/topics", { headers: bearer("ADMIN") })).json() }),
   getSigningJwks: async () => ({}),
+  listContentKeys: async () => ({}),
+  issueContentKey: async (r) => ({ body: { name: `ck-${unique()}`, clientId: await newDeviceClientId(r) } }),
+  revokeContentKey: async (r) => {
+    const issued = await (await r.post("/api/v1/content-keys", { headers: bearer("ADMIN"), data: { name: `ck-${unique()}`, clientId: await newDeviceClientId(r) } })).json();
+    return { params: { kid: issued.key.id }, body: {} };
+  },
+  decryptMessage: async (r) => {
+    const issued = await (await r.post("/api/v1/content-keys", { headers: bearer("ADMIN"), data: { name: `ck-${unique()}`, clientId: await newDeviceClientId(r) } })).json();
+    return { body: { topic: "t/1", payload: await encryptPayload(new TextEncoder().encode("sample"), issued.key.id, Buffer.from(issued.secret.contentKey, "base64url")) } };
+  },
 };
 
 export const urlOf = (name: TApiName, params: Record<string, string> = {}) =>

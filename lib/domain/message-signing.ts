@@ -7,6 +7,7 @@
 // The MQTT payload is the compact JWS text. Verification (jose) judges each message valid, invalid, unsigned,
 // replayed or stale. Pure: keys, clock and counters come in; no I/O.
 import { compactVerify, errors, type CryptoKey } from "jose";
+import { decryptPayload, encryptedKeyId } from "./message-encryption";
 
 export const SIGNING_ALGORITHMS = ["EdDSA", "HS256"] as const;
 export type TSigningAlgorithm = (typeof SIGNING_ALGORITHMS)[number];
@@ -26,9 +27,42 @@ export type TSignedTopic = { filter: string; signedOnly: boolean };
 export const MAX_AGE_MS = 5 * 60_000;
 export const MAX_FUTURE_MS = 30_000;
 
-export type TJudgement = { verdict: TVerdict; reason: string | null; kid: string | null; device: string | null; ctr: number | null; data?: unknown };
+export type TJudgement = { verdict: TVerdict; reason: string | null; kid: string | null; device: string | null; ctr: number | null; data?: unknown; encryptedWith?: string };
+
+/** A payload encryption key as the verifier holds it. */
+export type TContentKey = { key: Uint8Array; revokedAt: number | null };
+
+/**
+ * Judges a message that may be encrypted (message-encryption.ts): decrypted with its content key first, then its
+ * plaintext judged as any message. One that cannot be decrypted is invalid.
+ */
+export async function judgeProtected(
+  topic: string,
+  payload: Uint8Array | string,
+  now: number,
+  keyOf: (kid: string) => TVerifyKey | undefined,
+  counters: TCounters,
+  contentKeyOf: (kid: string) => TContentKey | undefined,
+): Promise<TJudgement> {
+  const ck = encryptedKeyId(payload);
+  if (ck === null) return judgeMessage(topic, payload, now, keyOf, counters);
+  const none = { kid: null, device: null, ctr: null, encryptedWith: ck } as const;
+  const key = contentKeyOf(ck);
+  if (!key) return { verdict: "invalid", reason: `unknown content key ${ck.slice(0, 40)}`, ...none };
+  if (key.revokedAt !== null && key.revokedAt <= now) return { verdict: "invalid", reason: "content key revoked", ...none };
+  const opened = await decryptPayload(payload, key.key);
+  if ("problem" in opened) return { verdict: "invalid", reason: `ciphertext ${opened.problem}`, ...none };
+  return { ...(await judgeMessage(topic, opened.plaintext, now, keyOf, counters)), encryptedWith: ck };
+}
 
 export type TVerifyKey = { kid: string; device: string; algorithm: TSigningAlgorithm; key: CryptoKey | Uint8Array; revokedAt: number | null };
+
+/**
+ * An HMAC-SHA256 key imported once for verifying: given raw bytes instead, jose imports them into WebCrypto again on
+ * every message.
+ */
+export const hmacVerifyKey = (secret: Uint8Array): Promise<CryptoKey> =>
+  crypto.subtle.importKey("raw", secret as Uint8Array<ArrayBuffer>, { name: "HMAC", hash: "SHA-256" }, false, ["verify"]);
 
 const B64URL = /^[A-Za-z0-9_-]+$/;
 

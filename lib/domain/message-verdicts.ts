@@ -8,8 +8,8 @@ import type { TVerdict } from "./message-signing";
 export const VERDICT_TOPIC_PREFIX = "fleetward/verdicts/";
 export const verdictTopic = (broker: string) => `${VERDICT_TOPIC_PREFIX}${broker}`;
 
-/** One verdict: message digest, topic, verdict, reason, device, counter, key id. */
-export type TVerdictRow = { h: string; t: string; s: TVerdict; r: string | null; d: string | null; c: number | null; k: string | null };
+/** One verdict: message digest, topic, verdict, reason, device, counter, key id, and the content key of an encrypted one. */
+export type TVerdictRow = { h: string; t: string; s: TVerdict; r: string | null; d: string | null; c: number | null; k: string | null; e?: string };
 
 /** A verdict key's id and its derivation label: one key per master key and UTC day. */
 export const verdictKeyId = (masterKeyId: string, day: string) => `${masterKeyId}:${day}`;

@@ -23,6 +23,7 @@ export const PERMISSIONS = {
   "ca.manage": ADMIN,
   "live.disconnect": ADMIN,
   "live.inspect": STAFF,
+  "live.decrypt": ADMIN,
   "security.read": REVIEW,
   "security.manage": ADMIN,
 } as const satisfies Record<string, readonly TRole[]>;

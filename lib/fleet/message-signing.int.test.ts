@@ -6,11 +6,16 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import mqtt, { type MqttClient } from "mqtt";
 import { describe, expect, it } from "vitest";
+import { encryptedKeyId } from "@/lib/domain/message-encryption";
+import { readEnvelope } from "@/lib/domain/message-signing";
 import { decodeVerdicts, verdictRows, verdictTopic, type TVerdictRow } from "@/lib/domain/message-verdicts";
 import { db } from "@/lib/server/db";
 import { saveRole } from "@/lib/server/services/acl/save-role";
 import { createDevice } from "@/lib/server/services/devices/create-device";
 import { mintLiveCredential } from "@/lib/server/services/live/mint-live-credential";
+import { decryptMessage } from "@/lib/server/services/live/decrypt-message";
+import { issueContentKey } from "@/lib/server/services/signing/issue-content-key";
+import { revokeContentKey } from "@/lib/server/services/signing/revoke-content-key";
 import { issueSigningKey } from "@/lib/server/services/signing/issue-signing-key";
 import { revokeSigningKey } from "@/lib/server/services/signing/revoke-signing-key";
 import { setSignedTopics } from "@/lib/server/services/signing/signed-topics";
@@ -40,8 +45,8 @@ type TSigner = Awaited<ReturnType<typeof signer>>;
 const broker = () => suite.fleet.brokers[0]!;
 
 /** The device-side example, as a device developer would run it. */
-async function publishSigned(s: TSigner, count: number, kid = s.kid, keyFile = s.keyFile) {
-  const { stdout } = await run("node", ["examples/signed-publisher.mjs", "--url", `mqtts://127.0.0.1:${broker().ports.tlsPassword}`, "--ca", file("ca.pem", suite.fleet.caPem), "--username", s.id, "--password-file", file(`${s.id}.pw`, s.password), "--topic", s.topic, "--kid", kid, s.keyFlag, keyFile, "--count", String(count), "--interval-ms", "20", "--counter-file", join(dir, `${kid}.counter`)], { timeout: 20_000 });
+async function publishSigned(s: TSigner, count: number, kid = s.kid, keyFile = s.keyFile, encrypt: string[] = []) {
+  const { stdout } = await run("node", ["examples/signed-publisher.mjs", "--url", `mqtts://127.0.0.1:${broker().ports.tlsPassword}`, "--ca", file("ca.pem", suite.fleet.caPem), "--username", s.id, "--password-file", file(`${s.id}.pw`, s.password), "--topic", s.topic, "--kid", kid, s.keyFlag, keyFile, "--count", String(count), "--interval-ms", "20", "--counter-file", join(dir, `${kid}.counter`), ...encrypt], { timeout: 20_000 });
   return stdout;
 }
 
@@ -140,6 +145,45 @@ describe("message signing against real brokers", () => {
         return watch.verdicts.at(-1)?.r === "key revoked" && watch.verdicts.at(-1)?.k === rotated.key.id;
       }, "the revoked key's messages invalid", 20_000, 300);
       expect(await db.auditEvent.count({ where: { action: { in: ["device.signing_key_issue", "device.signing_key_rotate", "device.signing_key_revoke"] }, targetId: device.id } })).toBe(3);
+    } finally {
+      await watch.link.endAsync();
+    }
+  }, 120_000);
+
+  it("carries encrypted payloads the broker cannot read; the verifier and an allowed inspector decrypt them, until the key is revoked", async () => {
+    const ed = await signer("EdDSA");
+    await setSignedTopics({ actor, input: { topics: [{ filter: "sig/+/t", signedOnly: true }] } });
+    const ck = await issueContentKey({ actor, input: { name: `ck-${unique()}`, clientId: ed.id } });
+    expect(ck.key.scope).toMatchObject({ kind: "device", name: ed.id });
+    const encrypt = ["--content-kid", ck.key.id, "--content-key-file", file(`${ck.key.id}.key`, ck.secret.contentKey)];
+    // A consumer without the key, reading the topic with Debian's mosquitto_sub: what the broker carries.
+    const rolename = `reader-${unique()}`;
+    await saveRole({ actor, input: { name: rolename, description: "", forNewDevices: false, acls: [{ acltype: "subscribePattern", topic: "sig/#", allow: true, priority: 0 }, { acltype: "publishClientReceive", topic: "sig/#", allow: true, priority: 0 }] } });
+    const reader = await createDevice({ actor, input: { clientId: `reader-${unique()}`, tags: [], auth: { type: "password" }, roles: [{ rolename, priority: 0 }] } });
+    const watch = await inspector();
+    try {
+      await eventually(() => publishSigned(ed, 1, ed.kid, ed.keyFile, encrypt).then(() => watch.of(ed.topic).length > 0).catch(() => false), "a first verdict", 30_000, 500);
+      const sub = run("mosquitto_sub", ["-h", "127.0.0.1", "-p", String(broker().ports.tlsPassword), "--cafile", file("ca.pem", suite.fleet.caPem), "-u", reader.device.clientId, "-P", reader.secret.password!, "-i", reader.device.clientId, "-t", ed.topic, "-C", "1", "-W", "20", "-V", "mqttv5"], { timeout: 30_000 });
+      await new Promise((r) => setTimeout(r, 1_000));
+      await publishSigned(ed, 1, ed.kid, ed.keyFile, encrypt);
+      const wire = (await sub).stdout.trim();
+      expect(encryptedKeyId(wire)).toBe(ck.key.id);
+      expect(wire).not.toMatch(/temperature|"dev"|fleetward-msg\+jws/);
+      expect(Buffer.from(wire.split(".")[3]!, "base64url").toString("latin1")).not.toContain("temperature");
+
+      await eventually(() => watch.verdicts.filter((v) => v.t === ed.topic).length >= 2, "the verdicts");
+      expect(watch.verdicts.filter((v) => v.t === ed.topic).at(-1)).toMatchObject({ s: "valid", d: ed.id, k: ed.kid, e: ck.key.id });
+
+      const opened = await decryptMessage({ actor, topic: ed.topic, payload: wire });
+      expect(readEnvelope(opened.text!)?.claims).toMatchObject({ dev: ed.id, tpc: ed.topic, data: { temperature: 21.5 } });
+      expect(await db.auditEvent.findFirst({ where: { action: "live.payload_decrypt", targetId: ck.key.id }, select: { details: true } })).toEqual({ details: { topic: ed.topic, bytes: opened.text!.length } });
+
+      await revokeContentKey({ actor, kid: ck.key.id });
+      await expect(decryptMessage({ actor, topic: ed.topic, payload: wire })).rejects.toMatchObject({ fields: { payload: "is under a revoked content key" } });
+      await eventually(async () => {
+        await publishSigned(ed, 1, ed.kid, ed.keyFile, encrypt);
+        return watch.verdicts.at(-1)?.r === "content key revoked";
+      }, "the revoked content key's messages invalid", 20_000, 300);
     } finally {
       await watch.link.endAsync();
     }

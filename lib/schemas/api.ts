@@ -12,7 +12,7 @@ import { ZDevice, ZDeviceBatch, ZDeviceBulk, ZDeviceBulkCreated, ZDeviceCreate, 
 import { ZDetectionSettings, ZFinding, ZFindingQuery, ZFindingResolve, ZSecurityPolicy } from "./security";
 import { ZDeviceLookup, ZDeviceLookupResult, ZLiveCredential, ZLiveDisconnect, ZLiveEndpoint, ZLiveMint } from "./live";
 import { ZSessionInfo } from "./session";
-import { ZSignedTopics, ZSigningKey, ZSigningKeyIssue, ZSigningKeyIssued, ZSigningKeyParams } from "./signing";
+import { ZContentKey, ZContentKeyCreate, ZContentKeyCreated, ZContentKeyParams, ZDecrypted, ZDecryptRequest, ZSignedTopics, ZSigningKey, ZSigningKeyIssue, ZSigningKeyIssued, ZSigningKeyParams } from "./signing";
 import { ZApiToken, ZApiTokenWithSecret, ZTokenCreate } from "./token";
 import { ZWebhook, ZWebhookCreate, ZWebhookCreated, ZWebhookDelivery } from "./webhook";
 import { ZRecoveryCodes, ZTwoFactorCode, ZTwoFactorStart, ZTwoFactorEnrolment, ZTwoFactorStatus, ZUser, ZUserCreate, ZUserQuery, ZUserUpdate, ZUserWithPassword } from "./user";
@@ -263,6 +263,15 @@ export const API = {
   getSigningJwks: spec({ method: "GET", path: "/api/v1/signing/jwks", permission: "inventory.read", tag: "Message signing",
     summary: "The active Ed25519 signing keys as a JWK set (kid, device), for consumers that verify messages themselves",
     response: z.object({ keys: z.array(z.object({ kty: z.literal("OKP"), crv: z.literal("Ed25519"), x: z.string(), kid: z.string(), alg: z.literal("EdDSA"), use: z.literal("sig"), sub: z.string() })) }) }),
+  listContentKeys: spec({ method: "GET", path: "/api/v1/content-keys", permission: "inventory.read", tag: "Message signing",
+    summary: "Payload encryption keys (of one device or one group), newest first; never the keys themselves", response: listOf(ZContentKey) }),
+  issueContentKey: spec({ method: "POST", path: "/api/v1/content-keys", permission: "security.manage", tag: "Message signing",
+    summary: "Issue a payload encryption key (JWE dir + A256GCM) for a device or a group; the key is returned once, for the devices and the consumers allowed to read",
+    body: ZContentKeyCreate, response: ZContentKeyCreated, status: 201, audit: "content_key.issue" }),
+  revokeContentKey: spec({ method: "POST", path: "/api/v1/content-keys/{kid}/revoke", permission: "security.manage", tag: "Message signing",
+    summary: "Revoke a content key: messages under it are invalid to the verifier and no longer decrypted", params: ZContentKeyParams, body: ZEmpty, response: ZContentKey, audit: "content_key.revoke" }),
+  decryptMessage: spec({ method: "POST", path: "/api/v1/live/decrypt", permission: "live.decrypt", tag: "Live",
+    summary: "Decrypt one encrypted message the inspector shows (audited: key, topic and size, never the plaintext)", body: ZDecryptRequest, response: ZDecrypted, audit: "live.payload_decrypt" }),
 } as const;
 
 export type TApiName = keyof typeof API;

@@ -50,3 +50,46 @@ export const ZSignedTopics = z.strictObject({
   topics: z.array(ZSignedTopic, { error: "must be a list of topic filters" }).max(100, "must hold at most 100 filters"),
 });
 export type TSignedTopics = z.infer<typeof ZSignedTopics>;
+
+export const ZContentKey = z.object({
+  id: z.string().meta({ description: "the key id (kid) encrypted messages name in their JWE header" }),
+  name: z.string(),
+  scope: z.object({ kind: z.enum(["device", "group"]), id: z.string(), name: z.string() }),
+  status: z.enum(["active", "revoked"]),
+  createdAt: z.string(),
+  createdBy: z.string(),
+  revokedAt: z.string().nullable(),
+  revokedBy: z.string().nullable(),
+});
+export type TContentKey = z.infer<typeof ZContentKey>;
+
+export const ZContentKeyCreate = z
+  .strictObject({
+    name: z.string({ error: "is required" }).trim().min(1, "is required").max(100, "must be at most 100 characters"),
+    clientId: z.string().min(1, "must not be empty").max(65_535, "is too long").optional().meta({ description: "the device it is for" }),
+    groupname: z.string().min(1, "must not be empty").max(200, "is too long").optional().meta({ description: "or the group whose devices share it" }),
+  })
+  .refine((c) => (c.clientId === undefined) !== (c.groupname === undefined), { message: "name exactly one of clientId and groupname", path: ["clientId"] });
+export type TContentKeyCreate = z.infer<typeof ZContentKeyCreate>;
+
+export const ZContentKeyCreated = z.object({
+  key: ZContentKey,
+  secret: z.object({ contentKey: z.string().meta({ description: "the 256-bit AES key, base64url: shown once" }) }),
+  example: z.string(),
+});
+export type TContentKeyCreated = z.infer<typeof ZContentKeyCreated>;
+
+export const ZContentKeyParams = z.strictObject({ kid: z.string().regex(/^ck_[A-Za-z0-9_-]{16}$/, "is not a content key id") });
+
+export const ZDecryptRequest = z.strictObject({
+  topic: z.string({ error: "is required" }).min(1, "is required").max(65_535, "is too long"),
+  payload: z.string({ error: "is required" }).min(1, "is required").max(262_144, "is too long for an encrypted message"),
+});
+
+export const ZDecrypted = z.object({
+  contentKey: z.string(),
+  /** The plaintext as UTF-8 text when it is, else base64. */
+  text: z.string().nullable(),
+  base64: z.string(),
+});
+export type TDecrypted = z.infer<typeof ZDecrypted>;

@@ -11,7 +11,7 @@ export default async function Page() {
   return (
     <>
       <PageHeader title="Live connections and traffic" description="Who is connected to which broker right now, who just left, and what the devices are saying." />
-      <LiveView canDisconnect={can(role, "live.disconnect")} />
+      <LiveView canDisconnect={can(role, "live.disconnect")} canDecrypt={can(role, "live.decrypt")} />
     </>
   );
 }

@@ -4,7 +4,7 @@ import { importSPKI } from "jose";
 import type { MqttClient } from "mqtt";
 import pg from "pg";
 import { filterMatches } from "@/lib/domain/acl/topics";
-import { judgeMessage, signedTopicsOf, type TJudgement, type TSignedTopic, type TVerifyKey } from "@/lib/domain/message-signing";
+import { judgeProtected, signedTopicsOf, type TContentKey, type TJudgement, type TSignedTopic, type TVerifyKey } from "@/lib/domain/message-signing";
 import { DIGEST_CHARS, encodeVerdicts, verdictTopic, type TVerdictRow } from "@/lib/domain/message-verdicts";
 import type { TSeverity } from "@/lib/domain/security/detection";
 import { connectAdmin } from "@/lib/fleet/admin-channel";
@@ -13,6 +13,7 @@ import { dbEnv } from "../env";
 import { unseal } from "../secrets";
 import { endpointOf } from "../services/brokers/broker-driver-for";
 import { recordSignedTraffic, type TCounterUpdate, type TSigningFinding } from "../services/signing/record-signed-traffic";
+import { contentKeyBytes } from "../services/signing/content-key-dto";
 import { signingKeyContext } from "../services/signing/signing-key-dto";
 import { currentVerdictKey } from "../services/signing/verdict-keys";
 
@@ -47,6 +48,7 @@ export function startMessageVerifier(log: (msg: string) => void): { stop: () => 
   let revision: bigint | null = null;
   let topics: TSignedTopic[] = [];
   let keys = new Map<string, TVerifyKey>();
+  let contentKeys = new Map<string, TContentKey>();
   const counters = new Map<string, number>();
   const connections = new Map<string, { client: MqttClient | null; key: string; filters: Set<string> }>();
   const verdicts = new Map<string, { client: MqttClient; rows: TVerdictRow[] }>();
@@ -84,11 +86,11 @@ export function startMessageVerifier(log: (msg: string) => void): { stop: () => 
 
   async function onMessage(broker: string, client: MqttClient, topic: string, payload: Buffer) {
     if (ownTopic(topic) || !topics.some((t) => filterMatches(t.filter, topic))) return;
-    const j = await judgeMessage(topic, payload, Date.now(), (kid) => keys.get(kid), counterStore);
+    const j = await judgeProtected(topic, payload, Date.now(), (kid) => keys.get(kid), counterStore, (kid) => contentKeys.get(kid));
     note(broker, topic, j);
     const batch = verdicts.get(broker) ?? { client, rows: [] };
     batch.client = client;
-    batch.rows.push({ h: digestOf(payload), t: topic, s: j.verdict, r: j.reason, d: j.device, c: j.ctr, k: j.kid });
+    batch.rows.push({ h: digestOf(payload), t: topic, s: j.verdict, r: j.reason, d: j.device, c: j.ctr, k: j.kid, ...(j.encryptedWith ? { e: j.encryptedWith } : {}) });
     verdicts.set(broker, batch);
   }
 
@@ -136,6 +138,8 @@ export function startMessageVerifier(log: (msg: string) => void): { stop: () => 
       }
     }
     keys = next;
+    const content = await db.contentKey.findMany();
+    contentKeys = new Map(content.map((k) => [k.id, { key: contentKeyBytes(k), revokedAt: k.revokedAt?.getTime() ?? null }]));
   }
 
   async function watch(id: string, key: string) {

@@ -4,6 +4,7 @@ import { adminKeyContext } from "../brokers/broker-driver-for";
 import { caKeyContext } from "../ca/device-issuer";
 import { pskContext } from "../devices/device-secrets";
 import { fleetSecretContext } from "../fleet/fleet-keys";
+import { contentKeyContext } from "../signing/content-key-dto";
 import { signingKeyContext } from "../signing/signing-key-dto";
 import { webhookSecretContext } from "../webhooks/webhook-dto";
 
@@ -26,6 +27,7 @@ export const SEALED_COLUMNS: readonly TSealedColumn[] = [
   { table: "User", column: "totpPendingSealed", idColumn: "id", idType: "uuid", context: totpContext },
   { table: "WebhookTarget", column: "secretSealed", idColumn: "id", idType: "uuid", context: webhookSecretContext },
   { table: "SigningKey", column: "secretSealed", idColumn: "id", idType: "text", context: signingKeyContext },
+  { table: "ContentKey", column: "keySealed", idColumn: "id", idType: "text", context: contentKeyContext },
 ];
 
 export const columnName = (c: TSealedColumn) => `${c.table}.${c.column}`;
