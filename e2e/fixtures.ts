@@ -31,3 +31,6 @@ export function newUser(role: TRole) {
   const out = execFileSync("node", ["bin/fleetward.mjs", "user", "create", "--email", email, "--role", role], { encoding: "utf8" });
   return { email, password: out.trim().split("\n").at(-1)! };
 }
+
+/** The verified topics every spec that sets them sets (the setting is fleet-wide: one value, no race between specs). */
+export const E2E_SIGNED_TOPICS = { topics: [{ filter: "devices/+/signed", signedOnly: true }] };

@@ -59,7 +59,7 @@ export function SigningKeys({ deviceId, clientId, canManage }: { deviceId: strin
               <Button size="sm" variant="secondary" onClick={() => issue.mutate(false)} disabled={issue.isPending}>New key</Button>
               {active.length ? (
                 <Button size="sm" variant="secondary" disabled={issue.isPending} onClick={() => window.confirm(`Issue a new key and revoke the ${active.length} active one(s)? Messages signed with them become invalid at once.`) && issue.mutate(true)}>
-                  Rotate
+                  Rotate key
                 </Button>
               ) : null}
             </div>

@@ -12,7 +12,7 @@ import { ZDetectionSettings } from "@/lib/domain/security/detection";
 import { ZSecurityPolicy } from "@/lib/domain/security/policy";
 import { sql } from "../db";
 import { brokerNamed, registerSpare, registrationOf, SPARE, unregister } from "../fleet";
-import { bearer, unique } from "../fixtures";
+import { bearer, E2E_SIGNED_TOPICS, unique } from "../fixtures";
 
 const DEFAULT_DETECTION = ZDetectionSettings.parse({});
 const DEFAULT_POLICY = ZSecurityPolicy.parse({});
@@ -190,7 +190,7 @@ export const SAMPLES: Record<TApiName, (r: APIRequestContext) => Promise<TSample
     return { params: { id, kid: issued.key.id }, body: {} };
   },
   getSignedTopics: async () => ({}),
-  setSignedTopics: async (r) => ({ body: await (await r.get("/api/v1/signing/topics", { headers: bearer("ADMIN") })).json() }),
+  setSignedTopics: async () => ({ body: E2E_SIGNED_TOPICS }),
   getSigningJwks: async () => ({}),
   listContentKeys: async () => ({}),
   issueContentKey: async (r) => ({ body: { name: `ck-${unique()}`, clientId: await newDeviceClientId(r) } }),

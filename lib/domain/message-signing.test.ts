@@ -1,7 +1,7 @@
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { CompactSign, importPKCS8, importSPKI } from "jose";
 import { describe, expect, it } from "vitest";
-import { judgeMessage, MAX_AGE_MS, MESSAGE_TYP, readEnvelope, signedTopicsOf, type TVerifyKey } from "./message-signing";
+import { hmacVerifyKey, judgeMessage, MAX_AGE_MS, MESSAGE_TYP, readEnvelope, signedTopicsOf, type TVerifyKey } from "./message-signing";
 
 const NOW = 1_800_000_000_000;
 const pair = generateKeyPairSync("ed25519");
@@ -31,6 +31,15 @@ describe("judgeMessage", () => {
     expect(await judge(await sign("ed", claims()), c)).toEqual({ verdict: "valid", reason: null, kid: "ed", device: "dev-1", ctr: 7, data: { v: 1 } });
     expect((await judge(await sign("hs", claims({ dev: "dev-2", ctr: 0 })), c)).verdict).toBe("valid");
     expect([...c.m]).toEqual([["ed", 7], ["hs", 0]]);
+  });
+
+  it("judges HMAC messages alike with the key imported once (hmacVerifyKey) instead of its bytes", async () => {
+    const imported = { ...KEYS.hs!, key: await hmacVerifyKey(hmac) };
+    const good = await sign("hs", claims({ dev: "dev-2" }));
+    const c = counters();
+    expect(await judgeMessage("t/1", good, NOW, () => imported, c)).toMatchObject({ verdict: "valid", device: "dev-2" });
+    const other = await new CompactSign(new TextEncoder().encode(JSON.stringify(claims({ dev: "dev-2", ctr: 8 })))).setProtectedHeader({ alg: "HS256", kid: "hs", typ: MESSAGE_TYP }).sign(randomBytes(32));
+    expect(await judgeMessage("t/1", other, NOW, () => imported, c)).toMatchObject({ verdict: "invalid", reason: "bad signature" });
   });
 
   it("calls anything that is not the envelope unsigned", async () => {

@@ -55,11 +55,28 @@ describe("posture checks", () => {
   });
   it("name plaintext and pre-1.2 listeners, from the conf and from handshakes, once per port, and brokers not logging connections", () => {
     const conf = confPosture(["listener 1883 0.0.0.0\nlistener 8883\ncertfile c\ntls_version tlsv1\nlistener 8884\ncertfile c\nconnection_messages false\n"]);
-    const probed = [{ listener: "mtls", port: 8883, accepted: { TLSv1: "accepted", "TLSv1.1": "accepted", "TLSv1.2": "accepted" } }, { listener: "psk", port: 8884, accepted: { TLSv1: "refused", "TLSv1.1": "refused", "TLSv1.2": "accepted" } }];
+    const negotiated = { protocol: "TLSv1.3", cipher: "TLS_AES_128_GCM_SHA256", keyExchange: "ECDH X25519", forwardSecret: true };
+    const probed = [{ listener: "mtls", port: 8883, accepted: { TLSv1: "accepted", "TLSv1.1": "accepted", "TLSv1.2": "accepted" }, negotiated }, { listener: "psk", port: 8884, accepted: { TLSv1: "refused", "TLSv1.1": "refused", "TLSv1.2": "accepted" }, negotiated }];
     expect(rules(facts({ brokers: [{ name: "b1", conf, probed }] }))).toEqual(["listener-weak-tls:b1:1883:high", "listener-weak-tls:b1:8883:medium", "connection-logging:b1:medium"]);
     const [, tls] = postureFindings(facts({ brokers: [{ name: "b1", conf, probed }] }), POLICY);
     expect(tls!.detail).toMatch(/listener mtls, port 8883: its conf accepts tlsv1 .*; a handshake with TLSv1 and TLSv1.1 was accepted/);
     expect(rules(facts({ brokers: [{ name: "b2", conf: null, probed: null }] }))).toEqual([]);
+  });
+  it("name a listener whose default handshake is not forward secret, not one that failed or was not probed", () => {
+    const accepted = { TLSv1: "refused", "TLSv1.1": "refused", "TLSv1.2": "accepted", "TLSv1.3": "refused" };
+    const pskOnly = { protocol: "TLSv1.2", cipher: "TLS_PSK_WITH_AES_128_GCM_SHA256", keyExchange: "PSK only", forwardSecret: false };
+    const rsa = { protocol: "TLSv1.2", cipher: "TLS_RSA_WITH_AES_128_GCM_SHA256", keyExchange: null, forwardSecret: false };
+    const probed = [
+      { listener: "psk", port: 8884, accepted, negotiated: pskOnly },
+      { listener: "mtls", port: 8883, accepted, negotiated: rsa },
+      { listener: "live", port: 8885, accepted, negotiated: null },
+      { listener: "password", port: 8886, accepted, negotiated: { protocol: "TLSv1.3", cipher: "TLS_AES_128_GCM_SHA256", keyExchange: "ECDH X25519 + PSK", forwardSecret: true } },
+    ];
+    const found = postureFindings(facts({ brokers: [{ name: "b1", conf: null, probed }] }), POLICY);
+    expect(found.map((x) => `${x.rule}:${x.subject}:${x.severity}`)).toEqual(["listener-no-forward-secrecy:b1:8884:medium", "listener-no-forward-secrecy:b1:8883:medium"]);
+    expect(found[0]!.detail).toMatch(/listener psk, port 8884: .*TLSv1\.2, TLS_PSK_WITH_AES_128_GCM_SHA256, key exchange PSK only.*once the device's PSK leaks.*ECDHE-PSK-/);
+    expect(found[1]!.detail).toMatch(/key exchange without an ephemeral key.*the broker's private key leaks.*ECDHE-RSA-/);
+    expect(found[0]!.evidence).toEqual({ broker: "b1", port: 8884, listener: "psk", protocol: "TLSv1.2", cipher: "TLS_PSK_WITH_AES_128_GCM_SHA256", keyExchange: "PSK only" });
   });
   it("call only RSA 2048+, P-256, P-384 and Ed25519 strong", () => {
     expect([weakKey("RSA", 2048), weakKey("EC P-384", 384), weakKey("ED25519", null)]).toEqual([null, null, null]);

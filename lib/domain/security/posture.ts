@@ -2,8 +2,12 @@
 // matters and how to fix it. Run on a schedule and on demand; a finding whose condition is gone is resolved. Pure:
 // the facts come in, findings go out.
 import { connectionLoggingGap, listenerWeakness, type TConfPosture } from "../broker-conf-posture";
+import { PSK_CIPHERS, TLS12_CIPHERS } from "../mosquitto-conf";
 import type { TSeverity } from "./detection";
 import type { TSecurityPolicy } from "./policy";
+
+/** A listener's default handshake as the TLS probe saw it (lib/fleet/tls-probe.ts). */
+export type TNegotiated = { protocol: string | null; cipher: string | null; keyExchange: string | null; forwardSecret: boolean };
 
 export type TPostureFinding = { rule: string; subject: string; severity: TSeverity; title: string; detail: string; evidence: Record<string, unknown> };
 
@@ -12,8 +16,11 @@ export type TPostureFacts = {
   certificates: readonly { serial: string; kind: string; subject: string; fingerprint256: string; keyType: string; keyBits: number | null; notBefore: Date; notAfter: Date; revokedAt: Date | null; clientId: string | null }[];
   devices: readonly { clientId: string; authType: string; disabled: boolean; createdAt: Date; secretIssuedAt: Date; lastSeenAt: Date | null }[];
   users: readonly { email: string; role: string; disabled: boolean; twoFactor: boolean }[];
-  /** Per broker: what its agent read in its conf (null: not reported), and which TLS versions each listener accepted when probed (null: not probed). */
-  brokers: readonly { name: string; conf: TConfPosture | null; probed: readonly { listener: string; port: number; accepted: Record<string, string> }[] | null }[];
+  /**
+   * Per broker: what its agent read in its conf (null: not reported), and per listener when probed (null: not probed)
+   * which TLS versions it accepted and what its default handshake negotiated (null: it failed).
+   */
+  brokers: readonly { name: string; conf: TConfPosture | null; probed: readonly { listener: string; port: number; accepted: Record<string, string>; negotiated: TNegotiated | null }[] | null }[];
   tokens: readonly { name: string; createdAt: Date; lastUsedAt: Date | null; revokedAt: Date | null }[];
   /** Client ids whose last connection event on some broker is a connect: connected now, as far as the brokers said. */
   connected: ReadonlySet<string>;
@@ -21,7 +28,7 @@ export type TPostureFacts = {
 };
 
 /** Every rule the posture checks raise; an open finding of one of them whose condition is gone is resolved by a run. */
-export const POSTURE_RULES = ["certificate-expiring", "weak-key", "credential-age", "shared-certificate", "revoked-connected", "device-unseen", "token-unused", "acl-permissive", "two-factor-missing", "listener-weak-tls", "connection-logging"] as const;
+export const POSTURE_RULES = ["certificate-expiring", "weak-key", "credential-age", "shared-certificate", "revoked-connected", "device-unseen", "token-unused", "acl-permissive", "two-factor-missing", "listener-weak-tls", "listener-no-forward-secrecy", "connection-logging"] as const;
 
 type TPosturePolicy = Omit<TSecurityPolicy, "adminTwoFactor">;
 
@@ -127,6 +134,12 @@ export function postureFindings(f: TPostureFacts, policy: TPosturePolicy): TPost
     for (const [port, w] of weak) {
       const plain = w.reasons.some((r) => r.includes("plaintext"));
       out.push({ rule: "listener-weak-tls", subject: `${b.name}:${port}`, severity: plain ? "high" : "medium", title: plain ? "Listener accepts plaintext" : "Listener accepts TLS below 1.2", detail: `Broker ${b.name}, ${w.listener ? `listener ${w.listener}, ` : ""}port ${port}: ${w.reasons.join("; ")}. ${plain ? "Credentials and messages cross the network readable by anyone on the path: give it a certificate (certfile) or a PSK hint, or bind it to loopback." : "TLS 1.0 and 1.1 have known weaknesses: set tls_version tlsv1.2 on the listener."}`, evidence: { broker: b.name, port, listener: w.listener, reasons: w.reasons } });
+    }
+    for (const p of b.probed ?? []) {
+      const n = p.negotiated;
+      if (!n || n.forwardSecret) continue;
+      const psk = /PSK/.test(n.keyExchange ?? "");
+      out.push({ rule: "listener-no-forward-secrecy", subject: `${b.name}:${p.port}`, severity: "medium", title: "Listener handshake without forward secrecy", detail: `Broker ${b.name}, listener ${p.listener}, port ${p.port}: the handshake a client gets by default (${[n.protocol, n.cipher].filter(Boolean).join(", ")}, key exchange ${n.keyExchange ?? "without an ephemeral key"}) is not forward secret. Whoever records its traffic can read all of it once ${psk ? "the device's PSK" : "the broker's private key"} leaks: set ciphers on the listener to (EC)DHE suites only, as Fleetward renders them (${psk ? PSK_CIPHERS : TLS12_CIPHERS}).`, evidence: { broker: b.name, port: p.port, listener: p.listener, protocol: n.protocol, cipher: n.cipher, keyExchange: n.keyExchange } });
     }
     const gap = b.conf ? connectionLoggingGap(b.conf) : null;
     if (gap) {

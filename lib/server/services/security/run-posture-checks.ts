@@ -11,12 +11,12 @@ import { upsertFinding } from "./upsert-finding";
 
 const ONLINE_WITHIN_MS = 60_000;
 
-/** Each broker's conf as its agent reported it, and its listeners' TLS versions as a handshake finds them (reachable brokers only). */
+/** Each broker's conf as its agent reported it, and its listeners' TLS versions and default handshake as the probe finds them (reachable brokers only). */
 async function brokerFacts() {
   const brokers = await db.broker.findMany({ select: { id: true, name: true, confPosture: true, lastSeenAt: true } });
   return Promise.all(brokers.map(async (b) => {
     const online = b.lastSeenAt !== null && Date.now() - b.lastSeenAt.getTime() < ONLINE_WITHIN_MS;
-    const probed = online ? await probeBrokerTls(b.id).then((r) => r.listeners.map((l) => ({ listener: l.listener, port: l.port, accepted: l.posture.accepted })), () => null) : null;
+    const probed = online ? await probeBrokerTls(b.id).then((r) => r.listeners.map((l) => ({ listener: l.listener, port: l.port, accepted: l.posture.accepted, negotiated: l.posture.negotiated })), () => null) : null;
     return { name: b.name, conf: (b.confPosture as TConfPosture | null) ?? null, probed };
   }));
 }
