@@ -12,6 +12,7 @@ import { fleetSyncBench } from "./fleet-sync.bench";
 import { liveBench } from "./live.bench";
 import { pagesBench } from "./pages.bench";
 import { securityBench } from "./security.bench";
+import { signingBench } from "./signing.bench";
 import { stopBenchServer } from "./web-server";
 
 // The benchmarks with a fleet of their own run before the 100,000 devices are seeded, so their brokers hold only
@@ -22,6 +23,7 @@ const BENCHES: Record<string, () => Promise<TFigure[]>> = {
   acl: () => aclBench(),
   live: () => liveBench(),
   security: () => securityBench(),
+  signing: () => signingBench(),
   "device-list": () => deviceListBench(),
   pages: () => pagesBench(),
   audit: () => auditBench(),

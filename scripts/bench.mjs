@@ -1,4 +1,4 @@
-// npm run bench [-- name…] (fleet-sync, devices, device-list, pages, acl, live, audit, security; and capacity, run only
+// npm run bench [-- name…] (fleet-sync, devices, device-list, pages, acl, live, audit, security, signing; and capacity, run only
 // when named): every benchmark on a fresh embedded Postgres and its own local fleet; prints a table and writes
 // bench/results.json.
 import path from "node:path";

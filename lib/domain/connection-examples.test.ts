@@ -15,4 +15,11 @@ describe("connection examples", () => {
     expect(js).toContain('mqtt.connect("mqtts://h:2"');
     expect(js).toContain('cert: readFileSync("c.crt")');
   });
+  it("give mqtt.js PSK code that reads the key from the environment and lets TLS 1.3 be negotiated", () => {
+    const js = mqttJsExample({ authType: "PSK", clientId: "p", url: "mqtts://h:3" });
+    expect(js).toContain('pskCallback: () => ({ identity: "p", psk: Buffer.from(process.env.DEVICE_PSK_HEX, "hex") })');
+    // The ECDHE-PSK suite serves a broker that speaks only TLS 1.2; TLS 1.3 suites stay Node's defaults.
+    expect(js).toContain('ciphers: "ECDHE-PSK-CHACHA20-POLY1305"');
+    expect(js).not.toContain("maxVersion");
+  });
 });

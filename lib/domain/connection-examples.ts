@@ -21,7 +21,7 @@ export function mqttJsExample({ authType, clientId, url }: TExampleInput): strin
     authType === "PASSWORD"
       ? `  ca: readFileSync("ca.crt"),\n  username: ${JSON.stringify(clientId)},\n  password: process.env.DEVICE_PASSWORD,`
       : authType === "PSK"
-        ? `  pskCallback: () => ({ identity: ${JSON.stringify(clientId)}, psk: Buffer.from(process.env.DEVICE_PSK_HEX, "hex") }),\n  ciphers: "ECDHE-PSK-CHACHA20-POLY1305",\n  maxVersion: "TLSv1.2",\n  checkServerIdentity: () => undefined,`
+        ? `  pskCallback: () => ({ identity: ${JSON.stringify(clientId)}, psk: Buffer.from(process.env.DEVICE_PSK_HEX, "hex") }),\n  ciphers: "ECDHE-PSK-CHACHA20-POLY1305",\n  checkServerIdentity: () => undefined,`
         : `  ca: readFileSync("ca.crt"),\n  cert: readFileSync(${JSON.stringify(`${clientId}.crt`)}),\n  key: readFileSync(${JSON.stringify(`${clientId}.key`)}),`;
   return [
     'import { readFileSync } from "node:fs";',

@@ -1,7 +1,7 @@
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { CompactSign, importPKCS8, importSPKI } from "jose";
 import { describe, expect, it } from "vitest";
-import { hmacVerifyKey, judgeMessage, MAX_AGE_MS, MESSAGE_TYP, readEnvelope, signedTopicsOf, type TVerifyKey } from "./message-signing";
+import { hmacVerifyKey, judgeMessage, MAX_AGE_MS, MESSAGE_TYP, readEnvelope, REPLAY_WINDOW, ReplayWindows, signedTopicsOf, type TVerifyKey } from "./message-signing";
 
 const NOW = 1_800_000_000_000;
 const pair = generateKeyPairSync("ed25519");
@@ -20,8 +20,10 @@ const sign = (kid: string, claims: TClaims, alg = KEYS[kid]!.algorithm, typ = ME
 const claims = (over: TClaims = {}): TClaims => ({ dev: "dev-1", ts: NOW - 1_000, ctr: 7, tpc: "t/1", data: { v: 1 }, ...over });
 
 function counters(start: Record<string, number> = {}) {
-  const m = new Map(Object.entries(start));
-  return { get: (k: string) => m.get(k), accept: (k: string, c: number) => void m.set(k, c), m };
+  const w = new ReplayWindows();
+  for (const [k, c] of Object.entries(start)) w.floor(k, c);
+  const accepted = new Map<string, number>();
+  return { check: (k: string, c: number) => w.check(k, c), accept: (k: string, c: number) => (w.accept(k, c), void accepted.set(k, w.highest(k)!)), m: accepted };
 }
 const judge = (payload: string, c = counters(), topic = "t/1", now = NOW) => judgeMessage(topic, payload, now, (k) => KEYS[k], c);
 
@@ -67,11 +69,11 @@ describe("judgeMessage", () => {
 
   it("calls a counter seen before a replay, and an old or future timestamp stale", async () => {
     const c = counters({ ed: 7 });
-    expect(await judge(await sign("ed", claims({ ctr: 7 })), c)).toMatchObject({ verdict: "replayed", reason: "counter 7 not above 7" });
+    expect(await judge(await sign("ed", claims({ ctr: 7 })), c)).toMatchObject({ verdict: "replayed", reason: "counter 7 is at or below 7, outside the replay window" });
     expect(await judge(await sign("ed", claims({ ctr: 3 })), c)).toMatchObject({ verdict: "replayed" });
     expect(await judge(await sign("ed", claims({ ctr: 8, ts: NOW - MAX_AGE_MS - 1 })), c)).toMatchObject({ verdict: "stale" });
     expect(await judge(await sign("ed", claims({ ctr: 9, ts: NOW + 60_000 })), c)).toMatchObject({ verdict: "stale", reason: "timestamp 60 s in the future" });
-    expect(c.m.get("ed")).toBe(7);
+    expect(c.m.get("ed")).toBeUndefined();
     const twice = await sign("ed", claims({ ctr: 8 }));
     expect((await judge(twice, c)).verdict).toBe("valid");
     expect((await judge(twice, c)).verdict).toBe("replayed");
@@ -82,6 +84,36 @@ describe("judgeMessage", () => {
     const c = counters();
     const verdicts = await Promise.all([judge(m, c), judge(m, c), judge(m, c)]);
     expect(verdicts.map((v) => v.verdict).sort()).toEqual(["replayed", "replayed", "valid"]);
+  });
+});
+
+describe("ReplayWindows", () => {
+  it("accepts each counter once, in any order within the window, and nothing below it", () => {
+    const w = new ReplayWindows();
+    for (const c of [5, 3, 4, 10]) {
+      expect(w.check("k", c)).toBeNull();
+      w.accept("k", c);
+    }
+    expect(w.check("k", 4)).toBe("counter 4 was seen before");
+    expect(w.check("k", 6)).toBeNull(); // late, never seen: accepted
+    w.accept("k", 10 + REPLAY_WINDOW + 5);
+    expect(w.check("k", 12)).toMatch(/outside the replay window/);
+    expect(w.highest("k")).toBe(10 + REPLAY_WINDOW + 5);
+  });
+
+  it("after a restart refuses everything up to the stored highest counter", () => {
+    const w = new ReplayWindows();
+    w.floor("k", 100);
+    expect(w.check("k", 100)).toMatch(/outside the replay window/);
+    expect(w.check("k", 101)).toBeNull();
+  });
+
+  it("judges messages verified at once and finishing out of order all valid", async () => {
+    const c = counters();
+    const batch = await Promise.all(Array.from({ length: 50 }, (_, i) => sign("ed", claims({ ctr: 1_000 + i }))));
+    const verdicts = await Promise.all(batch.map((m) => judge(m, c)));
+    expect(verdicts.every((v) => v.verdict === "valid")).toBe(true);
+    expect(c.m.get("ed")).toBe(1_049);
   });
 });
 

@@ -114,11 +114,48 @@ export function claimsProblem(claims: Record<string, unknown> | null, key: { dev
   return null;
 }
 
-/** The highest counter accepted per key: read, and raised by a valid message in the same step (no await between). */
-export type TCounters = { get(kid: string): number | undefined; accept(kid: string, ctr: number): void };
+/** How far below a key's highest accepted counter a counter not seen yet is still accepted (messages verified at once finish in any order). */
+export const REPLAY_WINDOW = 1024;
+
+/** Which counters were accepted per key: checked, then marked by a valid message in the same step (no await between). */
+export type TCounters = { check(kid: string, ctr: number): string | null; accept(kid: string, ctr: number): void };
 
 /**
- * Judges one message on a verified topic; a valid one raises its key's counter. Order: not an envelope (unsigned), unknown or revoked key, bad
+ * Replay detection per key, as IPsec and DTLS do it: a counter is accepted once, and only within REPLAY_WINDOW of
+ * the highest accepted. `floor` sets what a restart must refuse: every counter up to the highest stored.
+ */
+export class ReplayWindows implements TCounters {
+  private keys = new Map<string, { max: number; low: number; seen: Set<number> }>();
+
+  /** A key not followed yet starts at its stored highest counter (what this process accepted since is newer). */
+  floor(kid: string, highest: number): void {
+    if (!this.keys.has(kid)) this.keys.set(kid, { max: highest, low: highest, seen: new Set() });
+  }
+
+  highest(kid: string): number | undefined {
+    return this.keys.get(kid)?.max;
+  }
+
+  check(kid: string, ctr: number): string | null {
+    const k = this.keys.get(kid);
+    if (!k) return null;
+    if (ctr <= k.low) return `counter ${ctr} is at or below ${k.low}, outside the replay window`;
+    return k.seen.has(ctr) ? `counter ${ctr} was seen before` : null;
+  }
+
+  accept(kid: string, ctr: number): void {
+    const k = this.keys.get(kid) ?? { max: -1, low: -1, seen: new Set<number>() };
+    this.keys.set(kid, k);
+    k.seen.add(ctr);
+    if (ctr <= k.max) return;
+    k.max = ctr;
+    k.low = Math.max(k.low, ctr - REPLAY_WINDOW);
+    if (k.seen.size > 2 * REPLAY_WINDOW) for (const c of k.seen) if (c <= k.low) k.seen.delete(c);
+  }
+}
+
+/**
+ * Judges one message on a verified topic; a valid one marks its counter accepted. Order: not an envelope (unsigned), unknown or revoked key, bad
  * signature or claims (invalid), counter seen before (replayed), timestamp out of range (stale), else valid.
  */
 export async function judgeMessage(
@@ -147,8 +184,8 @@ export async function judgeMessage(
   const problem = claimsProblem(env.claims, key, topic);
   if (problem) return { verdict: "invalid", reason: problem, ...judged };
   const claims = env.claims as TMessageClaims;
-  const last = counters.get(kid);
-  if (last !== undefined && claims.ctr <= last) return { verdict: "replayed", reason: `counter ${claims.ctr} not above ${last}`, ...judged, data: claims.data };
+  const replay = counters.check(kid, claims.ctr);
+  if (replay) return { verdict: "replayed", reason: replay, ...judged, data: claims.data };
   const age = now - claims.ts;
   if (age > MAX_AGE_MS) return { verdict: "stale", reason: `signed ${Math.round(age / 1000)} s ago`, ...judged, data: claims.data };
   if (-age > MAX_FUTURE_MS) return { verdict: "stale", reason: `timestamp ${Math.round(-age / 1000)} s in the future`, ...judged, data: claims.data };

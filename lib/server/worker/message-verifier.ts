@@ -4,8 +4,8 @@ import { importSPKI } from "jose";
 import type { MqttClient } from "mqtt";
 import pg from "pg";
 import { filterMatches } from "@/lib/domain/acl/topics";
-import { judgeProtected, signedTopicsOf, type TContentKey, type TJudgement, type TSignedTopic, type TVerifyKey } from "@/lib/domain/message-signing";
-import { DIGEST_CHARS, encodeVerdicts, verdictTopic, type TVerdictRow } from "@/lib/domain/message-verdicts";
+import { hmacVerifyKey, judgeProtected, ReplayWindows, signedTopicsOf, type TContentKey, type TJudgement, type TSignedTopic, type TVerifyKey } from "@/lib/domain/message-signing";
+import { encodeVerdicts, verdictTopic, type TVerdictRow } from "@/lib/domain/message-verdicts";
 import type { TSeverity } from "@/lib/domain/security/detection";
 import { connectAdmin } from "@/lib/fleet/admin-channel";
 import { db } from "../db";
@@ -15,7 +15,7 @@ import { endpointOf } from "../services/brokers/broker-driver-for";
 import { recordSignedTraffic, type TCounterUpdate, type TSigningFinding } from "../services/signing/record-signed-traffic";
 import { contentKeyBytes } from "../services/signing/content-key-dto";
 import { signingKeyContext } from "../services/signing/signing-key-dto";
-import { currentVerdictKey } from "../services/signing/verdict-keys";
+import { currentVerdictKey, verdictDigest } from "../services/signing/verdict-keys";
 
 /** One verifier in the fleet at a time (its replay counters must be one), chosen by this advisory lock. */
 const VERIFIER_LOCK = 0x66_77_76_66; // "fwvf"
@@ -32,8 +32,6 @@ const RULES = {
   stale: { rule: "signing.stale", severity: "medium", title: "Signed messages outside the time window" },
 } as const satisfies Record<string, { rule: string; severity: TSeverity; title: string }>;
 
-const digestOf = (payload: Buffer) => createHash("sha256").update(payload).digest("base64url").slice(0, DIGEST_CHARS);
-
 /** Fleetward's own topics and the brokers' are never device traffic. */
 const ownTopic = (topic: string) => topic.startsWith("fleetward/") || topic.startsWith("$");
 
@@ -49,17 +47,17 @@ export function startMessageVerifier(log: (msg: string) => void): { stop: () => 
   let topics: TSignedTopic[] = [];
   let keys = new Map<string, TVerifyKey>();
   let contentKeys = new Map<string, TContentKey>();
-  const counters = new Map<string, number>();
+  let windows = new ReplayWindows();
   const connections = new Map<string, { client: MqttClient | null; key: string; filters: Set<string> }>();
   const verdicts = new Map<string, { client: MqttClient; rows: TVerdictRow[] }>();
   let counterUpdates = new Map<string, TCounterUpdate>();
   let tally = new Map<string, TSigningFinding>();
 
   const counterStore = {
-    get: (kid: string) => counters.get(kid),
+    check: (kid: string, ctr: number) => windows.check(kid, ctr),
     accept: (kid: string, ctr: number) => {
-      counters.set(kid, ctr);
-      counterUpdates.set(kid, { kid, ctr, at: new Date() });
+      windows.accept(kid, ctr);
+      counterUpdates.set(kid, { kid, ctr: windows.highest(kid)!, at: new Date() });
     },
   };
 
@@ -90,7 +88,7 @@ export function startMessageVerifier(log: (msg: string) => void): { stop: () => 
     note(broker, topic, j);
     const batch = verdicts.get(broker) ?? { client, rows: [] };
     batch.client = client;
-    batch.rows.push({ h: digestOf(payload), t: topic, s: j.verdict, r: j.reason, d: j.device, c: j.ctr, k: j.kid, ...(j.encryptedWith ? { e: j.encryptedWith } : {}) });
+    batch.rows.push({ h: verdictDigest(payload), t: topic, s: j.verdict, r: j.reason, d: j.device, c: j.ctr, k: j.kid, ...(j.encryptedWith ? { e: j.encryptedWith } : {}) });
     verdicts.set(broker, batch);
   }
 
@@ -129,10 +127,10 @@ export function startMessageVerifier(log: (msg: string) => void): { stop: () => 
     const next = new Map<string, TVerifyKey>();
     for (const r of rows) {
       try {
-        const key = r.algorithm === "EdDSA" ? await importSPKI(r.publicKeyPem!, "EdDSA") : Buffer.from(unseal(r.secretSealed!, signingKeyContext(r.id)), "base64url");
+        const key = r.algorithm === "EdDSA" ? await importSPKI(r.publicKeyPem!, "EdDSA") : await hmacVerifyKey(Buffer.from(unseal(r.secretSealed!, signingKeyContext(r.id)), "base64url"));
         next.set(r.id, { kid: r.id, device: r.device.clientId, algorithm: r.algorithm as TVerifyKey["algorithm"], key, revokedAt: r.revokedAt?.getTime() ?? null });
         // The stored counter is a floor: what this process accepted since may be higher.
-        if (r.lastCounter !== null) counters.set(r.id, Math.max(counters.get(r.id) ?? -1, Number(r.lastCounter)));
+        if (r.lastCounter !== null) windows.floor(r.id, Number(r.lastCounter));
       } catch (e) {
         log(`signing key ${r.id} not loaded: ${e instanceof Error ? e.message : String(e)}`);
       }
@@ -215,6 +213,8 @@ export function startMessageVerifier(log: (msg: string) => void): { stop: () => 
       if (!stopped) log("message verifier gave up its role (its database connection ended)");
     });
     lock = c;
+    // Another worker may have verified meanwhile: start from the counters it stored.
+    windows = new ReplayWindows();
     log("message verifier running in this worker");
     return true;
   }

@@ -1,6 +1,6 @@
 import "server-only";
-import { createHmac } from "node:crypto";
-import { utcDay, verdictKeyId, verdictKeyLabel } from "@/lib/domain/message-verdicts";
+import { createHash, createHmac } from "node:crypto";
+import { DIGEST_CHARS, utcDay, verdictKeyId, verdictKeyLabel } from "@/lib/domain/message-verdicts";
 import { masterKeyRing, type TMasterKey } from "../../secrets";
 
 const DAY_MS = 86_400_000;
@@ -27,3 +27,6 @@ export function inspectorVerdictKeys(now = Date.now()): { id: string; key: strin
     }),
   );
 }
+
+/** How a verdict names its message: the first 128 bits of the payload's SHA-256, base64url (the inspector hashes alike). */
+export const verdictDigest = (payload: Buffer) => createHash("sha256").update(payload).digest("base64url").slice(0, DIGEST_CHARS);
