@@ -46,7 +46,7 @@ export function BulkImport({ batchId }: { batchId?: string }) {
       />
       <div className="space-y-4 p-4">
         <p className="text-xs text-muted">
-          Columns: <code>client_id</code> (required), <code>name</code>, <code>tags</code> (separated by <code>;</code>), <code>auth</code> (<code>password</code>, <code>psk</code> or <code>x509</code>), <code>csr_pem</code> (a quoted PEM CSR; the device keeps its key), <code>roles</code> and <code>groups</code> (names separated by <code>;</code>; left empty, the roles for new devices). Up to 10,000 rows.
+          Columns: <code>client_id</code> (required), <code>name</code>, <code>tags</code> (separated by <code>;</code>), <code>auth</code> (<code>password</code>, <code>psk</code> or <code>x509</code>), <code>csr_pem</code> (a quoted PEM CSR; the device keeps its key), <code>roles</code> and <code>groups</code> (names separated by <code>;</code>; left empty, the roles for new devices), <code>signing_key</code> (<code>ed25519</code> or <code>hmac</code> for a message signing key; its private part is in the secrets file). Up to 10,000 rows.
         </p>
         <label className="flex cursor-pointer items-center gap-3 rounded-md border border-dashed border-line p-4 hover:border-brand">
           <FileUp className="size-5 text-muted" />

@@ -30,8 +30,8 @@ describe("device CSV", () => {
   it("passes bad values through for the server to name, but refuses a file it cannot read", () => {
     expect(parseDeviceCsv("client_id,auth\nbad/id,carrier-pigeon\n").rows).toEqual([{ clientId: "bad/id", tags: [], auth: { type: "carrier-pigeon" } }]);
     expect(parseDeviceCsv("id,auth\nx,psk\n").problems).toEqual([
-      "The header must name a client_id column (columns: client_id, name, tags, auth, csr_pem, roles, groups).",
-      "Unknown column: id (known: client_id, name, tags, auth, csr_pem, roles, groups).",
+      "The header must name a client_id column (columns: client_id, name, tags, auth, csr_pem, roles, groups, signing_key).",
+      "Unknown column: id (known: client_id, name, tags, auth, csr_pem, roles, groups, signing_key).",
     ]);
     expect(parseDeviceCsv("client_id\n").problems).toEqual(["The file has a header but no devices."]);
     expect(parseDeviceCsv('client_id,name\na,"unterminated\n').problems[0]).toMatch(/^Line 2: /);
@@ -40,9 +40,18 @@ describe("device CSV", () => {
   it("numbers lines as a spreadsheet does and writes secrets that read back", () => {
     expect(csvLine(0)).toBe(2);
     const pem = "-----BEGIN CERTIFICATE-----\nAB,C\"D\n-----END CERTIFICATE-----\n";
-    const text = secretsCsv([{ clientId: "a", secret: { password: "p,w" } }, { clientId: "b", secret: { certPem: pem } }]);
+    const key = "-----BEGIN PRIVATE KEY-----\nMC4CAQ\n-----END PRIVATE KEY-----\n";
+    const text = secretsCsv([
+      { clientId: "a", secret: { password: "p,w" }, signingKey: { kid: "sk_a", secret: { hmacKey: "h-k_1" } } },
+      { clientId: "b", secret: { certPem: pem }, signingKey: { kid: "sk_b", secret: { privateKeyPem: key } } },
+    ]);
     const back = Papa.parse<Record<string, string>>(text, { header: true }).data;
-    expect(back[0]).toMatchObject({ client_id: "a", password: "p,w" });
-    expect(back[1]).toMatchObject({ client_id: "b", cert_pem: pem });
+    expect(back[0]).toMatchObject({ client_id: "a", password: "p,w", signing_kid: "sk_a", signing_key: "h-k_1" });
+    expect(back[1]).toMatchObject({ client_id: "b", cert_pem: pem, signing_kid: "sk_b", signing_key: key });
+  });
+
+  it("reads the signing_key column by its common names, passing others on for the server to refuse", () => {
+    const { rows } = parseDeviceCsv("client_id,signing_key\na,Ed25519\nb,hmac\nc,\nd,rsa\n");
+    expect(rows.map((r) => r.signingKey ?? null)).toEqual(["EdDSA", "HS256", null, "rsa"]);
   });
 });

@@ -2,12 +2,15 @@
 // file offered once afterwards. Line numbers count the header as line 1, as spreadsheets do.
 import Papa from "papaparse";
 
-export const CSV_COLUMNS = ["client_id", "name", "tags", "auth", "csr_pem", "roles", "groups"] as const;
+export const CSV_COLUMNS = ["client_id", "name", "tags", "auth", "csr_pem", "roles", "groups", "signing_key"] as const;
 export const CSV_TEMPLATE =
   "client_id,name,tags,auth,csr_pem,roles,groups\nsensor-0001,Boiler room sensor,plant-a;boiler,password,,,\ngateway-0002,,plant-a,psk,,device-self,\ncamera-0003,Gate camera,,x509,,,\n";
 
 type TRef<K extends string> = Record<K, string> & { priority: number };
-export type TCsvRow = { clientId: string; name?: string; tags: string[]; auth: { type: string; csrPem?: string }; roles?: TRef<"rolename">[]; groups?: TRef<"groupname">[] };
+export type TCsvRow = { clientId: string; name?: string; tags: string[]; auth: { type: string; csrPem?: string }; roles?: TRef<"rolename">[]; groups?: TRef<"groupname">[]; signingKey?: string };
+
+/** The signing_key column: ed25519 or hmac (the API's own names, EdDSA and HS256, too); anything else goes to the server to be refused. */
+const SIGNING_NAMES: Record<string, string> = { ed25519: "EdDSA", eddsa: "EdDSA", hmac: "HS256", "hmac-sha256": "HS256", hs256: "HS256" };
 export type TCsvResult = { rows: TCsvRow[]; problems: string[] };
 
 /** The spreadsheet line of a 0-based data row. */
@@ -43,18 +46,26 @@ export function parseDeviceCsv(text: string): TCsvResult {
       auth: type === "x509" && csrPem ? { type, csrPem } : { type },
       ...(names("roles").length ? { roles: names("roles").map((rolename) => ({ rolename, priority: -1 })) } : {}),
       ...(names("groups").length ? { groups: names("groups").map((groupname) => ({ groupname, priority: -1 })) } : {}),
+      ...(cell("signing_key") ? { signingKey: SIGNING_NAMES[cell("signing_key").toLowerCase()] ?? cell("signing_key") } : {}),
     };
   });
   if (rows.length === 0) problems.push("The file has a header but no devices.");
   return { rows, problems };
 }
 
-export type TSecretRow = { clientId: string; secret: { password?: string; pskIdentity?: string; pskKey?: string; certPem?: string; keyPem?: string } };
+export type TSecretRow = {
+  clientId: string;
+  secret: { password?: string; pskIdentity?: string; pskKey?: string; certPem?: string; keyPem?: string };
+  signingKey?: { kid: string; secret: { privateKeyPem: string } | { hmacKey: string } };
+};
 
 /** The secrets of an import as CSV, one device per line; PEM blocks stay quoted multi-line cells. */
 export function secretsCsv(devices: readonly TSecretRow[]): string {
   return Papa.unparse({
-    fields: ["client_id", "password", "psk_identity", "psk_key_hex", "cert_pem", "key_pem"],
-    data: devices.map((d) => [d.clientId, d.secret.password ?? "", d.secret.pskIdentity ?? "", d.secret.pskKey ?? "", d.secret.certPem ?? "", d.secret.keyPem ?? ""]),
+    fields: ["client_id", "password", "psk_identity", "psk_key_hex", "cert_pem", "key_pem", "signing_kid", "signing_key"],
+    data: devices.map((d) => {
+      const signing = d.signingKey ? ("privateKeyPem" in d.signingKey.secret ? d.signingKey.secret.privateKeyPem : d.signingKey.secret.hmacKey) : "";
+      return [d.clientId, d.secret.password ?? "", d.secret.pskIdentity ?? "", d.secret.pskKey ?? "", d.secret.certPem ?? "", d.secret.keyPem ?? "", d.signingKey?.kid ?? "", signing];
+    }),
   });
 }

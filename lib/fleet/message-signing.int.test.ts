@@ -10,7 +10,9 @@ import { encryptedKeyId } from "@/lib/domain/message-encryption";
 import { readEnvelope } from "@/lib/domain/message-signing";
 import { decodeVerdicts, verdictRows, verdictTopic, type TVerdictRow } from "@/lib/domain/message-verdicts";
 import { db } from "@/lib/server/db";
+import { saveGroup } from "@/lib/server/services/acl/save-group";
 import { saveRole } from "@/lib/server/services/acl/save-role";
+import { createDevicesBulk } from "@/lib/server/services/devices/create-devices-bulk";
 import { createDevice } from "@/lib/server/services/devices/create-device";
 import { mintLiveCredential } from "@/lib/server/services/live/mint-live-credential";
 import { decryptMessage } from "@/lib/server/services/live/decrypt-message";
@@ -188,4 +190,23 @@ describe("message signing against real brokers", () => {
       await watch.link.endAsync();
     }
   }, 120_000);
+
+  it("issues signing keys in a bulk import and content keys to a group; refuses unknown targets, writing nothing", async () => {
+    const prefix = `bulk-sig-${unique()}`;
+    const bulk = await createDevicesBulk({ actor, input: { devices: [{ clientId: `${prefix}-a`, auth: { type: "psk" }, signingKey: "HS256" }, { clientId: `${prefix}-b`, auth: { type: "password" } }, { clientId: `${prefix}-c`, auth: { type: "password" }, signingKey: "EdDSA" }] } });
+    expect(bulk.devices.map((d) => d.signingKey?.algorithm ?? null)).toEqual(["HS256", null, "EdDSA"]);
+    expect(bulk.devices[0]!.signingKey!.secret).toEqual({ hmacKey: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) });
+    const stored = await db.signingKey.findMany({ where: { device: { clientId: { startsWith: prefix } } }, include: { device: { select: { clientId: true } } }, orderBy: { algorithm: "asc" } });
+    expect(stored.map((k) => [k.device.clientId, k.algorithm, k.publicKeyPem !== null, k.secretSealed !== null])).toEqual([[`${prefix}-c`, "EdDSA", true, false], [`${prefix}-a`, "HS256", false, true]]);
+    expect(stored[1]!.secretSealed).not.toContain((bulk.devices[0]!.signingKey!.secret as { hmacKey: string }).hmacKey);
+
+    const group = `sig-group-${unique()}`;
+    await saveGroup({ actor, input: { name: group, description: "", roles: [] } });
+    const ck = await issueContentKey({ actor, input: { name: "fleet telemetry", groupname: group } });
+    expect(ck.key.scope).toMatchObject({ kind: "group", name: group });
+    const before = await db.contentKey.count();
+    await expect(issueContentKey({ actor, input: { name: "x", groupname: `no-${unique()}` } })).rejects.toMatchObject({ fields: { groupname: "is not a group" } });
+    await expect(issueContentKey({ actor, input: { name: "x", clientId: `no-${unique()}` } })).rejects.toMatchObject({ fields: { clientId: "is not a device" } });
+    expect(await db.contentKey.count()).toBe(before);
+  });
 });
