@@ -33,12 +33,17 @@ test("signed traffic in the inspector: valid, replayed, tampered, unsigned and e
   /** Debian's client, for what the example would never send. */
   const pub = (message: string) => execFileSync("mosquitto_pub", ["-h", "127.0.0.1", "-p", String(b.ports.tlsPassword), "--cafile", CA_FILE, "-u", clientId, "-P", created.secret.password, "-i", clientId, "-t", topic, "-m", message, "-q", "1", "-V", "mqttv5"], { timeout: 10_000 });
 
-  await signInAs(page, "ADMIN");
-  await page.goto("/live");
-  await expect(page.getByTestId("link-e2e-1")).toContainText("live", { timeout: 20_000 });
-  await page.getByLabel("Topic filter").fill(`devices/${clientId}/+`);
-  await page.getByRole("button", { name: "Watch", exact: true }).click();
-  await expect(page.getByText(`No message under devices/${clientId}/+ yet.`)).toBeVisible();
+  /** Live, as this role, watching the device's topics once the page's link to e2e-1 is up. */
+  const watchAs = async (role: "ADMIN" | "OPERATOR") => {
+    await signInAs(page, role);
+    await page.goto("/live");
+    await expect(page.getByTestId("link-e2e-1")).toContainText("live", { timeout: 20_000 });
+    await page.getByLabel("Topic filter").fill(`devices/${clientId}/+`);
+    await page.getByRole("button", { name: "Watch", exact: true }).click();
+    await expect(page.getByText(`No message under devices/${clientId}/+ yet.`)).toBeVisible();
+  };
+
+  await watchAs("ADMIN");
   const inspector = page.getByTestId("inspector");
   // The device's password reaches the broker within seconds of its creation.
   await expect.poll(() => { try { example(); return true; } catch { return false; } }, { timeout: 20_000 }).toBe(true);
@@ -95,12 +100,7 @@ test("signed traffic in the inspector: valid, replayed, tampered, unsigned and e
   await expect(keys.locator(`tr[data-kid="${created.signingKey.kid}"]`)).toContainText("Revoked");
 
   // An operator inspects traffic but may not decrypt.
-  await signInAs(page, "OPERATOR");
-  await page.goto("/live");
-  await expect(page.getByTestId("link-e2e-1")).toContainText("live", { timeout: 20_000 });
-  await page.getByLabel("Topic filter").fill(`devices/${clientId}/+`);
-  await page.getByRole("button", { name: "Watch", exact: true }).click();
-  await expect(page.getByText(`No message under devices/${clientId}/+ yet.`)).toBeVisible();
+  await watchAs("OPERATOR");
   example(["--content-kid", content.key.id, "--content-key-file", file("ck", content.secret.contentKey)]);
   await inspector.locator("tr", { hasText: "encrypted" }).first().click({ timeout: 10_000 });
   await expect(page.getByTestId("decrypt-refused")).toHaveText("Your role may not decrypt payloads (admins may).");
