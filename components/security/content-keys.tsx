@@ -39,7 +39,7 @@ export function ContentKeys({ canManage }: { canManage: boolean }) {
       />
       {canManage ? (
         <form onSubmit={onSubmit} className="flex flex-wrap items-end gap-3 border-b border-line p-4" noValidate aria-label="New content key">
-          <Field label="Name" error={fields.name}>{(p) => <Input {...p} name="name" className="w-48" />}</Field>
+          <Field label="Key name" error={fields.name}>{(p) => <Input {...p} name="name" className="w-48" />}</Field>
           <Field label="For">
             {(p) => (
               <Select {...p} value={scope} onChange={(e) => setScope(e.target.value as typeof scope)} className="w-32">
