@@ -1,7 +1,8 @@
 // Runs once when the server starts: refuse to serve with a bad configuration.
 export async function register() {
   if (process.env.NEXT_RUNTIME === "nodejs") {
-    const { env } = await import("@/lib/server/env");
+    const { env, oidcEnv } = await import("@/lib/server/env");
     env();
+    oidcEnv();
   }
 }

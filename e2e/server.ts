@@ -4,7 +4,7 @@ import net from "node:net";
 import tls from "node:tls";
 import { expect, type APIRequestContext } from "@playwright/test";
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve) => {
     const s = net.createServer().listen(0, "127.0.0.1", () => {
       const { port } = s.address() as net.AddressInfo;
@@ -17,8 +17,8 @@ async function freePort(): Promise<number> {
  * Starts `scripts/serve.mjs` on a free loopback port with these variables; resolves once it is healthy. With
  * FLEETWARD_TLS_CERT_FILE it serves HTTPS (its certificate is not checked here).
  */
-export async function startServer(request: APIRequestContext, env: Record<string, string>): Promise<{ base: string; port: number; stop: () => void }> {
-  const port = await freePort();
+export async function startServer(request: APIRequestContext, env: Record<string, string>, port?: number): Promise<{ base: string; port: number; stop: () => void }> {
+  port ??= await freePort();
   const server = spawn(process.execPath, ["scripts/serve.mjs"], {
     env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", NODE_ENV: "production", ...env },
     stdio: "ignore",

@@ -6,7 +6,8 @@ import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Field, Input } from "@/components/ui/field";
 
-function refusalMessage(code: string | undefined): string {
+function refusalMessage(code: string | undefined, sso: string | null): string {
+  if (code === "local_off") return `Local sign-in is turned off for this account: sign in with ${sso ?? "single sign-on"}.`;
   const locked = /^locked:(\d+)$/.exec(code ?? "");
   if (locked) {
     return `Too many failed sign-ins for this account or network. Sign-in is refused for ${locked[1]} more minute${locked[1] === "1" ? "" : "s"}.`;
@@ -16,8 +17,8 @@ function refusalMessage(code: string | undefined): string {
 
 const CODE_REFUSED = "The code was refused: type the code your authenticator shows now (each code works once), or a recovery code.";
 
-export function LoginForm({ expired }: { expired: boolean }) {
-  const [error, setError] = useState<string | null>(null);
+export function LoginForm({ expired, sso, ssoError }: { expired: boolean; sso: string | null; ssoError: string | null }) {
+  const [error, setError] = useState<string | null>(ssoError);
   const [codeError, setCodeError] = useState<string | null>(null);
   /** Set once the password was right and the account has a second factor: the code step. */
   const [credentials, setCredentials] = useState<{ email: string; password: string } | null>(null);
@@ -43,7 +44,7 @@ export function LoginForm({ expired }: { expired: boolean }) {
       else if (r.code === "second_factor_invalid") setCodeError(CODE_REFUSED);
       else {
         setCredentials(null);
-        setError(refusalMessage(r.code));
+        setError(refusalMessage(r.code, sso));
       }
       return;
     }
@@ -82,6 +83,14 @@ export function LoginForm({ expired }: { expired: boolean }) {
         <Button type="submit" className="w-full" disabled={pending}>
           {pending ? "Signing in…" : credentials ? "Verify" : "Sign in"}
         </Button>
+        {sso && !credentials ? (
+          <>
+            <p className="text-center text-xs text-muted">or</p>
+            <Button type="button" variant="secondary" className="w-full" onClick={() => void signIn("oidc", { redirectTo: "/overview" })}>
+              Sign in with {sso}
+            </Button>
+          </>
+        ) : null}
         {credentials ? (
           <button type="button" className="w-full text-center text-xs text-muted underline" onClick={() => (setCredentials(null), setCodeError(null))}>
             Use another account

@@ -14,6 +14,7 @@ import { api } from "@/lib/client/api";
 import type { TRole } from "@/lib/domain/permissions";
 import type { TUser } from "@/lib/schemas/user";
 import { CreateUserForm } from "./create-user-form";
+import { SsoSettings } from "./sso-settings";
 
 type TSecret = { title: string; email: string; password: string };
 
@@ -23,6 +24,7 @@ export function UsersManager({ currentUserId }: { currentUserId: string }) {
   const [creating, setCreating] = useState(false);
   const [secret, setSecret] = useState<TSecret | null>(null);
   const [rowError, setRowError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
   const done = () => qc.invalidateQueries({ queryKey: ["users"] });
   const update = useMutation({
     mutationFn: ({ id, ...body }: { id: string; role?: TRole; disabled?: boolean }) => api<TUser>("PATCH", `/api/v1/users/${id}`, body),
@@ -34,6 +36,11 @@ export function UsersManager({ currentUserId }: { currentUserId: string }) {
     onSuccess: (r) => setSecret({ title: "Password reset", email: r.user.email, password: r.password }),
     onError: (e) => setRowError(e.message),
   });
+  const endSessions = useMutation({
+    mutationFn: (u: TUser) => api<{ ended: number }>("POST", `/api/v1/users/${u.id}/end-sessions`, {}),
+    onSuccess: (r, u) => (setRowError(null), setNotice(`${r.ended} session(s) of ${u.email} ended: signed out at their next request.`)),
+    onError: (e) => setRowError(e.message),
+  });
   const resetTwoFactor = useMutation({
     mutationFn: (u: TUser) => api<TUser>("POST", `/api/v1/users/${u.id}/reset-two-factor`, {}),
     onSuccess: () => (setRowError(null), done()),
@@ -41,6 +48,7 @@ export function UsersManager({ currentUserId }: { currentUserId: string }) {
   });
 
   return (
+    <div className="space-y-4">
     <Card>
       <CardHeader
         title="Users"
@@ -48,6 +56,7 @@ export function UsersManager({ currentUserId }: { currentUserId: string }) {
         actions={<Button onClick={() => setCreating(true)}><UserPlus className="size-4" /> New user</Button>}
       />
       {rowError ? <p role="alert" className="border-b border-line bg-red-50 px-4 py-2 text-danger">{rowError}</p> : null}
+      {notice ? <p role="status" className="border-b border-line bg-blue-50 px-4 py-2 text-xs text-blue-900">{notice}</p> : null}
       {users.isPending ? (
         <p className="px-4 py-6 text-center text-muted">Loading…</p>
       ) : users.isError ? (
@@ -62,7 +71,7 @@ export function UsersManager({ currentUserId }: { currentUserId: string }) {
           <tbody>
             {users.data.items.map((u) => (
               <tr key={u.id} data-testid={`user-row-${u.email}`}>
-                <Td>{u.email}{u.id === currentUserId ? <span className="ml-1 text-xs text-muted">(you)</span> : null}</Td>
+                <Td>{u.email}{u.id === currentUserId ? <span className="ml-1 text-xs text-muted">(you)</span> : null}{u.sso ? <Badge tone="info" className="ml-1">SSO</Badge> : null}</Td>
                 <Td className="text-muted">{u.name ?? "—"}</Td>
                 <Td>
                   <RoleSelect
@@ -79,13 +88,18 @@ export function UsersManager({ currentUserId }: { currentUserId: string }) {
                   <Button size="sm" variant="secondary" onClick={() => update.mutate({ id: u.id, disabled: !u.disabled })}>
                     {u.disabled ? "Enable" : "Disable"}
                   </Button>
-                  <Button
-                    size="sm"
-                    variant="secondary"
-                    onClick={() => window.confirm(`Reset the password of ${u.email}? Their sessions end at once.`) && reset.mutate(u)}
-                  >
-                    Reset password
+                  <Button size="sm" variant="secondary" onClick={() => window.confirm(`End every session of ${u.email}? They are signed out at their next request.`) && endSessions.mutate(u)}>
+                    End sessions
                   </Button>
+                  {u.sso ? null : (
+                    <Button
+                      size="sm"
+                      variant="secondary"
+                      onClick={() => window.confirm(`Reset the password of ${u.email}? Their sessions end at once.`) && reset.mutate(u)}
+                    >
+                      Reset password
+                    </Button>
+                  )}
                   {u.twoFactor ? (
                     <Button
                       size="sm"
@@ -115,5 +129,7 @@ export function UsersManager({ currentUserId }: { currentUserId: string }) {
         <div className="mt-4 text-right"><Button onClick={() => setSecret(null)}>Done</Button></div>
       </Dialog>
     </Card>
+    <SsoSettings admins={users.data?.items.filter((u) => u.role === "ADMIN" && !u.disabled && !u.sso) ?? []} />
+    </div>
   );
 }

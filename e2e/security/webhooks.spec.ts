@@ -26,11 +26,12 @@ test("an admin adds a webhook: its key is shown once, a test ping and a new high
     await page.goto("/security");
     await page.getByRole("button", { name: "Add webhook" }).click();
     // A plain-http URL off loopback is refused beside the field.
-    await page.getByLabel("Name").fill(name);
-    await page.getByLabel("URL").fill("http://hooks.example.com/x");
+    const dialog = page.getByRole("dialog");
+    await dialog.getByLabel("Name").fill(name);
+    await dialog.getByLabel("URL").fill("http://hooks.example.com/x");
     await page.getByRole("button", { name: "Add webhook" }).last().click();
     await expect(page.getByText("must use https (plain http only to a loopback address)")).toBeVisible();
-    await page.getByLabel("URL").fill(r.url);
+    await dialog.getByLabel("URL").fill(r.url);
     await page.getByRole("button", { name: "Add webhook" }).last().click();
     const secret = (await page.getByTestId("secret-value").textContent())!;
     expect(secret).toMatch(/^whsec_/);

@@ -9,6 +9,7 @@ import { ZBroker, ZBrokerAdminIdentity, ZBrokerCreate } from "./broker";
 import { ZCa, ZCaCreate, ZCaImport } from "./ca";
 import { ZCertificate, ZCertificateExpiry, ZCertificateQuery } from "./certificate";
 import { ZDevice, ZDeviceBatch, ZDeviceBulk, ZDeviceBulkCreated, ZDeviceCreate, ZDeviceCreated, ZDeviceQuery, ZDeviceUpdate } from "./device";
+import { ZSsoSettings } from "@/lib/domain/security/sso";
 import { ZDetectionSettings, ZFinding, ZFindingQuery, ZFindingResolve, ZSecurityPolicy } from "./security";
 import { ZDeviceLookup, ZDeviceLookupResult, ZLiveCredential, ZLiveDisconnect, ZLiveEndpoint, ZLiveMint } from "./live";
 import { ZSessionInfo } from "./session";
@@ -39,6 +40,13 @@ export type TApiSpec = {
 };
 
 const spec = <const T extends TApiSpec>(s: T) => s;
+
+const ZSso = z.object({
+  roleMappings: z.array(z.object({ group: z.string(), role: z.enum(["ADMIN", "OPERATOR", "AUDITOR"]) })),
+  localSignIn: z.enum(["everyone", "break-glass"]),
+  breakGlassUserId: z.string().nullable(),
+  provider: z.object({ issuer: z.string(), name: z.string(), groupsClaim: z.string() }).nullable(),
+});
 
 export const API = {
   health: spec({ method: "GET", path: "/api/v1/health", permission: "public", tag: "System",
@@ -82,6 +90,14 @@ export const API = {
   resetUserTwoFactor: spec({ method: "POST", path: "/api/v1/users/{id}/reset-two-factor", permission: "users.manage",
     tag: "Users", summary: "Remove a user's second factor (a lost authenticator) and end their sessions; they enrol again",
     params: ZIdParams, body: ZEmpty, response: ZUser, audit: "user.two_factor_reset" }),
+  endUserSessions: spec({ method: "POST", path: "/api/v1/users/{id}/end-sessions", permission: "users.manage", tag: "Users",
+    summary: "End every session of a user now (signed out at their next request) and their live credentials", params: ZIdParams, body: ZEmpty,
+    response: z.object({ ended: z.number() }), audit: "user.sessions_end" }),
+  getSso: spec({ method: "GET", path: "/api/v1/security/sso", permission: "users.read", tag: "Users",
+    summary: "Single sign-on: the provider configured by environment (or null), the group-to-role mappings, and who may still sign in with a local password",
+    response: ZSso }),
+  setSso: spec({ method: "PUT", path: "/api/v1/security/sso", permission: "users.manage", tag: "Users",
+    summary: "Set the group-to-role mappings and the local sign-in setting (everyone, or only the break-glass admin)", body: ZSsoSettings, response: ZSso, audit: "security.sso_update" }),
 
   listTokens: spec({ method: "GET", path: "/api/v1/tokens", permission: "tokens.read", tag: "API tokens",
     summary: "List API tokens (never their secrets)", response: listOf(ZApiToken) }),

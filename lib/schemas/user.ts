@@ -42,6 +42,8 @@ export const ZUser = z.object({
   lastLoginAt: z.string().nullable(),
   /** Whether the user signs in with a second factor (TOTP). */
   twoFactor: z.boolean(),
+  /** Whether the user was created by single sign-on (and signs in only through it). */
+  sso: z.boolean(),
 });
 export type TUser = z.infer<typeof ZUser>;
 

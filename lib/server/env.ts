@@ -23,6 +23,36 @@ const ZServerEnv = ZDbEnv.extend({
 
 export type TServerEnv = z.infer<typeof ZServerEnv>;
 
+/** Single sign-on through an OpenID Connect provider: on when FLEETWARD_OIDC_ISSUER is set. */
+const ZOidcEnv = z.object({
+  FLEETWARD_OIDC_ISSUER: z.url({ error: "must be the provider's issuer URL" }).optional(),
+  FLEETWARD_OIDC_CLIENT_ID: z.string().min(1, "must not be empty").optional(),
+  FLEETWARD_OIDC_CLIENT_SECRET: z.string().min(1, "must not be empty").optional(),
+  FLEETWARD_OIDC_SCOPES: z.string().default("openid email profile groups"),
+  /** The ID token claim that lists the user's groups (or roles). */
+  FLEETWARD_OIDC_GROUPS_CLAIM: z.string().min(1, "must not be empty").default("groups"),
+  /** What the login page's button says: "Sign in with …". */
+  FLEETWARD_OIDC_NAME: z.string().min(1, "must not be empty").max(60, "must be at most 60 characters").default("single sign-on"),
+});
+
+export type TOidcConfig = { issuer: string; clientId: string; clientSecret: string; scopes: string; groupsClaim: string; name: string };
+let oidc: TOidcConfig | null | undefined;
+
+/** The single sign-on settings, or null when it is off. An issuer without a client id and secret is a configuration error. */
+export function oidcEnv(): TOidcConfig | null {
+  if (oidc !== undefined) return oidc;
+  const e = parse(ZOidcEnv);
+  if (!e.FLEETWARD_OIDC_ISSUER) return (oidc = null);
+  if (!e.FLEETWARD_OIDC_CLIENT_ID || !e.FLEETWARD_OIDC_CLIENT_SECRET) {
+    throw new Error("Fleetward configuration is invalid:\n  FLEETWARD_OIDC_CLIENT_ID and FLEETWARD_OIDC_CLIENT_SECRET are required with FLEETWARD_OIDC_ISSUER");
+  }
+  // The redirect URI the provider has registered is <AUTH_URL>/api/auth/callback/oidc: it must not depend on a Host header.
+  if (!URL.canParse(process.env.AUTH_URL ?? "")) {
+    throw new Error("Fleetward configuration is invalid:\n  AUTH_URL is required with FLEETWARD_OIDC_ISSUER: the dashboard's public URL (e.g. https://fleetward.example.com)");
+  }
+  return (oidc = { issuer: e.FLEETWARD_OIDC_ISSUER, clientId: e.FLEETWARD_OIDC_CLIENT_ID, clientSecret: e.FLEETWARD_OIDC_CLIENT_SECRET, scopes: e.FLEETWARD_OIDC_SCOPES, groupsClaim: e.FLEETWARD_OIDC_GROUPS_CLAIM, name: e.FLEETWARD_OIDC_NAME });
+}
+
 function parse<T extends z.ZodType>(schema: T): z.output<T> {
   const parsed = schema.safeParse(process.env);
   if (parsed.success) return parsed.data;

@@ -7,12 +7,14 @@ import {
   MAX_FAILURES_PER_IP,
   minutesUntil,
 } from "@/lib/domain/login-throttle";
+import { mayUseLocalPassword } from "@/lib/domain/security/sso";
 import { SESSION_ABSOLUTE_MS } from "@/lib/domain/session-policy";
 import { ZSignIn } from "@/lib/schemas/user";
 import { appendAudit, type TActor } from "../../audit";
 import { db } from "../../db";
 import { dummyPasswordHash, verifyPassword } from "../../passwords";
 import { useSecondFactor, type TSecondFactor } from "../../two-factor";
+import { getSsoSettings } from "./sso-settings";
 
 /** `code`: the second factor (a TOTP code or a recovery code), for users who enrolled one. */
 export type TSignInOptions = { email: unknown; password: unknown; code?: unknown; ip: string; userAgent: string | null };
@@ -23,7 +25,9 @@ export type TSignInResult =
   /** The password was right; the user has a second factor and gave no code. */
   | { ok: false; reason: "second_factor" }
   | { ok: false; reason: "second_factor_invalid" }
-  | { ok: false; reason: "locked"; minutes: number };
+  | { ok: false; reason: "locked"; minutes: number }
+  /** The password was right, but local sign-in is kept for the break-glass admin: use single sign-on. */
+  | { ok: false; reason: "local_off" };
 
 /** Checks a password sign-in against the brute-force limits; on success opens a server-side session. */
 export async function signInWithPassword(options: TSignInOptions): Promise<TSignInResult> {
@@ -56,6 +60,11 @@ export async function signInWithPassword(options: TSignInOptions): Promise<TSign
 
   if (!ok || !user) {
     return refuse(user?.disabled && passwordOk ? "disabled" : "unknown_or_bad_password", { ok: false, reason: "invalid" });
+  }
+
+  if (!mayUseLocalPassword(await getSsoSettings(), user.id)) {
+    await db.$transaction((tx) => appendAudit(tx, anon, { action: "auth.sign_in_refused", details: { reason: "local_sign_in_off" } }));
+    return { ok: false, reason: "local_off" };
   }
 
   let secondFactor: TSecondFactor | null = null;

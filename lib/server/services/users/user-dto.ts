@@ -11,4 +11,5 @@ export const toUserDto = (u: User): TUser => ({
   createdAt: u.createdAt.toISOString(),
   lastLoginAt: u.lastLoginAt?.toISOString() ?? null,
   twoFactor: u.totpEnabledAt !== null,
+  sso: u.oidcSubject !== null,
 });
