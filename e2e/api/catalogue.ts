@@ -52,6 +52,9 @@ async function newDeviceId(r: APIRequestContext): Promise<string> {
   return ((await res.json()) as { device: { id: string } }).device.id;
 }
 
+/** One user per worker whose sessions the permission and input tests end (each new user is a posture finding). */
+let sessionsTarget: Promise<string> | undefined;
+
 async function newDeviceClientId(r: APIRequestContext): Promise<string> {
   const res = await r.get(`/api/v1/devices/${await newDeviceId(r)}`, { headers: bearer("ADMIN") });
   return ((await res.json()) as { clientId: string }).clientId;
@@ -192,7 +195,7 @@ export const SAMPLES: Record<TApiName, (r: APIRequestContext) => Promise<TSample
   getSignedTopics: async () => ({}),
   setSignedTopics: async () => ({ body: E2E_SIGNED_TOPICS }),
   getSigningJwks: async () => ({}),
-  endUserSessions: async (r) => ({ params: { id: await adminCreates(r, "/api/v1/users", { email: `ends-${unique()}@example.com`, role: "AUDITOR" }) }, body: {} }),
+  endUserSessions: async (r) => ({ params: { id: await (sessionsTarget ??= adminCreates(r, "/api/v1/users", { email: `ends-${unique()}@example.com`, role: "AUDITOR" })) }, body: {} }),
   getSso: async () => ({}),
   setSso: async () => ({ body: { roleMappings: [], localSignIn: "everyone", breakGlassUserId: null } }),
   listContentKeys: async () => ({}),
