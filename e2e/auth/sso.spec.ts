@@ -72,6 +72,12 @@ test("a company identity signs in in Chromium with the role its groups map to; c
   await expect(boss.getByTestId("role-mapping")).toHaveCount(2);
   await expect(boss.getByText(`OpenID Connect provider ${idp.issuer}`)).toBeVisible();
   await boss.screenshot({ path: test.info().outputPath("users-sso.png"), fullPage: true });
+  // Local passwords off with no break-glass admin named: refused beside the field, nothing saved.
+  await boss.getByLabel("Local passwords").selectOption("break-glass");
+  await boss.getByRole("button", { name: "Save single sign-on" }).click();
+  await expect(boss.getByText("name the break-glass admin who keeps a local password")).toBeVisible();
+  await boss.screenshot({ path: test.info().outputPath("users-sso-refused.png"), fullPage: true });
+  expect((await (await api.get(`${server.base}/api/v1/security/sso`, { headers: bearer("ADMIN") })).json()).localSignIn).toBe("everyone");
   await boss.context().close();
   await page.context().close();
 });

@@ -86,6 +86,8 @@ test("an admin runs the posture checks on demand: a certificate about to expire 
   await page.goto("/security");
   await page.getByRole("button", { name: "Run posture checks" }).click();
   await expect(page.getByRole("status")).toContainText(/Posture checked: \d+ weakness\(es\) open, \d+ new/);
+  // The suite's many users without a second factor fill pages of medium findings: the high ones fit on one.
+  await page.locator("select").filter({ hasText: "Any severity" }).selectOption("high");
   const row = page.getByTestId("findings").locator(`tr[data-rule="certificate-expiring"][data-subject="${cert!.serial}"]`);
   await expect(row).toContainText("Device certificate expiring");
   await expect(row).toContainText("high");
