@@ -41,11 +41,11 @@ export const { handlers, auth, signOut } = NextAuth((request) => ({
     ...oidcProviders(),
   ],
   callbacks: {
-    // After next-auth checked the provider's ID token (issuer, audience, signature, expiry, nonce, with PKCE and state):
-    // the role mapping decides, and a server-side session opens as for a password.
+    // After next-auth checked the provider's ID token (issuer, audience, expiry, nonce, with PKCE and state): its
+    // signature is checked, the role mapping decides, and a server-side session opens as for a password.
     signIn: async ({ user, account, profile }) => {
-      const oidc = oidcEnv();
       if (account?.provider !== OIDC_PROVIDER_ID) return true;
+      const oidc = oidcEnv();
       if (!oidc || !profile) return false;
       const meta = { ip: request ? clientIp(request.headers) : "unknown", userAgent: request?.headers.get("user-agent") ?? null };
       const r = await signInWithOidc(oidc, profile as Record<string, unknown>, meta, account.id_token ?? null);
