@@ -78,6 +78,8 @@ export function UsersManager({ currentUserId }: { currentUserId: string }) {
                     aria-label={`Role of ${u.email}`}
                     className="h-7 w-32 text-xs"
                     value={u.role}
+                    disabled={u.sso}
+                    title={u.sso ? "Set by their groups at each single sign-on (Single sign-on, below)" : undefined}
                     onChange={(e) => update.mutate({ id: u.id, role: e.target.value as TRole })}
                   />
                 </Td>

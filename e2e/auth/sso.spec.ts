@@ -69,6 +69,7 @@ test("a company identity signs in in Chromium with the role its groups map to; c
   // What an admin sees: the SSO users marked, the mappings and the local sign-in setting.
   await boss.goto(`${base}/settings/users`);
   await expect(boss.getByTestId(`user-row-${login}@corp.example`)).toContainText("SSO");
+  await expect(boss.getByLabel(`Role of ${login}@corp.example`)).toBeDisabled(); // their groups set it
   await expect(boss.getByTestId("role-mapping")).toHaveCount(2);
   await expect(boss.getByText(`OpenID Connect provider ${idp.issuer}`)).toBeVisible();
   await boss.screenshot({ path: test.info().outputPath("users-sso.png"), fullPage: true });

@@ -3,6 +3,7 @@ import { db, disconnectDb } from "../../db";
 import { oidcEnv } from "../../env";
 import { testActor, testIp, unique } from "../../testing/fixtures";
 import { createUser } from "../users/create-user";
+import { updateUser } from "../users/update-user";
 import { signInWithOidc } from "./sign-in-with-oidc";
 import { signInWithPassword } from "./sign-in-with-password";
 import { setSsoSettings } from "./sso-settings";
@@ -38,6 +39,9 @@ describe("single sign-on", () => {
     expect((await signInWithOidc(oidcEnv()!, claims(sub, [`admins-${run}`]), meta)).ok).toBe(true);
     expect((await db.user.findUniqueOrThrow({ where: { id: user.id } })).role).toBe("ADMIN");
     expect(await db.auditEvent.count({ where: { action: "user.sso_role_change", targetId: user.id } })).toBe(1);
+    // Not by hand: the groups would put it back at the next sign-in.
+    await expect(updateUser({ actor, id: user.id, input: { role: "AUDITOR" } })).rejects.toMatchObject({ fields: { role: "is set by the user's groups (single sign-on)" } });
+    expect((await db.user.findUniqueOrThrow({ where: { id: user.id } })).role).toBe("ADMIN");
     // Out of every mapped group: refused, and no session opened.
     const sessions = await db.userSession.count({ where: { userId: user.id } });
     expect(await signInWithOidc(oidcEnv()!, claims(sub, ["staff"]), meta)).toEqual({ ok: false, reason: "no_role" });

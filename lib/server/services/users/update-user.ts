@@ -8,12 +8,18 @@ import { toUserDto } from "./user-dto";
 
 export type TUpdateUserOptions = { actor: TActor; id: string; input: TUserUpdate };
 
-/** Changes name, role or disabled state. Disabling ends the user's sessions; the last active admin is protected. */
+/**
+ * Changes name, role or disabled state. Disabling ends the user's sessions; the last active admin is protected. A
+ * single sign-on user's role is their groups' (set at each sign-in), not changed here.
+ */
 export async function updateUser({ actor, id, input }: TUpdateUserOptions) {
   const user = await change(async (tx) => {
     // Changes are serialised (see change()), so two admins cannot demote each other at once.
     const before = await tx.user.findUnique({ where: { id } });
     if (!before) throw new AppError("NOT_FOUND", "User was not found.");
+    if (before.oidcSubject && input.role && input.role !== before.role) {
+      throw new AppError("UNPROCESSABLE", "This user's role follows their groups at each single sign-on: change the group-to-role mapping instead.", { role: "is set by the user's groups (single sign-on)" });
+    }
     const losesAdmin = before.role === "ADMIN" && !before.disabled && ((input.role && input.role !== "ADMIN") || input.disabled === true);
     if (losesAdmin) {
       const admins = await tx.user.count({ where: { role: "ADMIN", disabled: false } });
