@@ -6,8 +6,10 @@ import { run } from "./lib/run.mjs";
 import { buildIfStale, ensureDependencies } from "./lib/setup.mjs";
 
 ensureDependencies();
-// The device list API, pages and live benchmarks drive the production build (the last two in Chromium).
-buildIfStale();
+// The device list API, pages and live benchmarks drive the production build (the last two in Chromium); the others
+// need none, so naming only those does not wait for a build.
+const named = process.argv.slice(2);
+if (named.length === 0 || named.some((n) => ["device-list", "pages", "live"].includes(n))) buildIfStale();
 try {
   run(process.execPath, ["scripts/with-db.mjs", process.execPath, "--conditions=react-server", "--import", "tsx", path.resolve("bench/run.ts"), ...process.argv.slice(2)], {
     env: { ...process.env, FLEETWARD_SCRATCH_PG: ".data/bench-pg" },
