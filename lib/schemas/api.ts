@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { TPermission } from "@/lib/domain/permissions";
 import { ZAclPolicy, ZAclPreview, ZAclPreviewResult, ZDefaultAccessInput, ZGroupInput, ZLintResult, ZNameParams, ZRoleInput, ZSimulate, ZSimulation, ZStoredGroup, ZStoredRole } from "./acl";
 import { ZAuditEvent, ZAuditExportQuery, ZAuditQuery, ZAuditVerify } from "./audit";
-import { listOf, ZEmpty, ZIdParams } from "./common";
+import { listOf, ZEmpty, ZIdParams, ZRole } from "./common";
 import { ZBroker, ZBrokerAdminIdentity, ZBrokerCreate } from "./broker";
 import { ZCa, ZCaCreate, ZCaImport } from "./ca";
 import { ZCertificate, ZCertificateExpiry, ZCertificateQuery } from "./certificate";
@@ -42,7 +42,7 @@ export type TApiSpec = {
 const spec = <const T extends TApiSpec>(s: T) => s;
 
 const ZSso = z.object({
-  roleMappings: z.array(z.object({ group: z.string(), role: z.enum(["ADMIN", "OPERATOR", "AUDITOR"]) })),
+  roleMappings: z.array(z.object({ group: z.string(), role: ZRole })),
   localSignIn: z.enum(["everyone", "break-glass"]),
   breakGlassUserId: z.string().nullable(),
   provider: z.object({ issuer: z.string(), name: z.string(), groupsClaim: z.string() }).nullable(),

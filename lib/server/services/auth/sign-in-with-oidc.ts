@@ -4,6 +4,7 @@ import { groupsOf, roleForGroups } from "@/lib/domain/security/sso";
 import { SESSION_ABSOLUTE_MS } from "@/lib/domain/session-policy";
 import { appendAudit, type TActor } from "../../audit";
 import { change } from "../../change";
+import type { TTx } from "../../db";
 import type { TOidcConfig } from "../../env";
 import { hashPassword } from "../../passwords";
 import { getSsoSettings } from "./sso-settings";
@@ -27,17 +28,15 @@ export async function signInWithOidc(oidc: TOidcConfig, claims: Record<string, u
   const role = roleForGroups(groups, (await getSsoSettings()).roleMappings);
   const subject = `${iss}|${sub}`;
   const anon: TActor = { type: "anonymous", id: null, label: email || sub, ip: meta.ip, userAgent: meta.userAgent };
-  const refuse = async (reason: Exclude<TOidcSignIn, { ok: true }>["reason"]): Promise<TOidcSignIn> => {
-    await change((tx) => appendAudit(tx, anon, { action: "auth.sign_in_refused", details: { method: "oidc", reason, claims: used } }));
-    return { ok: false, reason };
+  type TReason = Exclude<TOidcSignIn, { ok: true }>["reason"];
+  /** Every refusal is audited alike: the reason and the claims used (and the token's problem, if any). */
+  const refusal = async (tx: TTx, reason: TReason, extra: Record<string, unknown> = {}) => {
+    await appendAudit(tx, anon, { action: "auth.sign_in_refused", details: { method: "oidc", reason, ...extra, claims: used } });
+    return { ok: false as const, reason };
   };
-  if (idToken !== undefined) {
-    const problem = await idTokenProblem(oidc, idToken);
-    if (problem) {
-      await change((tx) => appendAudit(tx, anon, { action: "auth.sign_in_refused", details: { method: "oidc", reason: "bad_token", problem, claims: used } }));
-      return { ok: false, reason: "bad_token" };
-    }
-  }
+  const refuse = (reason: TReason, extra?: Record<string, unknown>) => change((tx) => refusal(tx, reason, extra));
+  const problem = idToken === undefined ? null : await idTokenProblem(oidc, idToken);
+  if (problem) return refuse("bad_token", { problem });
   if (!role) return refuse("no_role");
   if (!email) return refuse("no_email");
   // Never a usable password: this user signs in through the provider only.
@@ -45,14 +44,8 @@ export async function signInWithOidc(oidc: TOidcConfig, claims: Record<string, u
   const now = new Date();
   return change(async (tx) => {
     let user = await tx.user.findUnique({ where: { oidcSubject: subject } });
-    if (!user && (await tx.user.findUnique({ where: { email }, select: { id: true } }))) {
-      await appendAudit(tx, anon, { action: "auth.sign_in_refused", details: { method: "oidc", reason: "email_taken", claims: used } });
-      return { ok: false as const, reason: "email_taken" as const };
-    }
-    if (user?.disabled) {
-      await appendAudit(tx, anon, { action: "auth.sign_in_refused", details: { method: "oidc", reason: "disabled", claims: used } });
-      return { ok: false as const, reason: "disabled" as const };
-    }
+    if (!user && (await tx.user.findUnique({ where: { email }, select: { id: true } }))) return refusal(tx, "email_taken");
+    if (user?.disabled) return refusal(tx, "disabled");
     const actor = (u: { id: string; email: string }): TActor => ({ type: "user", id: u.id, label: u.email, ip: meta.ip, userAgent: meta.userAgent });
     if (!user) {
       user = await tx.user.create({ data: { email, name: typeof claims.name === "string" ? claims.name.slice(0, 200) : null, role, passwordHash, oidcSubject: subject } });
