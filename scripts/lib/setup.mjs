@@ -1,6 +1,6 @@
 // Steps shared by quickstart and the test runner: dependencies, secrets file, migrations, the build.
 import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync, statSync, writeFileSync, readdirSync } from "node:fs";
+import { chmodSync, existsSync, readFileSync, statSync, writeFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { spawnSync } from "node:child_process";
 import { run } from "./run.mjs";
@@ -13,24 +13,36 @@ export function ensureDependencies() {
   run("npm", ["install", "--no-audit", "--no-fund"]);
 }
 
-/** Secrets for this installation, generated once into the git-ignored .env.local (never printed). */
-export function ensureLocalEnv(file = ".env.local") {
+/** The secrets the dashboard needs, generated once per installation. */
+export const APP_SECRETS = {
+  AUTH_SECRET: () => randomBytes(33).toString("base64"),
+  FLEETWARD_MASTER_KEY: () => randomBytes(32).toString("base64"),
+};
+
+/** The values in an env file (KEY=value lines); none when it does not exist. */
+export function readLocalEnv(file = ".env.local") {
+  const values = {};
+  if (!existsSync(file)) return values;
+  for (const line of readFileSync(file, "utf8").split("\n")) {
+    const m = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
+    if (m) values[m[1]] = m[2];
+  }
+  return values;
+}
+
+/**
+ * Secrets for this installation, generated once into the git-ignored .env.local (mode 600, never printed): those
+ * of `wanted` that it does not hold yet are added. Returns every value in the file.
+ */
+export function ensureLocalEnv(file = ".env.local", wanted = APP_SECRETS) {
   const existing = existsSync(file) ? readFileSync(file, "utf8") : "";
-  const wanted = {
-    AUTH_SECRET: () => randomBytes(33).toString("base64"),
-    FLEETWARD_MASTER_KEY: () => randomBytes(32).toString("base64"),
-  };
   let added = "";
   for (const [key, make] of Object.entries(wanted)) {
     if (!new RegExp(`^${key}=`, "m").test(existing)) added += `${key}=${make()}\n`;
   }
   if (added) writeFileSync(file, existing + (existing && !existing.endsWith("\n") ? "\n" : "") + added, { mode: 0o600 });
-  const values = {};
-  for (const line of (existing + added).split("\n")) {
-    const m = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
-    if (m) values[m[1]] = m[2];
-  }
-  return values;
+  if (existsSync(file) && (statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600); // it holds the database's passwords
+  return readLocalEnv(file);
 }
 
 /** Applies committed migrations and creates the job queues; quiet unless it fails. */
