@@ -6,7 +6,8 @@ import { existsSync } from "node:fs";
 
 // Prisma skips .env when a config file exists, and an unresolvable DATABASE_URL makes it try a binary download.
 if (existsSync(".env.local")) process.loadEnvFile(".env.local");
-process.env.DATABASE_URL ??= "postgresql://postgres:postgres@127.0.0.1:54320/fleetward";
+// The default is the embedded server's application role, whose password quickstart keeps in .env.local.
+process.env.DATABASE_URL ??= `postgresql://fleetward:${encodeURIComponent(process.env.FLEETWARD_PG_PASSWORD ?? "")}@127.0.0.1:${process.env.FLEETWARD_PG_PORT ?? 54320}/fleetward`;
 
 // The WASM schema engine leaves 10 s / 60 s timers behind; unref them so commands exit when done.
 const realSetTimeout = globalThis.setTimeout;

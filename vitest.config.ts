@@ -17,7 +17,7 @@ export default defineConfig({
       { ...shared, test: { name: "unit", include: ["lib/**/*.test.ts"], exclude: ["lib/**/*.int.test.ts"], environment: "node" } },
       {
         ...shared,
-        test: { name: "integration", include: ["lib/**/*.int.test.ts"], environment: "node", testTimeout: 30_000, fileParallelism: false },
+        test: { name: "integration", include: ["lib/**/*.int.test.ts", "scripts/**/*.int.test.ts"], environment: "node", testTimeout: 30_000, fileParallelism: false },
       },
       // A whole deployment hurt while it works (npm run test:faults; npm test runs the short form): needs the build.
       { ...shared, test: { name: "faults", include: ["faults/**/*.test.ts"], environment: "node", testTimeout: 300_000, hookTimeout: 300_000, fileParallelism: false } },

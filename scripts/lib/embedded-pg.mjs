@@ -59,7 +59,7 @@ function stopChild(child) {
 
 function runToEnd(cmd, args, user, logFile) {
   return new Promise((resolve, reject) => {
-    const fd = openSync(logFile, "a");
+    const fd = openSync(logFile, "a", 0o600);
     const child = spawn(cmd, args, { ...(user ?? {}), env: { ...process.env, LC_MESSAGES: "C" }, stdio: ["ignore", fd, fd] });
     closeSync(fd);
     child.once("error", reject);
@@ -99,7 +99,7 @@ async function initialise({ bin, dataDir, user, password, logFile }) {
 async function launch({ bin, dataDir, user, port, logFile }) {
   // The log goes to a file, not a pipe: a pipe nobody reads (the parent blocked in a synchronous child) would stall it.
   if (existsSync(logFile) && statSync(logFile).size > 10_000_000) renameSync(logFile, `${logFile}.old`);
-  const fd = openSync(logFile, "a");
+  const fd = openSync(logFile, "a", 0o600);
   const from = statSync(logFile).size;
   const flags = ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "max_connections=200", "-c", "lc_messages=C"];
   const child = spawn(bin.postgres, ["-D", dataDir, "-p", String(port), ...flags], {

