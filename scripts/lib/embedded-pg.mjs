@@ -2,7 +2,7 @@
 // only and asks every connection for a password; the application connects as its own role, never as superuser.
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { chownSync, closeSync, existsSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chownSync, closeSync, fchmodSync, existsSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -100,6 +100,7 @@ async function launch({ bin, dataDir, user, port, logFile }) {
   // The log goes to a file, not a pipe: a pipe nobody reads (the parent blocked in a synchronous child) would stall it.
   if (existsSync(logFile) && statSync(logFile).size > 10_000_000) renameSync(logFile, `${logFile}.old`);
   const fd = openSync(logFile, "a", 0o600);
+  fchmodSync(fd, 0o600); // failed statements are logged with their values
   const from = statSync(logFile).size;
   const flags = ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "max_connections=200", "-c", "lc_messages=C"];
   const child = spawn(bin.postgres, ["-D", dataDir, "-p", String(port), ...flags], {
@@ -130,6 +131,8 @@ const remembered = new Map();
  * reach it), locks it (pg_hba.conf: a password for every connection), makes sure the application's role and
  * database `db` exist, and returns the role's URL, the superuser's URL (for set-up and tests only) and a stop function.
  * `secrets` ({ superuser, app }) are the passwords to use; a cluster made with other ones is brought to these.
+ * `native` is the folder of the Postgres binaries (default: the ones npm installed).
+ * @param {{ dir: string, port: number, db?: string, fresh?: boolean, secrets?: { superuser: string, app: string }, native?: string }} options
  */
 export async function startEmbeddedPg({ dir, port, db = "fleetward", fresh = false, secrets, native }) {
   const user = serverUser();

@@ -77,7 +77,11 @@ function copyBinaries(native) {
   return target;
 }
 
-/** The initdb and postgres programs `user` can run: the installed ones when it can reach them, else a copy. */
+/**
+ * The initdb and postgres programs `user` can run: the installed ones when it can reach them, else a copy.
+ * @param {{ uid: number, gid: number } | null} user
+ * @param {string} [native]
+ */
 export async function binariesFor(user, native) {
   const installed = native ?? (await installedNative());
   const dir = reachable(user, path.join(installed, "bin")) ? installed : copyBinaries(installed);
