@@ -10,7 +10,7 @@ import { Card, CardHeader } from "@/components/ui/card";
 import { download } from "@/components/ui/code-block";
 import { Table, Td, Th } from "@/components/ui/table";
 import { api, ApiError } from "@/lib/client/api";
-import { csvLine, CSV_TEMPLATE, parseDeviceCsv, secretsCsv, type TCsvResult } from "@/lib/domain/device-csv";
+import { csvColumn, csvLine, CSV_TEMPLATE, parseDeviceCsv, secretsCsv, type TCsvResult } from "@/lib/domain/device-csv";
 import type { TDeviceBatch, TDeviceBulkCreated } from "@/lib/schemas/device";
 
 const SHOWN_ERRORS = 200;
@@ -67,13 +67,13 @@ export function BulkImport({ batchId }: { batchId?: string }) {
               {new Set(badRows.map((e) => e.row)).size.toLocaleString("en")} bad row(s); nothing was written. Fix them and import the file again.
             </p>
             <Table>
-              <thead><tr><Th>Line</Th><Th>Client id</Th><Th>Field</Th><Th>Reason</Th></tr></thead>
+              <thead><tr><Th>Line</Th><Th>Client id</Th><Th>Column</Th><Th>Reason</Th></tr></thead>
               <tbody>
                 {badRows.slice(0, SHOWN_ERRORS).map((e) => (
                   <tr key={`${e.row}:${e.field}`}>
                     <Td className="tabular-nums">{e.row < 0 ? "—" : csvLine(e.row)}</Td>
                     <Td className="font-mono text-xs">{e.row < 0 ? "" : (rows[e.row]?.clientId ?? "")}</Td>
-                    <Td className="font-mono text-xs">{e.field}</Td>
+                    <Td className="font-mono text-xs">{e.row < 0 ? e.field : csvColumn(e.field)}</Td>
                     <Td className="text-danger">{e.reason.replace(/devices\.(\d+)/g, (_, n: string) => `line ${csvLine(Number(n))}`)}</Td>
                   </tr>
                 ))}

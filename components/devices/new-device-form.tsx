@@ -55,7 +55,7 @@ export function NewDeviceForm() {
     <Card className="max-w-2xl">
       <CardHeader title="New device" description="One device, one dedicated secret." />
       <form onSubmit={onSubmit} className="space-y-4 p-4" noValidate>
-        <Field label="Client id" error={fields.clientId} hint="Letters, digits and . _ @ -; no + # / : or spaces. It is the MQTT client id, username or certificate CN.">
+        <Field label="Client id" error={fields.clientId} hint="Letters, digits and . _ @ -; no + # / : or spaces; names starting with fleetward are Fleetward's own. It is the MQTT client id, username or certificate CN.">
           {(p) => <Input {...p} name="clientId" required autoFocus />}
         </Field>
         <Field label="Display name (optional)" error={fields.name}>{(p) => <Input {...p} name="name" />}</Field>

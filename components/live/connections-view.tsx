@@ -8,7 +8,7 @@ import { Card, CardHeader } from "@/components/ui/card";
 import { Input } from "@/components/ui/field";
 import { Table, Td, Th } from "@/components/ui/table";
 import { api } from "@/lib/client/api";
-import { fleetwardIdentity } from "@/lib/domain/live-access";
+import { fleetwardIdentity, isReservedName } from "@/lib/domain/reserved-names";
 import { STALE_AFTER_MS, type TLiveBroker, type useLiveFleet } from "@/lib/live/use-live-fleet";
 import { AuthFailureAlert } from "./auth-failure-alert";
 import { TopicTraffic } from "./topic-traffic";
@@ -97,7 +97,7 @@ export function ConnectionsView({ live, canDisconnect, canDecrypt, onWatch }: { 
   // Which of the drawn client ids are known devices: the rest stand out.
   const deviceOf = useKnownDevices([...new Set(shown.filter((c) => !fleetwardIdentity(c.username)).map((c) => c.clientId))], now);
   // Fleetward's own connections by their client ids (a kick borrows the device's client id: that one stays shown).
-  const ownConnection = (h: { clientId: string; username: string | null }) => fleetwardIdentity(h.username) !== null && (h.clientId.startsWith("_") || h.clientId.startsWith("fleetward-"));
+  const ownConnection = (h: { clientId: string; username: string | null }) => fleetwardIdentity(h.username) !== null && isReservedName(h.clientId);
   const shownHistory = ownToo ? history : history.filter((h) => !ownConnection(h));
   const staleBrokers = new Set(brokers.filter((b) => b.state !== "live" || (b.lastMessageAt !== null && now - b.lastMessageAt > STALE_AFTER_MS)).map((b) => b.name));
   return (

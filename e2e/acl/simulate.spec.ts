@@ -44,6 +44,21 @@ test("the ad hoc simulator decides as the dynamic security plugin and names the 
   expect(await byDefault.json()).toMatchObject({ allowed: false, decidedBy: { kind: "default", setting: "subscribe", reason: "no rule matched; the default never opens $CONTROL topics" } });
 });
 
+test("the ad hoc simulator and the linter take every priority the plugin takes: any 32-bit integer", async ({ request }) => {
+  const roles = [{ rolename: "sensor", textname: "Sensor", acls: [{ acltype: "publishClientSend", topic: "plant/#", priority: 2_147_483_647, allow: true }, { acltype: "publishClientSend", topic: "plant/a/#", priority: -10, allow: false }] }];
+  const client = { username: "s-1", roles: [{ rolename: "sensor", priority: -2_147_483_648 }], groups: [{ groupname: "g", priority: 10_000_000 }] };
+  const groups = [{ groupname: "g", roles: [{ rolename: "sensor", priority: 2_147_483_647 }] }];
+  const simulated = await request.post("/api/v1/acl/simulate", { headers: bearer("AUDITOR"), data: adHoc({ roles, client, groups, topic: "plant/a/b" }) });
+  expect(simulated.status(), await simulated.text()).toBe(200);
+  expect(await simulated.json()).toMatchObject({ allowed: true, decidedBy: { kind: "rule", acl: { topic: "plant/#", priority: 2_147_483_647 } } });
+  const linted = await request.post("/api/v1/acl/lint", { headers: bearer("AUDITOR"), data: { roles, groups, client } });
+  expect(linted.status(), await linted.text()).toBe(200);
+  // Fleetward's own roles keep their tighter limit, and say it is Fleetward's.
+  const own = await request.post("/api/v1/roles", { headers: bearer("OPERATOR"), data: { name: `big-${unique()}`, acls: [{ acltype: "publishClientSend", topic: "a", priority: 2_147_483_647, allow: true }] } });
+  expect(own.status()).toBe(422);
+  expect(((await own.json()) as { error: { fields: Record<string, string> } }).error.fields["acls.0.priority"]).toBe("must be at most 1000000 (Fleetward's own limit for the roles and groups it stores; the plugin takes any 32-bit integer)");
+});
+
 test("bad policies are refused with the rule's index and reason", async ({ request }) => {
   const bad = async (data: unknown) => {
     const r = await request.post("/api/v1/acl/simulate", { headers: bearer("AUDITOR"), data });
@@ -53,11 +68,12 @@ test("bad policies are refused with the rule's index and reason", async ({ reque
   const rule = (topic: string, acltype = "subscribePattern") => adHoc({ roles: [{ rolename: "sensor", acls: [{ acltype: "publishClientSend", topic: "ok", allow: true }, { acltype, topic, allow: true }] }] });
   expect(await bad(rule("a/#/b"))).toEqual({ "roles.0.acls.1.topic": "may use # only as the whole last level (e.g. a/b/#)" });
   expect(await bad(rule("a/b+"))).toEqual({ "roles.0.acls.1.topic": "may use + only as a whole level (e.g. a/+/c)" });
-  expect(await bad(rule("a/\u0000"))).toEqual({ "roles.0.acls.1.topic": "must not contain U+0000" });
+  expect(await bad(rule("a/\u0000"))).toEqual({ "roles.0.acls.1.topic": "must not contain control characters (U+0000-U+001F, U+007F)" });
+  expect(await bad(rule("a/x\ntopic readwrite #"))).toEqual({ "roles.0.acls.1.topic": "must not contain control characters (U+0000-U+001F, U+007F)" });
   expect(await bad(rule(""))).toEqual({ "roles.0.acls.1.topic": "must not be empty" });
   expect(await bad(rule("x".repeat(65_536)))).toEqual({ "roles.0.acls.1.topic": "must be at most 65535 bytes of UTF-8" });
   expect(await bad(rule("a", "publishEverything"))).toEqual({ "roles.0.acls.1.acltype": expect.stringMatching(/^must be one of publishClientSend/) });
-  expect(await bad(adHoc({ client: { username: "s-1", roles: [{ rolename: "sensor", priority: 10_000_000 }] } }))).toEqual({ "client.roles.0.priority": "must be at most 1000000" });
+  expect(await bad(adHoc({ client: { username: "s-1", roles: [{ rolename: "sensor", priority: 2_147_483_648 }] } }))).toEqual({ "client.roles.0.priority": "must be a 32-bit integer (at most 2147483647)" });
   expect(await bad(adHoc({ topic: "plant/+/telemetry" }))).toEqual({ topic: "must not contain the wildcards + or # (a topic name is published to, not subscribed to)" });
   const many = Array.from({ length: 10_000 }, (_, i) => ({ acltype: "publishClientSend", topic: `t/${i}`, allow: true }));
   expect(await bad(adHoc({ roles: [{ rolename: "sensor", acls: many }] }))).toEqual({ "roles.0.acls": "must hold at most 1000 rules" });

@@ -59,6 +59,37 @@ for (const name of mutating) {
   });
 }
 
+test("forged cursors are refused with 422 naming cursor, never a 500", async ({ request }) => {
+  const urls = [
+    "/api/v1/devices?cursor=%00%27",
+    "/api/v1/audit?cursor=9999999999999999999",
+    "/api/v1/users?cursor=%00",
+    "/api/v1/certificates?cursor=!!",
+    `/api/v1/certificates?cursor=${Buffer.from("-5").toString("base64url")}`,
+    "/api/v1/security/findings?cursor=2026-01-01_x",
+    "/api/v1/devices?q=%00",
+  ];
+  for (const url of urls) {
+    const res = await request.get(url, { headers: auth });
+    expect(res.status(), url).toBe(422);
+    const { error } = await res.json();
+    expect(Object.keys(error.fields), url).toEqual([url.includes("q=") ? "q" : "cursor"]);
+  }
+});
+
+test("a line feed in a role rule's topic cannot add lines to the brokers' acl file: refused naming the field, nothing written", async ({ request }) => {
+  const name = `inject-${unique()}`;
+  const topic = "devices/${clientId}/x\nuser pt-b\ntopic readwrite fleetward/#";
+  const res = await request.post("/api/v1/roles", { headers: auth, data: { name, acls: [{ acltype: "publishClientSend", topic, allow: true }] } });
+  expect(res.status()).toBe(422);
+  expect((await res.json()).error.fields).toEqual({ "acls.0.topic": "must not contain control characters (U+0000-U+001F, U+007F)" });
+  expect((await request.get(`/api/v1/roles/${name}`, { headers: auth })).status()).toBe(404);
+  const preview = await request.post("/api/v1/acl/preview", { headers: auth, data: { kind: "role", role: { name, acls: [{ acltype: "publishClientReceive", topic: "a\rb", allow: true }] } } });
+  expect((await preview.json()).error.fields).toEqual({ "role.acls.0.topic": "must not contain control characters (U+0000-U+001F, U+007F)" });
+  const audit = await request.get(`/api/v1/audit?actor=${tokenName}`, { headers: auth });
+  expect((await audit.json()).items).toEqual([]);
+});
+
 test("cookie-authenticated mutations from another origin are refused (CSRF)", async ({ page }) => {
   const { signInAs } = await import("../fixtures");
   await signInAs(page, "ADMIN");

@@ -25,7 +25,7 @@ test("a CSV with one bad row writes nothing; fixed, it imports, pushes to every 
   await page.getByRole("button", { name: "Import 3 devices" }).click();
   const alert = page.getByRole("alert").filter({ hasText: "bad row" });
   await expect(alert).toContainText("1 bad row(s); nothing was written.");
-  await expect(alert.getByRole("row").nth(1)).toContainText(`4csv/${run}clientIdmust not contain the MQTT wildcards`);
+  await expect(alert.getByRole("row").nth(1)).toContainText(`4csv/${run}client_idmust not contain the MQTT wildcards`);
   const none = await request.get(`/api/v1/devices?q=${run}`, { headers: bearer("ADMIN") });
   expect(((await none.json()) as { items: unknown[] }).items).toEqual([]);
 

@@ -1,6 +1,6 @@
 import Papa from "papaparse";
 import { describe, expect, it } from "vitest";
-import { csvLine, CSV_TEMPLATE, parseDeviceCsv, secretsCsv } from "./device-csv";
+import { csvColumn, csvLine, CSV_TEMPLATE, parseDeviceCsv, secretsCsv } from "./device-csv";
 
 describe("device CSV", () => {
   it("reads the template into bulk rows", () => {
@@ -54,5 +54,11 @@ describe("device CSV", () => {
   it("reads the signing_key column by its common names, passing others on for the server to refuse", () => {
     const { rows } = parseDeviceCsv("client_id,signing_key\na,Ed25519\nb,hmac\nc,\nd,rsa\n");
     expect(rows.map((r) => r.signingKey ?? null)).toEqual(["EdDSA", "HS256", null, "rsa"]);
+  });
+
+  it("names the column a bad field of a row came from", () => {
+    expect(["clientId", "name", "tags.3", "auth", "auth.type", "auth.csrPem", "roles.0.rolename", "groups.1.priority", "signingKey", "row", "constructor", "__proto__"].map(csvColumn)).toEqual(
+      ["client_id", "name", "tags", "auth", "auth", "csr_pem", "roles", "groups", "signing_key", "row", "constructor", "__proto__"],
+    );
   });
 });

@@ -16,6 +16,14 @@ export type TCsvResult = { rows: TCsvRow[]; problems: string[] };
 /** The spreadsheet line of a 0-based data row. */
 export const csvLine = (row: number) => row + 2;
 
+const COLUMN_OF = new Map<string, (typeof CSV_COLUMNS)[number]>([["clientId", "client_id"], ["name", "name"], ["tags", "tags"], ["auth", "auth"], ["roles", "roles"], ["groups", "groups"], ["signingKey", "signing_key"]]);
+
+/** The column a bad field of a row came from (`clientId` -> client_id, `auth.csrPem` -> csr_pem), to name it beside its line. */
+export function csvColumn(field: string): string {
+  if (field === "auth.csrPem") return "csr_pem";
+  return COLUMN_OF.get(field.split(".")[0]!) ?? field;
+}
+
 // Papa gives quote errors a character index and counts their rows with the header; other errors a data row.
 function lineOf(text: string, e: Papa.ParseError): number | string {
   if ("index" in e && typeof e.index === "number") return text.slice(0, e.index).split("\n").length;

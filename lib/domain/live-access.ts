@@ -5,7 +5,7 @@
 // grant or shared pattern reaches them and none of theirs reaches a device. Pure.
 import { can, type TRole } from "./permissions";
 
-/** Live usernames start with "_": outside the client id policy, so no device can hold one. */
+/** Live usernames start with "_": a reserved name (reserved-names.ts), so no device can hold one. */
 export const LIVE_USERNAME_PREFIX = "_live-";
 
 export const LIVE_TOPICS = ["$SYS/#", "fleetward/agent/+/clients", "fleetward/agent/+/events", "fleetward/agent/+/heartbeat", "fleetward/agent/+/load"] as const;
@@ -24,14 +24,4 @@ export const trafficScope = (role: TRole): string[] => (can(role, "live.inspect"
 export function liveAclLines(role: TRole): string[] {
   const traffic = trafficScope(role);
   return [...(traffic.length ? LIVE_DENIED_TOPICS.map((t) => `topic deny ${t}`) : []), ...LIVE_TOPICS.map((t) => `topic read ${t}`), ...traffic.map((t) => `topic read ${t}`)];
-}
-
-/** What Fleetward itself connects as, by username (its admin channel, agents, probe, live views), or null. */
-export function fleetwardIdentity(username: string | null): string | null {
-  if (!username) return null;
-  if (username === "fleetward-admin") return "Fleetward admin channel";
-  if (username.startsWith("fleetward-agent-")) return "Fleetward agent";
-  if (username.startsWith(LIVE_USERNAME_PREFIX)) return "Fleetward live view";
-  if (username === "_fleetward-probe") return "Fleetward TLS probe";
-  return null;
 }

@@ -1,20 +1,40 @@
 import { z } from "zod";
 import { templateProblem } from "@/lib/domain/acl/templates";
 import { topicFilterProblem, topicNameProblem } from "@/lib/domain/acl/topics";
-import { ZUuid } from "./common";
+import { ZPlainString, ZUuid } from "./common";
 
 // The broker's own vocabulary (Mosquitto's dynamic security plugin), as the ad hoc simulator takes it.
 export const ACL_TYPES = ["publishClientSend", "publishClientReceive", "subscribeLiteral", "subscribePattern", "unsubscribeLiteral", "unsubscribePattern"] as const;
 export const ACL_ACTIONS = ["publish", "subscribe", "receive", "unsubscribe"] as const;
 
-const ZName = (what: string) => z.string({ error: "is required" }).min(1, "is required").max(200, `must be at most 200 characters for a ${what}`);
-const ZPriority = z.number({ error: "must be a whole number" }).int("must be a whole number").min(-1_000_000, "must be at least -1000000").max(1_000_000, "must be at most 1000000");
+const ZName = (what: string) => ZPlainString("is required").min(1, "is required").max(200, `must be at most 200 characters for a ${what}`);
+
+/** The plugin reads a priority as a C int: any 32-bit signed integer is a real configuration. */
+const ZPriority = z
+  .number({ error: "must be a whole number" })
+  .int("must be a whole number")
+  .min(-2_147_483_648, "must be a 32-bit integer (at least -2147483648)")
+  .max(2_147_483_647, "must be a 32-bit integer (at most 2147483647)");
+
+/** Fleetward keeps the priorities of the roles and groups it stores within its own, tighter limit. */
+export const MAX_STORED_PRIORITY = 1_000_000;
+const ZStoredPriority = z
+  .number({ error: "must be a whole number" })
+  .int("must be a whole number")
+  .min(-MAX_STORED_PRIORITY, `must be at least -${MAX_STORED_PRIORITY} (Fleetward's own limit for the roles and groups it stores; the plugin takes any 32-bit integer)`)
+  .max(MAX_STORED_PRIORITY, `must be at most ${MAX_STORED_PRIORITY} (Fleetward's own limit for the roles and groups it stores; the plugin takes any 32-bit integer)`);
 
 /** Every rule type takes a topic filter: wildcards are patterns in publish and pattern rules, literal text in literal ones. */
 const ZRuleTopic = z.string({ error: "is required" }).superRefine((t, ctx) => {
   const problem = topicFilterProblem(t);
   if (problem) ctx.addIssue({ code: "custom", message: problem });
 });
+
+/** The plugin's own free-text labels, kept in its configuration files: taken and ignored. */
+const TEXT_LABELS = {
+  textname: z.string({ error: "must be a string" }).max(65_535, "is too long").optional(),
+  textdescription: z.string({ error: "must be a string" }).max(65_535, "is too long").optional(),
+};
 
 export const ZAclRule = z.strictObject({
   acltype: z.enum(ACL_TYPES, { error: `must be one of ${ACL_TYPES.join(", ")}` }),
@@ -25,11 +45,14 @@ export const ZAclRule = z.strictObject({
 
 export const ZAclRole = z.strictObject({
   rolename: ZName("role"),
+  ...TEXT_LABELS,
   acls: z.array(ZAclRule, { error: "must be a list of rules" }).max(1_000, "must hold at most 1000 rules").default([]),
 });
 
 export const ZRoleRef = z.strictObject({ rolename: ZName("role"), priority: ZPriority.default(-1) });
 export const ZGroupRef = z.strictObject({ groupname: ZName("group"), priority: ZPriority.default(-1) });
+const ZStoredRoleRef = z.strictObject({ rolename: ZName("role"), priority: ZStoredPriority.default(-1) });
+const ZStoredGroupRef = z.strictObject({ groupname: ZName("group"), priority: ZStoredPriority.default(-1) });
 
 export const ZDefaultAccess = z.strictObject({
   publishClientSend: z.boolean({ error: "must be true or false" }).default(false),
@@ -50,10 +73,11 @@ const POLICY = {
         seen.add(r.rolename);
       });
     }),
-  groups: z.array(z.strictObject({ groupname: ZName("group"), roles: z.array(ZRoleRef).max(1_000).default([]) })).max(1_000, "must hold at most 1000 groups").default([]),
+  groups: z.array(z.strictObject({ groupname: ZName("group"), ...TEXT_LABELS, roles: z.array(ZRoleRef).max(1_000).default([]) })).max(1_000, "must hold at most 1000 groups").default([]),
   client: z.strictObject({
     username: ZName("username"),
-    clientid: z.string().max(65_535).default(""),
+    ...TEXT_LABELS,
+    clientid: ZPlainString().max(65_535, "must be at most 65535 characters").default(""),
     roles: z.array(ZRoleRef).max(1_000).default([]),
     groups: z.array(ZGroupRef).max(1_000).default([]),
   }),
@@ -107,8 +131,7 @@ export const ZSimulation = z.object({
 
 // Stored roles and groups. Names are what operators' scripts and the brokers' vocabulary use, so routes take them.
 const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-export const ZAclName = z
-  .string({ error: "is required" })
+export const ZAclName = ZPlainString("is required")
   .min(1, "is required")
   .max(100, "must be at most 100 characters")
   .regex(NAME_PATTERN, "may use letters, digits and . _ - only, starting with a letter or digit");
@@ -117,6 +140,7 @@ export const MAX_ROLE_RULES = 1_000;
 
 /** A stored rule: as the plugin's, and its topic may hold ${clientId} and ${username}. */
 export const ZStoredAclRule = ZAclRule.extend({
+  priority: ZStoredPriority.default(0),
   topic: ZRuleTopic.superRefine((t, ctx) => {
     const problem = templateProblem(t);
     if (problem) ctx.addIssue({ code: "custom", message: problem });
@@ -125,7 +149,7 @@ export const ZStoredAclRule = ZAclRule.extend({
 
 export const ZRoleInput = z.strictObject({
   name: ZAclName,
-  description: z.string().max(500, "must be at most 500 characters").default(""),
+  description: ZPlainString().max(500, "must be at most 500 characters").default(""),
   acls: z
     .array(ZStoredAclRule, { error: "must be a list of rules" })
     .superRefine((acls, ctx) => {
@@ -144,12 +168,12 @@ const uniqueNames = <T>(key: (t: T) => string, field: string) => (items: T[], ct
   });
 };
 
-const ZRoleRefs = z.array(ZRoleRef, { error: "must be a list of {rolename, priority}" }).max(100, "must hold at most 100 roles").superRefine(uniqueNames((r) => r.rolename, "rolename"));
-const ZGroupRefs = z.array(ZGroupRef, { error: "must be a list of {groupname, priority}" }).max(100, "must hold at most 100 groups").superRefine(uniqueNames((g) => g.groupname, "groupname"));
+const ZRoleRefs = z.array(ZStoredRoleRef, { error: "must be a list of {rolename, priority}" }).max(100, "must hold at most 100 roles").superRefine(uniqueNames((r) => r.rolename, "rolename"));
+const ZGroupRefs = z.array(ZStoredGroupRef, { error: "must be a list of {groupname, priority}" }).max(100, "must hold at most 100 groups").superRefine(uniqueNames((g) => g.groupname, "groupname"));
 
 export const ZGroupInput = z.strictObject({
   name: ZAclName,
-  description: z.string().max(500, "must be at most 500 characters").default(""),
+  description: ZPlainString().max(500, "must be at most 500 characters").default(""),
   roles: ZRoleRefs.default([]),
 });
 export type TGroupInput = z.infer<typeof ZGroupInput>;

@@ -1,16 +1,15 @@
 import { z } from "zod";
-import { ZCursor, ZLimit } from "./common";
+import { ZBigintCursor, ZLimit, ZPlainString } from "./common";
 
 const ZTime = z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time, e.g. 2026-01-31T12:00:00Z" });
 
 const auditFilters = {
-  actor: z.string().max(254, "must be at most 254 characters").optional(),
-  action: z.string().max(100, "must be at most 100 characters").optional(),
-  targetType: z.string().max(50, "must be at most 50 characters").optional(),
-  target: z.string().max(200, "must be at most 200 characters").optional(),
+  actor: ZPlainString().max(254, "must be at most 254 characters").optional(),
+  action: ZPlainString().max(100, "must be at most 100 characters").optional(),
+  targetType: ZPlainString().max(50, "must be at most 50 characters").optional(),
+  target: ZPlainString().max(200, "must be at most 200 characters").optional(),
   /** Free text: every word (as a word prefix) somewhere in the actor, action, target, IP or details. */
-  q: z
-    .string()
+  q: ZPlainString()
     .max(200, "must be at most 200 characters")
     .refine((v) => /[\p{L}\p{N}]/u.test(v), "needs a letter or a digit")
     .optional(),
@@ -20,7 +19,7 @@ const auditFilters = {
 const fromBeforeTo = (v: { from?: string; to?: string }) => !v.from || !v.to || new Date(v.from) <= new Date(v.to);
 const toAfterFrom = { message: "must not be before from", path: ["to"] };
 
-export const ZAuditQuery = z.strictObject({ ...auditFilters, limit: ZLimit, cursor: ZCursor }).refine(fromBeforeTo, toAfterFrom);
+export const ZAuditQuery = z.strictObject({ ...auditFilters, limit: ZLimit, cursor: ZBigintCursor }).refine(fromBeforeTo, toAfterFrom);
 export type TAuditQuery = z.infer<typeof ZAuditQuery>;
 
 /** A filtered range of the log to export, streamed, oldest first. */

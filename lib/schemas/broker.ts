@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { SYNC_STATES } from "@/lib/domain/sync-state";
+import { ZPlainString } from "./common";
 
 const ZPort = z.number({ error: "must be a port number" }).int("must be a whole number").min(1, "must be 1-65535").max(65535, "must be 1-65535");
 const pem = (label: RegExp, what: string) =>
@@ -18,17 +19,14 @@ export const ZBrokerPorts = z.strictObject({
   live: ZPort.optional(),
 });
 
-export const ZBrokerName = z
-  .string({ error: "is required" })
-  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "must be 1-63 characters of a-z, 0-9 and -, starting with a letter or digit");
+export const ZBrokerName = ZPlainString("is required").regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "must be 1-63 characters of a-z, 0-9 and -, starting with a letter or digit");
 
 const ZAdminCertPem = pem(/^-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----$/, "certificate");
 const ZAdminKeyPem = pem(/^-----BEGIN (EC |RSA )?PRIVATE KEY-----[\s\S]+-----END (EC |RSA )?PRIVATE KEY-----$/, "private key");
 
 export const ZBrokerCreate = z.strictObject({
   name: ZBrokerName,
-  host: z
-    .string({ error: "is required" })
+  host: ZPlainString("is required")
     .min(1, "is required")
     .max(253, "must be at most 253 characters")
     .regex(/^[A-Za-z0-9.-]+$|^\[?[0-9a-fA-F:]+\]?$/, "must be a host name or IP address"),

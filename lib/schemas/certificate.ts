@@ -1,19 +1,19 @@
 import { z } from "zod";
 import { CERT_STATUSES } from "@/lib/domain/certificate-status";
-import { ZCursor, ZLimit } from "./common";
+import { ZLimit, ZOffsetCursor, ZPlainString } from "./common";
 
 export const CERT_KINDS = ["CA", "BROKER", "DEVICE", "SERVICE"] as const;
 export const CERT_SORTS = ["notAfter", "subject", "createdAt"] as const;
 
 export const ZCertificateQuery = z.strictObject({
-  q: z.string().max(200, "must be at most 200 characters").optional(),
+  q: ZPlainString().max(200, "must be at most 200 characters").optional(),
   kind: z.enum(CERT_KINDS, { error: `must be one of ${CERT_KINDS.join(", ")}` }).optional(),
   status: z.enum(CERT_STATUSES, { error: `must be one of ${CERT_STATUSES.join(", ")}` }).optional(),
   expiresWithinDays: z.coerce.number({ error: "must be a number" }).int("must be a whole number").min(1, "must be at least 1").max(3650, "must be at most 3650").optional(),
   sort: z.enum(CERT_SORTS, { error: `must be one of ${CERT_SORTS.join(", ")}` }).default("notAfter"),
   order: z.enum(["asc", "desc"], { error: "must be asc or desc" }).default("asc"),
   limit: ZLimit,
-  cursor: ZCursor,
+  cursor: ZOffsetCursor,
 });
 export type TCertificateQuery = z.infer<typeof ZCertificateQuery>;
 

@@ -1,17 +1,21 @@
 import { z } from "zod";
 import { ZSigningAlgorithm, ZSigningSecret } from "./signing";
 import { ZDeviceAccessInput } from "./acl";
-import { ZCursor, ZLimit } from "./common";
+import { reservedNameProblem } from "@/lib/domain/reserved-names";
+import { ZKeyCursor, ZLimit, ZPlainString } from "./common";
 
 // Client ids Fleetward accepts: what MQTT allows (1-65535 UTF-8 bytes, no U+0000) narrowed to characters that are
 // safe in every file, certificate and topic a broker derives from them: no wildcards, separators, spaces or colons.
+// Fleetward's own identities are reserved (reserved-names.ts): a device named like one would pass for Fleetward.
 export const CLIENT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._@-]*$/;
 
-export const ZClientId = z
-  .string({ error: "is required" })
+export const ZClientId = ZPlainString("is required")
   .min(1, "is required")
   .max(128, "must be at most 128 characters")
-  .refine((s) => !s.includes("\u0000"), "must not contain U+0000")
+  .superRefine((s, ctx) => {
+    const problem = reservedNameProblem(s);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  })
   .refine((s) => !/[+#/]/.test(s), "must not contain the MQTT wildcards + # or the level separator /")
   .regex(CLIENT_ID_PATTERN, "may use letters, digits and . _ @ - only, starting with a letter or digit");
 
@@ -34,7 +38,7 @@ export const ZDeviceAuth = z.discriminatedUnion(
 
 export const ZDeviceCreate = z.strictObject({
   clientId: ZClientId,
-  name: z.string().trim().min(1, "must not be empty").max(200, "must be at most 200 characters").optional(),
+  name: ZPlainString().trim().min(1, "must not be empty").max(200, "must be at most 200 characters").optional(),
   tags: ZTags.default([]),
   auth: ZDeviceAuth,
   /** A message signing key to issue with it (its private part is returned once); none when left out. */
@@ -45,9 +49,10 @@ export const ZDeviceCreate = z.strictObject({
 export type TDeviceCreate = z.infer<typeof ZDeviceCreate>;
 
 export const ZDeviceQuery = z.strictObject({
-  q: z.string().max(128, "must be at most 128 characters").optional(),
+  q: ZPlainString().max(128, "must be at most 128 characters").optional(),
   limit: ZLimit,
-  cursor: ZCursor,
+  /** The last client id of the previous page. */
+  cursor: ZKeyCursor(CLIENT_ID_PATTERN, 128),
 });
 
 export const ZDeviceUpdate = z

@@ -1,8 +1,10 @@
 import { z } from "zod";
+import { reservedNameProblem } from "@/lib/domain/reserved-names";
+import { ZPlainString } from "./common";
 
 export const ZLiveMint = z.strictObject({
   /** The caller's credential this one takes over from (the page renewing its own); it is removed. */
-  replaces: z.string({ error: "must be a live username" }).max(64, "is too long").optional(),
+  replaces: ZPlainString("must be a live username").max(64, "is too long").optional(),
 });
 
 export const ZLiveCredential = z.object({
@@ -26,10 +28,18 @@ export type TLiveCredential = z.infer<typeof ZLiveCredential>;
 export const ZLiveEndpoint = z.object({ host: z.string(), port: z.number(), caPem: z.string() });
 
 export const ZDeviceLookup = z.strictObject({
-  clientIds: z.array(z.string().max(65_535, "is too long"), { error: "must be a list of client ids" }).max(1_000, "must hold at most 1000 client ids"),
+  clientIds: z.array(ZPlainString().max(65_535, "is too long"), { error: "must be a list of client ids" }).max(1_000, "must hold at most 1000 client ids"),
 });
 export const ZDeviceLookupResult = z.object({ devices: z.array(z.object({ id: z.string(), clientId: z.string(), name: z.string().nullable() })) });
 
 export const ZLiveDisconnect = z.strictObject({
-  clientId: z.string({ error: "is required" }).min(1, "is required").max(65_535, "is too long"),
+  // Fleetward's own connections are not disconnected from here: a kick takes over the client id, so kicking an agent
+  // would leave its broker unmanaged.
+  clientId: ZPlainString("is required")
+    .min(1, "is required")
+    .max(65_535, "is too long")
+    .superRefine((s, ctx) => {
+      const problem = reservedNameProblem(s);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    }),
 });

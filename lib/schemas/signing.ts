@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { topicFilterProblem } from "@/lib/domain/acl/topics";
 import { SIGNING_ALGORITHMS } from "@/lib/domain/message-signing";
+import { ZPlainString } from "./common";
 
 export const ZSigningAlgorithm = z.enum(SIGNING_ALGORITHMS, { error: "must be EdDSA (Ed25519) or HS256 (HMAC-SHA256)" });
 
@@ -65,9 +66,9 @@ export type TContentKey = z.infer<typeof ZContentKey>;
 
 export const ZContentKeyCreate = z
   .strictObject({
-    name: z.string({ error: "is required" }).trim().min(1, "is required").max(100, "must be at most 100 characters"),
-    clientId: z.string().min(1, "must not be empty").max(65_535, "is too long").optional().meta({ description: "the device it is for" }),
-    groupname: z.string().min(1, "must not be empty").max(200, "is too long").optional().meta({ description: "or the group whose devices share it" }),
+    name: ZPlainString("is required").trim().min(1, "is required").max(100, "must be at most 100 characters"),
+    clientId: ZPlainString().min(1, "must not be empty").max(65_535, "is too long").optional().meta({ description: "the device it is for" }),
+    groupname: ZPlainString().min(1, "must not be empty").max(200, "is too long").optional().meta({ description: "or the group whose devices share it" }),
   })
   .refine((c) => (c.clientId === undefined) !== (c.groupname === undefined), { message: "name exactly one of clientId and groupname", path: ["clientId"] });
 export type TContentKeyCreate = z.infer<typeof ZContentKeyCreate>;
@@ -82,7 +83,7 @@ export type TContentKeyCreated = z.infer<typeof ZContentKeyCreated>;
 export const ZContentKeyParams = z.strictObject({ kid: z.string().regex(/^ck_[A-Za-z0-9_-]{16}$/, "is not a content key id") });
 
 export const ZDecryptRequest = z.strictObject({
-  topic: z.string({ error: "is required" }).min(1, "is required").max(65_535, "is too long"),
+  topic: ZPlainString("is required").min(1, "is required").max(65_535, "is too long"),
   payload: z.string({ error: "is required" }).min(1, "is required").max(262_144, "is too long for an encrypted message"),
 });
 

@@ -1,9 +1,8 @@
 import { z } from "zod";
-import { ZRole } from "./common";
+import { ZPlainString, ZRole } from "./common";
 
 export const ZTokenCreate = z.strictObject({
-  name: z
-    .string({ error: "is required" })
+  name: ZPlainString("is required")
     .trim()
     .min(1, "must not be empty")
     .max(80, "must be at most 80 characters")

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ZCursor, ZLimit, ZRole } from "./common";
+import { ZKeyCursor, ZLimit, ZPlainString, ZRole } from "./common";
 
 export const ZEmail = z
   .string({ error: "is required" })
@@ -8,7 +8,7 @@ export const ZEmail = z
   .max(254, "must be at most 254 characters")
   .pipe(z.email({ error: "must be a valid e-mail address" }));
 
-const ZName = z.string().trim().min(1, "must not be empty").max(100, "must be at most 100 characters");
+const ZName = ZPlainString().trim().min(1, "must not be empty").max(100, "must be at most 100 characters");
 
 export const ZUserCreate = z.strictObject({
   email: ZEmail,
@@ -27,9 +27,10 @@ export const ZUserUpdate = z
 export type TUserUpdate = z.infer<typeof ZUserUpdate>;
 
 export const ZUserQuery = z.strictObject({
-  q: z.string().max(254, "must be at most 254 characters").optional(),
+  q: ZPlainString().max(254, "must be at most 254 characters").optional(),
   limit: ZLimit,
-  cursor: ZCursor,
+  /** The last e-mail of the previous page. */
+  cursor: ZKeyCursor(/^\S+@\S+$/, 254),
 });
 
 export const ZUser = z.object({

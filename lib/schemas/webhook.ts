@@ -1,10 +1,11 @@
 import { z } from "zod";
 import { WEBHOOK_EVENTS, ZWebhookUrl } from "@/lib/domain/security/webhooks";
+import { ZPlainString } from "./common";
 
 const EVENT_NAMES = Object.keys(WEBHOOK_EVENTS) as [keyof typeof WEBHOOK_EVENTS, ...(keyof typeof WEBHOOK_EVENTS)[]];
 
 export const ZWebhookCreate = z.strictObject({
-  name: z.string({ error: "is required" }).trim().min(1, "must not be empty").max(100, "must be at most 100 characters"),
+  name: ZPlainString("is required").trim().min(1, "must not be empty").max(100, "must be at most 100 characters"),
   url: ZWebhookUrl,
   events: z
     .array(z.enum(EVENT_NAMES, { error: `must be one of ${EVENT_NAMES.join(", ")}` }), { error: "must be a list of events" })

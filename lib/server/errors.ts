@@ -1,4 +1,5 @@
 import "server-only";
+import { loggableError } from "./error-log";
 
 export type TErrorCode =
   | "BAD_REQUEST"
@@ -56,7 +57,8 @@ export function toErrorResponse(err: unknown): Response {
     const body = { error: { code: "UNAVAILABLE", message: "The database is unavailable for a moment; nothing was changed. Retry shortly." } };
     return Response.json(body, { status: 503, headers: { "Retry-After": "2" } });
   }
-  console.error("[fleetward] unhandled error:", err instanceof Error ? err.stack : String(err));
+  // Never a database error's message: it holds the query and the values a request sent.
+  console.error("[fleetward] unhandled error:", loggableError(err));
   return Response.json({ error: { code: "INTERNAL", message: "Something went wrong on the server." } }, { status: 500 });
 }
 

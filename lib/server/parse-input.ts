@@ -32,7 +32,29 @@ export function parseInput<S extends z.ZodType | undefined>(schema: S, value: un
   }
   const r = schema.safeParse(value);
   if (!r.success) throw invalid(where, fieldErrors(r.error));
+  const nul = nulPath(r.data);
+  if (nul !== null) throw invalid(where, { [nul]: "must not contain U+0000" });
   return r.data as S extends z.ZodType ? z.output<S> : undefined;
+}
+
+/**
+ * Where the first U+0000 is in a value the schema accepted (a string or a key), or null. Postgres stores it in
+ * neither text nor jsonb, so a field whose schema lets it through (free text, a list of anything) is refused here
+ * rather than by the database with a 500.
+ */
+function nulPath(value: unknown): string | null {
+  const stack: { v: unknown; path: string }[] = [{ v: value, path: "" }];
+  for (let item = stack.pop(); item; item = stack.pop()) {
+    const { v, path } = item;
+    if (typeof v === "string" && v.includes("\u0000")) return path || "body";
+    if (!v || typeof v !== "object") continue;
+    for (const [k, child] of Object.entries(v)) {
+      const at = path ? `${path}.${k}` : k;
+      if (k.includes("\u0000")) return at;
+      stack.push({ v: child, path: at });
+    }
+  }
+  return null;
 }
 
 function invalid(where: string, fields: TFieldErrors): AppError {

@@ -1,5 +1,6 @@
 // MQTT topic names and filters as the MQTT 3.1.1 and 5 specifications define them (sections 4.7), and the match
 // Mosquitto performs. Pure; used by the ACL validator, the simulator and the renderer alike.
+import { hasControlCharacter, NO_CONTROL_CHARACTERS } from "../control-characters";
 
 export const MAX_TOPIC_BYTES = 65_535;
 
@@ -28,7 +29,9 @@ export function topicFilterProblem(filter: string): string | null {
 
 function commonProblem(s: string): string | null {
   if (s.length === 0) return "must not be empty";
-  if (s.includes("\u0000")) return "must not contain U+0000";
+  // The specifications allow them but advise against them; Mosquitto refuses them, and a line feed would end a line
+  // of the broker's acl file.
+  if (hasControlCharacter(s)) return NO_CONTROL_CHARACTERS;
   if (utf8Bytes(s) > MAX_TOPIC_BYTES) return `must be at most ${MAX_TOPIC_BYTES} bytes of UTF-8`;
   if (/[\uD800-\uDFFF]/.test(s.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g, ""))) return "must be well-formed UTF-8 (it has a lone surrogate)";
   return null;

@@ -45,8 +45,14 @@ export async function checkCaImport(certPem: string, keyPem: string, now = new D
     const code = (e as { code?: string }).code ?? "";
     fields.keyPem = /PASSPHRASE|BAD_DECRYPT/.test(code) || /encrypted|passphrase/i.test(keyPem.slice(0, 200)) ? "is encrypted: export it without a passphrase to import it" : "is not a PEM private key";
   }
-  if (cert) {
-    const peculiar = new x509.X509Certificate(certPem);
+  // Node's parser is more lenient than this one (it skips a tab inside the base64): both must read it.
+  let peculiar: x509.X509Certificate | null = null;
+  try {
+    peculiar = new x509.X509Certificate(certPem);
+  } catch {
+    fields.certPem = "is not a PEM certificate (-----BEGIN CERTIFICATE-----)";
+  }
+  if (cert && peculiar) {
     const usage = peculiar.getExtension(x509.KeyUsagesExtension);
     if (!cert.ca) fields.certPem = "is not a CA certificate (basicConstraints CA:TRUE is missing)";
     else if (usage && (!(usage.usages & x509.KeyUsageFlags.keyCertSign) || !(usage.usages & x509.KeyUsageFlags.cRLSign))) fields.certPem = "must allow keyCertSign and cRLSign (Fleetward signs device certificates and the CA's CRL with it)";

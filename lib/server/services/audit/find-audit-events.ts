@@ -1,6 +1,7 @@
 import "server-only";
 import { Prisma, type AuditEvent } from "@/lib/generated/prisma/client";
 import type { TAuditEvent, TAuditQuery } from "@/lib/schemas/audit";
+import { BAD_CURSOR, ZBigintCursor } from "@/lib/schemas/common";
 import { db } from "../../db";
 import { AppError } from "../../errors";
 
@@ -62,9 +63,10 @@ export async function auditWhere(query: Omit<TAuditQuery, "limit" | "cursor">): 
   return Prisma.join(and, " AND ");
 }
 
+/** The query's schema (ZBigintCursor) refused any other cursor already; this is for other callers. */
 export function parseCursor(cursor: string | undefined): bigint | null {
   if (cursor === undefined) return null;
-  if (!/^\d{1,19}$/.test(cursor)) throw new AppError("UNPROCESSABLE", "Invalid cursor.", { cursor: "is not a cursor this API returned" });
+  if (!ZBigintCursor.safeParse(cursor).success) throw new AppError("UNPROCESSABLE", "Invalid cursor.", { cursor: BAD_CURSOR });
   return BigInt(cursor);
 }
 

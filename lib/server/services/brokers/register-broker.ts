@@ -9,6 +9,7 @@ import { appendAudit, type TActor } from "../../audit";
 import { db } from "../../db";
 import { AppError } from "../../errors";
 import { enqueueBrokerSyncs } from "../../queue";
+import { tlsIdentityProblems } from "../../pki/pem-check";
 import { seal } from "../../secrets";
 import { signAgentCommand } from "../fleet/sign-agent-command";
 import { adminKeyContext } from "./broker-driver-for";
@@ -35,6 +36,9 @@ export const CHANNEL_ERROR_FIELD: Record<ChannelError["kind"], string> = {
 export async function registerBroker({ actor, input, replace = false }: TRegisterBrokerOptions) {
   const existing = await db.broker.findUnique({ where: { name: input.name } });
   if (existing && !replace) throw new AppError("CONFLICT", `A broker named ${input.name} is already registered.`, { name: "is already in use" });
+
+  const pem = tlsIdentityProblems(input);
+  if (Object.keys(pem).length) throw new AppError("UNPROCESSABLE", `Invalid body: ${Object.entries(pem).map(([f, r]) => `${f} ${r}`).join("; ")}.`, pem);
 
   const endpoint = { name: input.name, host: input.host, adminPort: input.ports.admin, caPem: input.caPem, adminCertPem: input.adminCertPem, adminKeyPem: input.adminKeyPem };
   const facts = await mosquittoDriver(endpoint, signAgentCommand)

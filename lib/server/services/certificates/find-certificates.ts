@@ -2,6 +2,7 @@ import "server-only";
 import { certificateStatus, daysFromNow, statusRange } from "@/lib/domain/certificate-status";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import type { TCertificate, TCertificateQuery } from "@/lib/schemas/certificate";
+import { offsetOfCursor } from "@/lib/schemas/common";
 import { db } from "../../db";
 import { AppError, notFound } from "../../errors";
 
@@ -31,8 +32,8 @@ export function toCertificateDto(c: TRow, now = new Date()): TCertificate {
 /** The cursor is the offset of the next page: the inventory sorts by several columns, each with ties. */
 function offsetOf(cursor: string | undefined): number {
   if (cursor === undefined) return 0;
-  const n = Number(Buffer.from(cursor, "base64url").toString());
-  if (!Number.isSafeInteger(n) || n < 0) throw new AppError("UNPROCESSABLE", "Invalid query: cursor is not a valid cursor.", { cursor: "is not a valid cursor" });
+  const n = offsetOfCursor(cursor);
+  if (n === null) throw new AppError("UNPROCESSABLE", "Invalid query: cursor is not a valid cursor.", { cursor: "is not a valid cursor" });
   return n;
 }
 

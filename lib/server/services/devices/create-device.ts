@@ -1,4 +1,5 @@
 import "server-only";
+import { reservedNameProblem } from "@/lib/domain/reserved-names";
 import { change } from "../../change";
 import type { TDeviceCreate } from "@/lib/schemas/device";
 import { appendAudit, type TActor } from "../../audit";
@@ -15,6 +16,9 @@ export type TCreateDeviceOptions = { actor: TActor; input: TDeviceCreate };
 
 /** Creates a device with its own dedicated secret (returned once) and queues the sync that lets it connect. */
 export async function createDevice({ actor, input }: TCreateDeviceOptions) {
+  // The request's schema refused it already; this holds for every other caller (scripts, benchmarks) too.
+  const reserved = reservedNameProblem(input.clientId);
+  if (reserved) throw new AppError("UNPROCESSABLE", `Invalid body: clientId ${reserved}.`, { clientId: reserved });
   if (await db.device.findUnique({ where: { clientId: input.clientId }, select: { id: true } })) {
     throw new AppError("CONFLICT", `A device with client id ${input.clientId} already exists.`, { clientId: "is already in use" });
   }

@@ -1,6 +1,8 @@
 import "server-only";
 import { accessOfDevice } from "../acl/device-access";
 import type { Prisma } from "@/lib/generated/prisma/client";
+import { BAD_CURSOR } from "@/lib/schemas/common";
+import { ZDeviceQuery } from "@/lib/schemas/device";
 import { db } from "../../db";
 import { AppError } from "../../errors";
 import { toBrokerDto } from "../brokers/broker-dto";
@@ -38,7 +40,8 @@ async function searchPage(q: string, cursor: string | undefined, limit: number):
 
 /** Devices by client id; `q` matches client id, name or tag; the cursor is the last client id of the page. */
 export async function findDevices({ q, limit, cursor }: TFindDevicesOptions) {
-  if (cursor !== undefined && cursor.length === 0) throw new AppError("UNPROCESSABLE", "Invalid cursor.", { cursor: "is empty" });
+  // The query's schema refused any other cursor already; this is for other callers.
+  if (!ZDeviceQuery.shape.cursor.safeParse(cursor).success) throw new AppError("UNPROCESSABLE", "Invalid cursor.", { cursor: BAD_CURSOR });
   const matched = q ? await searchPage(q, cursor, limit) : null;
   const where: Prisma.DeviceWhereInput = matched
     ? { clientId: { in: matched } }

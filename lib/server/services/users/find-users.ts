@@ -1,5 +1,7 @@
 import "server-only";
 import type { Prisma } from "@/lib/generated/prisma/client";
+import { BAD_CURSOR } from "@/lib/schemas/common";
+import { ZUserQuery } from "@/lib/schemas/user";
 import { db } from "../../db";
 import { AppError } from "../../errors";
 import { toUserDto } from "./user-dto";
@@ -8,7 +10,8 @@ export type TFindUsersOptions = { q?: string; limit: number; cursor?: string };
 
 /** Users ordered by e-mail; the cursor is the last e-mail of the previous page. */
 export async function findUsers({ q, limit, cursor }: TFindUsersOptions) {
-  if (cursor !== undefined && cursor.length === 0) throw new AppError("UNPROCESSABLE", "Invalid cursor.", { cursor: "is empty" });
+  // The query's schema refused any other cursor already; this is for other callers.
+  if (!ZUserQuery.shape.cursor.safeParse(cursor).success) throw new AppError("UNPROCESSABLE", "Invalid cursor.", { cursor: BAD_CURSOR });
   const where: Prisma.UserWhereInput = {
     ...(q ? { OR: [{ email: { contains: q, mode: "insensitive" } }, { name: { contains: q, mode: "insensitive" } }] } : {}),
     ...(cursor ? { email: { gt: cursor } } : {}),
