@@ -10,6 +10,8 @@ import { db } from "../../db";
 import { AppError } from "../../errors";
 import { enqueueBrokerSyncs } from "../../queue";
 import { seal } from "../../secrets";
+import { certificatesIn, deviceIssuedProblem } from "../../pki/admin-identity-check";
+import { deviceCaPems } from "../fleet/identity-cas";
 import { signAgentCommand } from "../fleet/sign-agent-command";
 import { adminKeyContext } from "./broker-driver-for";
 import { toBrokerDto } from "./broker-dto";
@@ -35,6 +37,12 @@ export const CHANNEL_ERROR_FIELD: Record<ChannelError["kind"], string> = {
 export async function registerBroker({ actor, input, replace = false }: TRegisterBrokerOptions) {
   const existing = await db.broker.findUnique({ where: { name: input.name } });
   if (existing && !replace) throw new AppError("CONFLICT", `A broker named ${input.name} is already registered.`, { name: "is already in use" });
+
+  // A device CA's certificate for Fleetward's admin name would make every holder of that CN's device certificate the
+  // admin on a broker that trusts it: refused before anything is tried (see README, "Reserved for Fleetward").
+  const [adminCert] = certificatesIn(input.adminCertPem);
+  const deviceIssued = adminCert && deviceIssuedProblem(adminCert, (await deviceCaPems()).flatMap(certificatesIn));
+  if (deviceIssued) throw new AppError("UNPROCESSABLE", `The admin certificate ${deviceIssued}.`, { adminCertPem: deviceIssued });
 
   const endpoint = { name: input.name, host: input.host, adminPort: input.ports.admin, caPem: input.caPem, adminCertPem: input.adminCertPem, adminKeyPem: input.adminKeyPem };
   const facts = await mosquittoDriver(endpoint, signAgentCommand)
