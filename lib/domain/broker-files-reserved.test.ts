@@ -46,6 +46,17 @@ describe("the control topics are the brokers' own, whatever a device's roles gra
     expect(block.slice(1, 3)).toEqual(["topic deny fleetward/#", "topic deny $CONTROL/#"]);
     expect(files.acl.split("\n").filter((l) => l.startsWith("pattern ")).slice(0, 2)).toEqual(["pattern deny fleetward/#", "pattern deny $CONTROL/#"]);
   });
+
+  it("leaves the patterns alone when none could reach them (Mosquitto warns at each reload about a pattern without %c or %u)", () => {
+    for (const grant of ["pattern readwrite devices/%c/#", "pattern read plant/+/alerts", "pattern deny #"]) {
+      const acl = renderBrokerFiles(input({ devices: [device("d", [])], aclPatterns: [grant] })).acl;
+      expect(acl.split("\n").filter((l) => l.startsWith("pattern ")), grant).toEqual([grant]);
+      expect(decideAclFile(parseAclFile(acl), { username: "d", clientId: "d" }, "receive", AGENT_TOPICS.command("b")).allowed).toBe(false);
+    }
+    for (const grant of ["pattern read +/agent/#", "pattern write %c/#", "pattern read $CONTROL/%u"]) {
+      expect(renderBrokerFiles(input({ aclPatterns: [grant] })).acl, grant).toContain("pattern deny fleetward/#\npattern deny $CONTROL/#\n");
+    }
+  });
 });
 
 describe("a value that would break a file's lines is refused, naming its owner (never skipped, never escaped)", () => {

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { filtersOverlap } from "./acl/topics";
 import { CONTROL_TOPICS } from "./agent-topics";
 import { BrokerFileValueError, checkLine, checkName, checkPem, checkSecret, HEX_KEY, PASSWORD_HASH, shown } from "./broker-file-values";
 import { LIVE_USERNAME_PREFIX, liveAclLines } from "./live-access";
@@ -75,23 +76,41 @@ export function renderBrokerFiles({ devices, crlPem, probePskKeyHex, deviceCas, 
     `${PROBE_PSK_IDENTITY}:${checkSecret("Fleetward's TLS probe", "PSK key", probePskKeyHex, HEX_KEY, "a hex key")}`,
     ...enabled.filter((d) => d.authType === "PSK" && d.pskIdentity && d.pskKeyHex).map((d) => pskLine(d)),
   ]);
-  // Every device listener sets use_username_as_clientid, so the user a block names (and %u/%c in a pattern) is the
-  // authenticated identity (password user, certificate CN or PSK identity): a device cannot borrow another's
-  // access. A client whose block decides nothing falls back to the patterns. A disabled certificate device still
-  // completes its TLS handshake (only a CRL could refuse it): it may do nothing. Other disabled devices cannot
-  // connect at all. The broker tries a user's block before the patterns, denials first within each: so the control
-  // topics are denied at the head of every block and of the patterns, and no grant of any role reaches them.
+  for (const ca of deviceCas) {
+    checkPem(`device CA ${shown(ca.subjectHash)}`, "certificate", ca.certPem, "certificate");
+    if (!SUBJECT_HASH.test(ca.subjectHash)) throw new BrokerFileValueError(`a device CA`, "subject hash", `(${shown(ca.subjectHash)}) is not 8 hex digits`);
+  }
+  checkPem("the device CAs", "CRLs", crlPem, "crls");
+  return { passwd, acl: renderAcl(sorted, aclPatterns), psk, "crl.pem": crlPem, "cas.pem": renderCaBundle(deviceCas), ...renderLive(liveClients) };
+}
+
+/**
+ * Every device listener sets use_username_as_clientid, so the user a block names (and %u/%c in a pattern) is the
+ * authenticated identity (password user, certificate CN or PSK identity): a device cannot borrow another's access.
+ * A client whose block decides nothing falls back to the patterns. A disabled certificate device still completes its
+ * TLS handshake (only a CRL could refuse it): it may do nothing. Other disabled devices cannot connect at all. The
+ * broker tries a user's block before the patterns, denials first within each: so the control topics are denied at
+ * the head of every block (and of the patterns, below), and no grant of any role reaches them.
+ */
+function renderAcl(sorted: readonly TRenderDevice[], aclPatterns: readonly string[]): string {
   const blocks = sorted
     .filter((d) => (d.disabled ? d.authType === "X509" : d.aclLines.length > 0))
     .map((d) => {
       const lines = d.disabled ? ["topic deny #"] : d.aclLines.map((l) => checkLine(`device ${shown(d.clientId)}`, "ACL line", l, TOPIC_LINE));
       return `\nuser ${d.clientId}\n${[...RESERVED_DENIES.map((r) => `topic ${r}`), ...lines].join("\n")}\n`;
     });
-  const patterns = [...RESERVED_DENIES.map((r) => `pattern ${r}`), ...aclPatterns.map((p) => checkLine("the fleet's shared ACL patterns", "pattern", p, PATTERN_LINE))];
+  const shared = aclPatterns.map((p) => checkLine("the fleet's shared ACL patterns", "pattern", p, PATTERN_LINE));
+  // Mosquitto 2.0.11 warns at every reload about a pattern with neither %c nor %u, and a log line written while it
+  // reloads reaches every $SYS subscriber whatever its ACL (measured): the denials join the patterns only when a
+  // shared grant could reach a control topic. Without such a grant, a client the patterns decide for is denied them.
+  const patterns = [...(shared.some(reachesControl) ? RESERVED_DENIES.map((r) => `pattern ${r}`) : []), ...shared];
   // The probe only handshakes: it may do nothing.
   const probe = `\nuser ${PROBE_PSK_IDENTITY}\ntopic deny #\n`;
-  const acl = HEADER + patterns.map((p) => `${p}\n`).join("") + probe + blocks.join("");
-  // The live listener reads only these: no pattern, so a live credential has exactly its own lines.
+  return HEADER + patterns.map((p) => `${p}\n`).join("") + probe + blocks.join("");
+}
+
+/** The live listener reads only these: no pattern, so a live credential has exactly its own lines. */
+function renderLive(liveClients: TRenderInput["liveClients"]): Pick<TBrokerFiles, "live-passwd" | "live-acl"> {
   const live = [...liveClients].sort((a, b) => byCodeUnit(a.username, b.username));
   for (const c of live) {
     const owner = `live credential ${shown(c.username)}`;
@@ -99,14 +118,18 @@ export function renderBrokerFiles({ devices, crlPem, probePskKeyHex, deviceCas, 
     if (!c.username.startsWith(LIVE_USERNAME_PREFIX)) throw new BrokerFileValueError(owner, "username", `does not start with ${LIVE_USERNAME_PREFIX}`);
     checkSecret(owner, "password hash", c.passwordHash, PASSWORD_HASH, "a Mosquitto password hash");
   }
-  const livePasswd = joinLines(live.map((c) => `${c.username}:${c.passwordHash}`));
-  const liveAcl = HEADER + live.map((c) => `\nuser ${c.username}\n${liveAclLines(c.role).join("\n")}\n`).join("");
-  for (const ca of deviceCas) {
-    checkPem(`device CA ${shown(ca.subjectHash)}`, "certificate", ca.certPem, "certificate");
-    if (!SUBJECT_HASH.test(ca.subjectHash)) throw new BrokerFileValueError(`a device CA`, "subject hash", `(${shown(ca.subjectHash)}) is not 8 hex digits`);
-  }
-  checkPem("the device CAs", "CRLs", crlPem, "crls");
-  return { passwd, acl, psk, "crl.pem": crlPem, "cas.pem": renderCaBundle(deviceCas), "live-passwd": livePasswd, "live-acl": liveAcl };
+  return {
+    "live-passwd": joinLines(live.map((c) => `${c.username}:${c.passwordHash}`)),
+    "live-acl": HEADER + live.map((c) => `\nuser ${c.username}\n${liveAclLines(c.role).join("\n")}\n`).join(""),
+  };
+}
+
+/** Whether a pattern grant could match one of the control topics for some client (%c and %u: any level). */
+function reachesControl(pattern: string): boolean {
+  const [, access, filter] = /^pattern (?:(read|write|readwrite|deny) )?(.*)$/.exec(pattern) ?? [];
+  if (access === "deny" || filter === undefined) return false;
+  const widened = filter.split("/").map((l) => (l.includes("%") ? "+" : l)).join("/");
+  return CONTROL_TOPICS.some((t) => filtersOverlap(widened, t));
 }
 
 function pskLine(d: TRenderDevice): string {

@@ -7,11 +7,15 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { AGENT_TOPICS } from "@/lib/domain/agent-command";
 import { ADMIN_IDENTITY } from "@/lib/domain/mosquitto-conf";
+import { change } from "@/lib/server/change";
 import { db } from "@/lib/server/db";
+import { desiredStateChanged } from "@/lib/server/queue";
 import { issueCertificate } from "@/lib/server/pki/x509";
+import { deleteRole } from "@/lib/server/services/acl/delete-role";
 import { saveRole } from "@/lib/server/services/acl/save-role";
 import { endpointOf } from "@/lib/server/services/brokers/broker-driver-for";
 import { createDevice } from "@/lib/server/services/devices/create-device";
+import { deleteDevice } from "@/lib/server/services/devices/delete-device";
 import { getDevice } from "@/lib/server/services/devices/find-devices";
 import { fleetCa } from "@/lib/server/services/fleet/fleet-keys";
 import { testActor, unique } from "@/lib/server/testing/fixtures";
@@ -85,6 +89,9 @@ describe("devices whose role grants # both ways", () => {
     } finally {
       await pub.endAsync();
       await sub.stop();
+      // Later files in the same run share this database: a fleet-wide `#` grant would change what they see.
+      for (const d of [listener, talker]) await deleteDevice({ actor, id: d.device.id });
+      await deleteRole({ actor, name: role });
     }
   }, 120_000);
 });
@@ -128,4 +135,23 @@ describe("an agent's report", () => {
     for (const i of [0, 1]) expect(await row(i)).not.toMatchObject({ version: forged.version });
     expect((await row(1)).connectedClients).not.toBe(4242);
   }, 60_000);
+});
+
+describe("a stored value the brokers' files cannot hold", () => {
+  it("fails the sync loudly, naming its owner, and nothing is sent until it is corrected", async () => {
+    const changed = (reason: string) => change((tx) => desiredStateChanged(tx, reason));
+    const aclBefore = readFileSync(path.join(broker(0).dir, "managed/acl"), "utf8");
+    // Written around the schemas, as a row from before they refused line breaks could be.
+    const bad = await db.device.create({ data: { clientId: `bad-${unique()}\nuser someone-else`, authType: "PASSWORD" } });
+    try {
+      await changed("a row the files cannot hold");
+      const error = await eventually(async () => (await row(0)).lastError?.includes("client id of device") && (await row(0)).lastError, "the broker's last error", 30_000, 200);
+      expect(error).toMatch(/^Cannot render the brokers' files: the client id of device "bad-.*\\nuser someone-else" holds the control character U\+000A/);
+      expect(readFileSync(path.join(broker(0).dir, "managed/acl"), "utf8")).toBe(aclBefore);
+    } finally {
+      await db.device.delete({ where: { id: bad.id } });
+      await changed("the bad row removed");
+    }
+    await eventually(async () => (await row(0)).lastError === null, "the next sync to succeed", 30_000, 200);
+  }, 90_000);
 });
