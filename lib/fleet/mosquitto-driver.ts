@@ -1,5 +1,6 @@
 import type { MqttClient } from "mqtt";
 import { AGENT_TOPICS, sealApply } from "@/lib/domain/agent-command";
+import { reportBroker } from "@/lib/domain/agent-topics";
 import { MANAGED_FILES, SECRET_FILES, type TBrokerFiles, type TLinePatch, type TManagedFile, type TPatchableFile } from "@/lib/domain/broker-files";
 import type { TAgentCertCheck, TBrokerDriver, TBrokerEndpoint, TCommandSigner, TProbeFacts } from "./broker-driver";
 import { ChannelError, connectAdmin, sendAgentCommand } from "./admin-channel";
@@ -27,7 +28,8 @@ async function agentPresent(client: MqttClient, ep: TBrokerEndpoint): Promise<TH
       client.off("message", onMessage);
       try {
         const beat = JSON.parse(payload.toString("utf8")) as THeartbeat | null;
-        resolve(beat?.online === true ? beat : null);
+        // The topic says whose heartbeat it is; one whose body names another broker is not this agent's.
+        resolve(beat?.online === true && "broker" in reportBroker(t, "heartbeat", beat) ? beat : null);
       } catch {
         resolve(null);
       }
