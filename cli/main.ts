@@ -3,7 +3,7 @@ import { parseArgs } from "node:util";
 import { disconnectDb } from "@/lib/server/db";
 import { agentCommand } from "./commands/agent";
 import { fleetDownCommand, fleetUpCommand } from "./commands/fleet";
-import { activateCommandKeyCommand, rotateMasterKeyCommand, stageCommandKeyCommand } from "./commands/keys";
+import { activateCommandKeyCommand, issueServiceIdentitiesCommand, rotateMasterKeyCommand, stageCommandKeyCommand } from "./commands/keys";
 import { queuesEnsureCommand } from "./commands/queues";
 import { createTokenCommand } from "./commands/token-create";
 import { workerCommand } from "./commands/worker";
@@ -20,6 +20,7 @@ const COMMANDS: Record<string, { run: TCommand; usage: string }> = {
   "keys rotate-master": { run: rotateMasterKeyCommand, usage: "keys rotate-master --new-key-file <file>   (re-seals every secret under the new master key)" },
   "keys stage-command-key": { run: stageCommandKeyCommand, usage: "keys stage-command-key   (a new agent command key; prints its public key for the agents)" },
   "keys activate-command-key": { run: activateCommandKeyCommand, usage: "keys activate-command-key   (signs with the staged key once every agent accepts it)" },
+  "keys issue-service-identities": { run: issueServiceIdentitiesCommand, usage: "keys issue-service-identities --broker <name> --dir <folder>   (admin + agent certificates from the service CA, for a broker added by hand)" },
   "queues ensure": { run: queuesEnsureCommand, usage: "queues ensure   (pg-boss schema and queues; part of migrating)" },
   worker: { run: workerCommand, usage: "worker   (sync jobs and broker monitor; run one or more)" },
   agent: { run: agentCommand, usage: "agent --broker-config <file>   (runs beside a broker)" },
@@ -40,6 +41,7 @@ async function main(): Promise<number> {
       brokers: { type: "string" },
       prefix: { type: "string" },
       dir: { type: "string" },
+      broker: { type: "string" },
       "broker-config": { type: "string" },
       "new-key-file": { type: "string" },
       help: { type: "boolean" },

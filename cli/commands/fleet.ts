@@ -19,7 +19,7 @@ import { AppError } from "@/lib/server/errors";
 import { issueCertificate } from "@/lib/server/pki/x509";
 import { recordCertificates } from "@/lib/server/services/certificates/record-certificates";
 import { registerBroker } from "@/lib/server/services/brokers/register-broker";
-import { commandSigningKey, fleetCa } from "@/lib/server/services/fleet/fleet-keys";
+import { commandSigningKey, fleetCa, serviceCa } from "@/lib/server/services/fleet/fleet-keys";
 import { renderDesiredState } from "@/lib/server/services/fleet/render-desired-state";
 import { cliActor } from "./cli-input";
 
@@ -39,8 +39,11 @@ export async function fleetUpCommand(flags: Record<string, string | undefined>) 
   mkdirSync(root, { recursive: true });
   chmodSync(root, 0o755);
 
-  const [ca, signing, desired] = await Promise.all([fleetCa(), commandSigningKey(), renderDesiredState()]);
-  const admin = await issueCertificate({ ca, commonName: ADMIN_IDENTITY, usage: "client", days: 825 });
+  // Brokers' server certificates come from the fleet CA, as devices' do; Fleetward's own identities (admin, agents)
+  // from the service CA, the only one the admin listeners trust.
+  const [ca, service, signing, desired] = await Promise.all([fleetCa(), serviceCa(), commandSigningKey(), renderDesiredState()]);
+  const admin = await issueCertificate({ ca: service, commonName: ADMIN_IDENTITY, usage: "client", days: 825 });
+  await recordCertificates([{ pem: service.certPem, kind: "CA" }]);
   writeAdminIdentity(root, ca.certPem, admin);
   const brokers: TLocalBroker[] = [];
   try {
@@ -50,13 +53,13 @@ export async function fleetUpCommand(flags: Record<string, string | undefined>) 
       const list = await reservePorts(LISTENERS.length);
       const ports = Object.fromEntries(LISTENERS.map((l, j) => [l, list[j]!])) as TBrokerPorts;
       const server = await issueCertificate({ ca, commonName: name, usage: "server", dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"], days: 825 });
-      const agent = await issueCertificate({ ca, commonName: agentIdentity(name), usage: "client", days: 825 });
+      const agent = await issueCertificate({ ca: service, commonName: agentIdentity(name), usage: "client", days: 825 });
       await recordCertificates([{ pem: server.certPem, kind: "BROKER" }, { pem: agent.certPem, kind: "SERVICE" }]);
       writeBrokerDir({
         name,
         dir,
         ports,
-        pki: { caPem: ca.certPem, serverCertPem: server.certPem, serverKeyPem: server.keyPem, agentCertPem: agent.certPem, agentKeyPem: agent.keyPem },
+        pki: { caPem: ca.certPem, serviceCaPem: service.certPem, serverCertPem: server.certPem, serverKeyPem: server.keyPem, agentCertPem: agent.certPem, agentKeyPem: agent.keyPem },
         files: desired.files,
         fleetwardPublicKeyPem: signing.publicPem,
       });

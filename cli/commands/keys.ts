@@ -1,6 +1,8 @@
-import { readFileSync, statSync } from "node:fs";
+import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import { parseMasterKey } from "@/lib/server/secrets";
 import { activateCommandKey } from "@/lib/server/services/fleet/activate-command-key";
+import { issueServiceIdentities } from "@/lib/server/services/fleet/issue-service-identities";
 import { stageCommandKey } from "@/lib/server/services/fleet/stage-command-key";
 import { rotateMasterKey } from "@/lib/server/services/system/rotate-master-key";
 import { cliActor } from "./cli-input";
@@ -39,4 +41,24 @@ export async function activateCommandKeyCommand() {
   const { fingerprint, previous, brokers } = await activateCommandKey({ actor: cliActor() });
   console.log(`Command key ${fingerprint} is in use (was ${previous}); all ${brokers} broker(s) ran a command signed with it.`);
   console.log("The old public key may now be removed from the agents' key files.");
+}
+
+/**
+ * keys issue-service-identities --broker NAME --dir DIR: for a broker added by hand, the service CA's certificate
+ * and a new admin and agent identity from it, written to DIR (keys mode 600). See README, "Reserved for Fleetward".
+ */
+export async function issueServiceIdentitiesCommand(flags: Record<string, string | undefined>) {
+  if (!flags.broker || !flags.dir) throw new Error("--broker <name> and --dir <folder> are required");
+  const { serviceCaPem, admin, agent } = await issueServiceIdentities({ actor: cliActor(), broker: flags.broker });
+  const dir = path.resolve(flags.dir);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const write = (f: string, text: string, mode: number) => writeFileSync(path.join(dir, f), text, { mode, flag: "wx" });
+  write("service-ca.crt", serviceCaPem, 0o644);
+  write("admin.crt", admin.certPem, 0o644);
+  write("admin.key", admin.keyPem, 0o600);
+  write("agent.crt", agent.certPem, 0o644);
+  write("agent.key", agent.keyPem, 0o600);
+  console.log(`Wrote service-ca.crt, admin.crt/key and agent.crt/key (fleetward-agent-${flags.broker}) to ${dir}.`);
+  console.log("Next: the admin listener's cafile -> service-ca.crt (restart the broker), the agent's certFile/keyFile -> agent.crt/key,");
+  console.log("then PUT /api/v1/brokers/<id>/admin-identity with admin.crt and admin.key.");
 }

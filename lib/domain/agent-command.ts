@@ -1,15 +1,17 @@
 import { createPrivateKey, createPublicKey, sign, verify, type KeyObject } from "node:crypto";
 import { canonicalJson } from "./canonical-json";
-import { MANAGED_FILES, PATCHABLE_FILES, type TLinePatch, type TManagedFile, type TPatchableFile } from "./broker-files";
+import { isSealedBox, openSealedBox, sealToCertificate, type TSealedBox } from "./agent-sealing";
+import { MANAGED_FILES, PATCHABLE_FILES, SECRET_FILES, type TLinePatch, type TManagedFile, type TPatchableFile } from "./broker-files";
 
 // Commands Fleetward sends to a broker's agent. Each is signed (Ed25519) over its canonical JSON and carries a
-// sequence number from Postgres, so the agent runs only Fleetward's commands, each at most once.
+// sequence number from Postgres, so the agent runs only Fleetward's commands, each at most once. The files that hold
+// secrets travel only inside `sealed`, encrypted to the agent's certificate (agent-sealing.ts).
 
 export { AGENT_TOPICS } from "./agent-topics";
 
 export type TAgentCommand =
   | { type: "ping" }
-  | { type: "apply"; revision: string; files: Partial<Record<TManagedFile, string>>; patches?: Partial<Record<TPatchableFile, TLinePatch>> }
+  | { type: "apply"; revision: string; files: Partial<Record<TManagedFile, string>>; patches?: Partial<Record<TPatchableFile, TLinePatch>>; sealed?: TSealedBox }
   | { type: "kick"; clientIds: string[] }
   /** Secret-free summaries of the managed files, for a drift diff. */
   | { type: "inspect" };
@@ -71,19 +73,52 @@ export function commandRefusal(input: unknown, ctx: TVerifyContext): string | nu
   if (BigInt(cmd.seq) <= ctx.lastSeq) return `replayed (sequence ${cmd.seq} is not above ${ctx.lastSeq})`;
   if (typeof cmd.issuedAt !== "number" || Math.abs(ctx.now - cmd.issuedAt) > MAX_CLOCK_SKEW_MS) return "stale or future timestamp";
   if (cmd.type === "apply") {
-    for (const name of Object.keys(cmd.files ?? {})) {
-      if (!(MANAGED_FILES as readonly string[]).includes(name)) return `file ${JSON.stringify(name).slice(0, 80)} is not one the agent manages`;
-    }
-    for (const [name, patch] of Object.entries(cmd.patches ?? {})) {
-      if (!(PATCHABLE_FILES as readonly string[]).includes(name)) return `file ${JSON.stringify(name).slice(0, 80)} cannot be patched`;
-      const p = patch as Partial<TLinePatch> | null;
-      const lines = (v: unknown) => Array.isArray(v) && v.every((l) => typeof l === "string" && !l.includes("\n"));
-      if (!p || typeof p.base !== "string" || typeof p.result !== "string" || !lines(p.remove) || !lines(p.add)) return `bad patch for ${name}`;
-    }
+    const problem = applyPartsRefusal(cmd.files ?? {}, cmd.patches ?? {}, false);
+    if (problem) return problem;
+    if (cmd.sealed !== undefined && !isSealedBox(cmd.sealed)) return "bad sealed secrets";
   } else if (cmd.type === "kick") {
     if (!Array.isArray(cmd.clientIds) || cmd.clientIds.some((c) => typeof c !== "string" || c.length === 0 || c.length > 65_535)) return "bad client ids";
   } else if (cmd.type !== "ping" && cmd.type !== "inspect") {
     return "unknown command type";
   }
   return null;
+}
+
+/** Why these files and patches of an apply may not be written; `sealed`: they came out of the sealed box. */
+function applyPartsRefusal(files: object, patches: object, sealed: boolean): string | null {
+  const secret = (name: string) => (SECRET_FILES as readonly string[]).includes(name);
+  for (const name of Object.keys(files)) {
+    if (!(MANAGED_FILES as readonly string[]).includes(name)) return `file ${JSON.stringify(name).slice(0, 80)} is not one the agent manages`;
+    if (secret(name) !== sealed) return sealed ? `file ${name} may not be sealed` : `file ${name} holds secrets and must come encrypted to this agent`;
+  }
+  for (const [name, patch] of Object.entries(patches)) {
+    if (!(PATCHABLE_FILES as readonly string[]).includes(name)) return `file ${JSON.stringify(name).slice(0, 80)} cannot be patched`;
+    if (secret(name) !== sealed) return `a patch of ${name} holds secrets and must come encrypted to this agent`;
+    const p = patch as Partial<TLinePatch> | null;
+    const lines = (v: unknown) => Array.isArray(v) && v.every((l) => typeof l === "string" && !l.includes("\n"));
+    if (!p || typeof p.base !== "string" || typeof p.result !== "string" || !lines(p.remove) || !lines(p.add)) return `bad patch for ${name}`;
+  }
+  return null;
+}
+
+type TApplyParts = { files: Partial<Record<TManagedFile, string>>; patches: Partial<Record<TPatchableFile, TLinePatch>> };
+
+/** An apply's files and patches as sent: the secret ones sealed to the agent's certificate, the others in the clear. */
+export function sealApply(parts: TApplyParts, agentCertPem: string): { files: TApplyParts["files"]; sealed?: TSealedBox } {
+  const secret = (name: string) => (SECRET_FILES as readonly string[]).includes(name);
+  const plain = Object.fromEntries(Object.entries(parts.files).filter(([n]) => !secret(n)));
+  const inner = { files: Object.fromEntries(Object.entries(parts.files).filter(([n]) => secret(n))), patches: parts.patches };
+  if (!Object.keys(inner.files).length && !Object.keys(inner.patches).length) return { files: plain };
+  return { files: plain, sealed: sealToCertificate(JSON.stringify(inner), agentCertPem) };
+}
+
+/** The agent's side: every file and patch of a verified apply, the sealed ones opened; throws saying what is wrong. */
+export function openApply(cmd: Extract<TAgentCommand, { type: "apply" }>, certPem: string, keyPem: string): TApplyParts {
+  if (!cmd.sealed) return { files: { ...cmd.files }, patches: { ...cmd.patches } };
+  const inner = JSON.parse(openSealedBox(cmd.sealed, certPem, keyPem)) as Partial<TApplyParts> | null;
+  const files = inner?.files ?? {};
+  const patches = inner?.patches ?? {};
+  const problem = typeof files === "object" && typeof patches === "object" ? applyPartsRefusal(files, patches, true) : "bad sealed secrets";
+  if (problem) throw new Error(`refused: ${problem}`);
+  return { files: { ...cmd.files, ...files }, patches: { ...cmd.patches, ...patches } };
 }

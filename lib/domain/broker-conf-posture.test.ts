@@ -6,7 +6,7 @@ const PORTS = { admin: 1, tlsPassword: 2, mtls: 3, psk: 4, wss: 5, live: 6 };
 
 describe("broker conf posture", () => {
   it("finds the rendered fleet conf all TLS 1.2+ and logging connections", () => {
-    const p = confPosture([renderMosquittoConf({ bind: "0.0.0.0", ports: PORTS, caFile: "ca", certFile: "c", keyFile: "k", adminAclFile: "a", managedDir: "m" })]);
+    const p = confPosture([renderMosquittoConf({ bind: "0.0.0.0", ports: PORTS, caFile: "ca", adminCaFile: "sca", certFile: "c", keyFile: "k", adminAclFile: "a", managedDir: "m" })]);
     expect(p.listeners.map((l) => [l.port, l.tls, l.protocol])).toEqual([[1, true, "mqtt"], [2, true, "mqtt"], [3, true, "mqtt"], [4, true, "mqtt"], [5, true, "websockets"], [6, true, "websockets"]]);
     expect(p.listeners.map(listenerWeakness)).toEqual([null, null, null, null, null, null]);
     expect(connectionLoggingGap(p)).toBeNull();

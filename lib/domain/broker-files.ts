@@ -1,4 +1,7 @@
 import { createHash } from "node:crypto";
+import { filtersOverlap } from "./acl/topics";
+import { CONTROL_TOPICS } from "./agent-topics";
+import { BrokerFileValueError, checkLine, checkName, checkPem, checkSecret, HEX_KEY, PASSWORD_HASH, shown } from "./broker-file-values";
 import { LIVE_USERNAME_PREFIX, liveAclLines } from "./live-access";
 import type { TRole } from "./permissions";
 
@@ -8,6 +11,8 @@ import type { TRole } from "./permissions";
 // Deterministic: the same desired state always renders byte-identical files, so digests show drift.
 
 export const MANAGED_FILES = ["passwd", "acl", "psk", "crl.pem", "cas.pem", "live-passwd", "live-acl"] as const;
+/** The files that hold secrets (password hashes, PSK keys): they travel to an agent only encrypted to it. */
+export const SECRET_FILES = ["passwd", "psk", "live-passwd"] as const;
 /** The capath folder (inside the managed folder) the agent fills from cas.pem: `<subject hash>.<n>` files. */
 export const CA_DIR = "cas.d";
 export type TManagedFile = (typeof MANAGED_FILES)[number];
@@ -47,35 +52,91 @@ export const PROBE_PSK_IDENTITY = "_fleetward-probe";
 
 const HEADER = "# Rendered by Fleetward from its desired state. Local edits are reverted.\n";
 
-// A name Mosquitto can hold in its line-based files: no separator, no line break, no ACL wildcard.
-const safeName = (s: string) => s.length > 0 && !/[:\s#+/\u0000]/.test(s);
+/** The denials every device's access starts with, whatever its roles grant: see CONTROL_TOPICS. */
+export const RESERVED_DENIES = CONTROL_TOPICS.map((t) => `deny ${t}`);
 
+const TOPIC_LINE = /^topic (?:(?:read|write|readwrite|deny) )?\S/;
+const PATTERN_LINE = /^pattern (?:(?:read|write|readwrite|deny) )?\S/;
+const SUBJECT_HASH = /^[0-9a-f]{8}$/;
+
+/**
+ * The files every broker reads. A value that would break its file's lines throws BrokerFileValueError naming its
+ * owner (see broker-file-values.ts); a missing credential (a device with no password set yet) is simply absent.
+ */
 export function renderBrokerFiles({ devices, crlPem, probePskKeyHex, deviceCas, aclPatterns, liveClients }: TRenderInput): TBrokerFiles {
-  const sorted = [...devices].sort((a, b) => (a.clientId < b.clientId ? -1 : a.clientId > b.clientId ? 1 : 0));
+  const sorted = [...devices].sort((a, b) => byCodeUnit(a.clientId, b.clientId));
+  for (const d of sorted) checkName(`device ${shown(d.clientId)}`, "client id", d.clientId);
   const enabled = sorted.filter((d) => !d.disabled);
-  const live = liveClients.filter((c) => c.username.startsWith(LIVE_USERNAME_PREFIX) && safeName(c.username));
-  const passwd = joinLines(enabled.filter((d) => d.authType === "PASSWORD" && d.passwordHash && safeName(d.clientId)).map((d) => `${d.clientId}:${d.passwordHash}`));
+  const passwd = joinLines(
+    enabled
+      .filter((d) => d.authType === "PASSWORD" && d.passwordHash)
+      .map((d) => `${d.clientId}:${checkSecret(`device ${shown(d.clientId)}`, "password hash", d.passwordHash!, PASSWORD_HASH, "a Mosquitto password hash")}`),
+  );
   const psk = joinLines([
-    `${PROBE_PSK_IDENTITY}:${probePskKeyHex}`,
-    ...enabled
-      .filter((d) => d.authType === "PSK" && d.pskIdentity && d.pskKeyHex && safeName(d.pskIdentity) && d.pskIdentity !== PROBE_PSK_IDENTITY)
-      .map((d) => `${d.pskIdentity}:${d.pskKeyHex}`),
+    `${PROBE_PSK_IDENTITY}:${checkSecret("Fleetward's TLS probe", "PSK key", probePskKeyHex, HEX_KEY, "a hex key")}`,
+    ...enabled.filter((d) => d.authType === "PSK" && d.pskIdentity && d.pskKeyHex).map((d) => pskLine(d)),
   ]);
-  // Every device listener sets use_username_as_clientid, so the user a block names (and %u/%c in a pattern) is the
-  // authenticated identity (password user, certificate CN or PSK identity): a device cannot borrow another's
-  // access. A client whose block decides nothing falls back to the patterns. A disabled certificate device still
-  // completes its TLS handshake (only a CRL could refuse it): it may do nothing. Other disabled devices cannot
-  // connect at all.
+  for (const ca of deviceCas) {
+    checkPem(`device CA ${shown(ca.subjectHash)}`, "certificate", ca.certPem, "certificate");
+    if (!SUBJECT_HASH.test(ca.subjectHash)) throw new BrokerFileValueError(`a device CA`, "subject hash", `(${shown(ca.subjectHash)}) is not 8 hex digits`);
+  }
+  checkPem("the device CAs", "CRLs", crlPem, "crls");
+  return { passwd, acl: renderAcl(sorted, aclPatterns), psk, "crl.pem": crlPem, "cas.pem": renderCaBundle(deviceCas), ...renderLive(liveClients) };
+}
+
+/**
+ * Every device listener sets use_username_as_clientid, so the user a block names (and %u/%c in a pattern) is the
+ * authenticated identity (password user, certificate CN or PSK identity): a device cannot borrow another's access.
+ * A client whose block decides nothing falls back to the patterns. A disabled certificate device still completes its
+ * TLS handshake (only a CRL could refuse it): it may do nothing. Other disabled devices cannot connect at all. The
+ * broker tries a user's block before the patterns, denials first within each: so the control topics are denied at
+ * the head of every block (and of the patterns, below), and no grant of any role reaches them.
+ */
+function renderAcl(sorted: readonly TRenderDevice[], aclPatterns: readonly string[]): string {
   const blocks = sorted
-    .filter((d) => safeName(d.clientId) && (d.disabled ? d.authType === "X509" : d.aclLines.length > 0))
-    .map((d) => `\nuser ${d.clientId}\n${(d.disabled ? ["topic deny #"] : d.aclLines).join("\n")}\n`);
+    .filter((d) => (d.disabled ? d.authType === "X509" : d.aclLines.length > 0))
+    .map((d) => {
+      const lines = d.disabled ? ["topic deny #"] : d.aclLines.map((l) => checkLine(`device ${shown(d.clientId)}`, "ACL line", l, TOPIC_LINE));
+      return `\nuser ${d.clientId}\n${[...RESERVED_DENIES.map((r) => `topic ${r}`), ...lines].join("\n")}\n`;
+    });
+  const shared = aclPatterns.map((p) => checkLine("the fleet's shared ACL patterns", "pattern", p, PATTERN_LINE));
+  // Mosquitto 2.0.11 warns at every reload about a pattern with neither %c nor %u, and a log line written while it
+  // reloads reaches every $SYS subscriber whatever its ACL (measured): the denials join the patterns only when a
+  // shared grant could reach a control topic. Without such a grant, a client the patterns decide for is denied them.
+  const patterns = [...(shared.some(reachesControl) ? RESERVED_DENIES.map((r) => `pattern ${r}`) : []), ...shared];
   // The probe only handshakes: it may do nothing.
   const probe = `\nuser ${PROBE_PSK_IDENTITY}\ntopic deny #\n`;
-  const acl = HEADER + aclPatterns.map((p) => `${p}\n`).join("") + probe + blocks.join("");
-  // The live listener reads only these: no pattern, so a live credential has exactly its own lines.
-  const livePasswd = joinLines(live.map((c) => `${c.username}:${c.passwordHash}`));
-  const liveAcl = HEADER + [...live].sort((a, b) => byCodeUnit(a.username, b.username)).map((c) => `\nuser ${c.username}\n${liveAclLines(c.role).join("\n")}\n`).join("");
-  return { passwd, acl, psk, "crl.pem": crlPem, "cas.pem": renderCaBundle(deviceCas), "live-passwd": livePasswd, "live-acl": liveAcl };
+  return HEADER + patterns.map((p) => `${p}\n`).join("") + probe + blocks.join("");
+}
+
+/** The live listener reads only these: no pattern, so a live credential has exactly its own lines. */
+function renderLive(liveClients: TRenderInput["liveClients"]): Pick<TBrokerFiles, "live-passwd" | "live-acl"> {
+  const live = [...liveClients].sort((a, b) => byCodeUnit(a.username, b.username));
+  for (const c of live) {
+    const owner = `live credential ${shown(c.username)}`;
+    checkName(owner, "username", c.username);
+    if (!c.username.startsWith(LIVE_USERNAME_PREFIX)) throw new BrokerFileValueError(owner, "username", `does not start with ${LIVE_USERNAME_PREFIX}`);
+    checkSecret(owner, "password hash", c.passwordHash, PASSWORD_HASH, "a Mosquitto password hash");
+  }
+  return {
+    "live-passwd": joinLines(live.map((c) => `${c.username}:${c.passwordHash}`)),
+    "live-acl": HEADER + live.map((c) => `\nuser ${c.username}\n${liveAclLines(c.role).join("\n")}\n`).join(""),
+  };
+}
+
+/** Whether a pattern grant could match one of the control topics for some client (%c and %u: any level). */
+function reachesControl(pattern: string): boolean {
+  const [, access, filter] = /^pattern (?:(read|write|readwrite|deny) )?(.*)$/.exec(pattern) ?? [];
+  if (access === "deny" || filter === undefined) return false;
+  const widened = filter.split("/").map((l) => (l.includes("%") ? "+" : l)).join("/");
+  return CONTROL_TOPICS.some((t) => filtersOverlap(widened, t));
+}
+
+function pskLine(d: TRenderDevice): string {
+  const owner = `device ${shown(d.clientId)}`;
+  checkName(owner, "PSK identity", d.pskIdentity!);
+  if (d.pskIdentity === PROBE_PSK_IDENTITY) throw new BrokerFileValueError(owner, "PSK identity", "is Fleetward's own probe identity");
+  return `${d.pskIdentity}:${checkSecret(owner, "PSK key", d.pskKeyHex!, HEX_KEY, "a hex key")}`;
 }
 
 // passwd, psk and live-passwd are sets of lines, written sorted: a change to a few devices travels as the lines removed and

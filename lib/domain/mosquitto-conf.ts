@@ -1,14 +1,21 @@
 // A hardened mosquitto.conf for one broker of the fleet (Mosquitto 2.0). Pure: paths and ports in, text out.
 import { CA_DIR } from "./broker-files";
+import { checkConfValue, checkName, checkPort } from "./broker-file-values";
 
-import type { TBrokerPorts, TListenerName } from "./listeners";
+import { LISTENERS as LISTENER_NAMES, type TBrokerPorts, type TListenerName } from "./listeners";
 
 export { LISTENERS, type TBrokerPorts, type TListenerName } from "./listeners";
 
 export type TConfInput = {
   bind: string;
   ports: TBrokerPorts;
+  /** The fleet CA: it issued the broker's certificate and the device certificates the mtls listener accepts. */
   caFile: string;
+  /**
+   * Fleetward's service CA, which issues only its admin and agent identities: the one CA the admin listener trusts,
+   * so no device certificate (whatever its CN) is ever Fleetward there.
+   */
+  adminCaFile: string;
   certFile: string;
   keyFile: string;
   /** Admin listener's own ACL: Fleetward's admin identity and this broker's agent. Never touched by sync. */
@@ -32,7 +39,10 @@ export const TLS12_CIPHERS = [
 export const PSK_CIPHERS = ["ECDHE-PSK-CHACHA20-POLY1305", "ECDHE-PSK-AES128-CBC-SHA256"].join(":");
 export const PSK_TLS13_CIPHERS = ["TLS_AES_128_GCM_SHA256", "TLS_CHACHA20_POLY1305_SHA256"].join(":");
 
+/** mosquitto.conf for one broker; a path, address or port that would break its line throws BrokerFileValueError. */
 export function renderMosquittoConf(c: TConfInput): string {
+  for (const k of ["bind", "caFile", "adminCaFile", "certFile", "keyFile", "adminAclFile", "managedDir"] as const) checkConfValue("the broker's mosquitto.conf", k, c[k]);
+  for (const l of LISTENER_NAMES) checkPort("the broker's mosquitto.conf", `${l} port`, c.ports[l]);
   const m = (f: string) => `${c.managedDir}/${f}`;
   const tls = [`cafile ${c.caFile}`, `certfile ${c.certFile}`, `keyfile ${c.keyFile}`, "tls_version tlsv1.2", `ciphers ${TLS12_CIPHERS}`];
   const device = ["allow_anonymous false", `acl_file ${m("acl")}`, "use_username_as_clientid true"];
@@ -53,7 +63,9 @@ export function renderMosquittoConf(c: TConfInput): string {
     "log_timestamp_format %Y-%m-%dT%H:%M:%S",
     "connection_messages true",
     "",
-    block("admin", ["allow_anonymous false", ...tls, "require_certificate true", "use_identity_as_username true", `crlfile ${m("crl.pem")}`, `acl_file ${c.adminAclFile}`]),
+    // No crlfile here: crl.pem holds the device CAs' CRLs, and OpenSSL refuses a certificate whose issuer has no CRL
+    // in it. An admin or agent identity is retired by rotating it (see README).
+    block("admin", ["allow_anonymous false", ...tls.map((l) => (l.startsWith("cafile ") ? `cafile ${c.adminCaFile}` : l)), "require_certificate true", "use_identity_as_username true", `acl_file ${c.adminAclFile}`]),
     block("tlsPassword", [...tls, "require_certificate false", ...device, `password_file ${m("passwd")}`]),
     // Device certificates may come from the fleet CA (cafile) or a CA added later (capath, read on each handshake:
     // Mosquitto 2.0 does not reload cafile on SIGHUP); crl.pem holds a CRL for each of them.
@@ -70,6 +82,7 @@ export const agentIdentity = (broker: string) => `fleetward-agent-${broker}`;
 
 /** The admin listener's ACL: the admin sees everything; an agent only its own command and report topics. */
 export function renderAdminAcl(broker: string): string {
+  checkName(`broker ${JSON.stringify(broker)}`, "name", broker);
   const base = `fleetward/agent/${broker}`;
   return [
     "# Rendered by Fleetward for the admin listener.",

@@ -3,8 +3,8 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { MqttClient } from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AGENT_TOPICS, signCommand, type TAgentReply } from "@/lib/domain/agent-command";
-import { joinLines, linePatch, sha256 } from "@/lib/domain/broker-files";
+import { AGENT_TOPICS, sealApply, signCommand, type TAgentReply } from "@/lib/domain/agent-command";
+import { joinLines, linePatch, sha256, type TLinePatch } from "@/lib/domain/broker-files";
 import { disconnectDb } from "@/lib/server/db";
 import { signAgentCommand } from "@/lib/server/services/fleet/sign-agent-command";
 import { connectAdmin } from "./admin-channel";
@@ -71,10 +71,15 @@ describe("the agent refuses bad commands and logs them", () => {
     const managed = (f: string) => readFileSync(path.join(fleet.brokers[0]!.dir, "managed", f), "utf8");
     const before = managed("passwd");
     const next = joinLines([...before.split("\n").filter(Boolean), "patched-device:$7$101$c2FsdA==$aGFzaA=="]);
-    const ok = await signAgentCommand(broker(), { type: "apply", revision: "1000", files: {}, patches: { passwd: linePatch(before, next) } });
+    // A patch of passwd holds hashes: it travels sealed to the agent's certificate, and is refused in the clear.
+    const agentCert = readFileSync(path.join(fleet.brokers[0]!.dir, "pki/agent.crt"), "utf8");
+    const sealed = (p: TLinePatch) => sealApply({ files: {}, patches: { passwd: p } }, agentCert);
+    const plain = await signAgentCommand(broker(), { type: "apply", revision: "999", files: {}, patches: { passwd: linePatch(before, next) } });
+    expect(await send(plain, plain.cmd.id)).toMatchObject({ ok: false, error: "refused: a patch of passwd holds secrets and must come encrypted to this agent" });
+    const ok = await signAgentCommand(broker(), { type: "apply", revision: "1000", ...sealed(linePatch(before, next)) });
     expect(await send(ok, ok.cmd.id)).toMatchObject({ ok: true, digests: { passwd: sha256(next) } });
     expect(managed("passwd")).toBe(next);
-    const stale = await signAgentCommand(broker(), { type: "apply", revision: "1001", files: {}, patches: { passwd: linePatch(before, joinLines(["other:x"])) } });
+    const stale = await signAgentCommand(broker(), { type: "apply", revision: "1001", ...sealed(linePatch(before, joinLines(["other:x"]))) });
     expect(await send(stale, stale.cmd.id)).toMatchObject({ ok: true, digests: { passwd: sha256(next) } });
     expect(agentLog()).toContain("a patch did not fit the file on disk");
     const acl = await signAgentCommand(broker(), { type: "apply", revision: "1002", files: {}, patches: { acl: linePatch("", "topic #\n") } as never });

@@ -14,6 +14,9 @@ export type TBrokerEndpoint = {
 /** Signs a command with a fresh sequence number (from Postgres) for the named broker. */
 export type TCommandSigner = (broker: string, command: TAgentCommand) => Promise<TSignedCommand>;
 
+/** Why a certificate an agent announces may not receive the broker's secrets, or null when it may. */
+export type TAgentCertCheck = (certPem: string) => Promise<string | null>;
+
 export type TProbeFacts = { version: string | null; uptimeSeconds: number | null; connectedClients: number | null; digests: Partial<TFileDigests>; revision: string };
 
 /** The seam between the sync engine and a kind of broker. */

@@ -11,7 +11,8 @@ import { syncCaDir } from "./agent/managed-files";
 export type TLocalBroker = { name: string; dir: string; ports: TBrokerPorts; brokerPid: number; agentPid: number };
 export type TFleetFile = { brokers: TLocalBroker[] };
 
-export type TBrokerPki = { caPem: string; serverCertPem: string; serverKeyPem: string; agentCertPem: string; agentKeyPem: string };
+/** caPem: the fleet CA (the broker's certificate, devices'); serviceCaPem: the CA of Fleetward's own identities. */
+export type TBrokerPki = { caPem: string; serviceCaPem: string; serverCertPem: string; serverKeyPem: string; agentCertPem: string; agentKeyPem: string };
 
 const BIND = "127.0.0.1";
 
@@ -68,6 +69,7 @@ export function writeBrokerDir(o: TWriteBrokerOptions): void {
   for (const sub of ["pki", "managed", "agent-state"]) mkdirSync(d(sub), { recursive: true, mode: 0o750 });
   const write = (p: string, content: string, mode = 0o640) => writeFileSync(d(p), content, { mode });
   write("pki/ca.crt", o.pki.caPem, 0o644);
+  write("pki/service-ca.crt", o.pki.serviceCaPem, 0o644);
   write("pki/server.crt", o.pki.serverCertPem, 0o644);
   write("pki/server.key", o.pki.serverKeyPem);
   write("pki/agent.crt", o.pki.agentCertPem, 0o644);
@@ -80,6 +82,7 @@ export function writeBrokerDir(o: TWriteBrokerOptions): void {
     bind: BIND,
     ports: o.ports,
     caFile: d("pki/ca.crt"),
+    adminCaFile: d("pki/service-ca.crt"),
     certFile: d("pki/server.crt"),
     keyFile: d("pki/server.key"),
     adminAclFile: d("admin.acl"),

@@ -1,7 +1,8 @@
 import type { MqttClient } from "mqtt";
-import { AGENT_TOPICS } from "@/lib/domain/agent-command";
-import { MANAGED_FILES, type TManagedFile } from "@/lib/domain/broker-files";
-import type { TBrokerDriver, TBrokerEndpoint, TCommandSigner, TProbeFacts } from "./broker-driver";
+import { AGENT_TOPICS, sealApply } from "@/lib/domain/agent-command";
+import { reportBroker } from "@/lib/domain/agent-topics";
+import { MANAGED_FILES, SECRET_FILES, type TBrokerFiles, type TLinePatch, type TManagedFile, type TPatchableFile } from "@/lib/domain/broker-files";
+import type { TAgentCertCheck, TBrokerDriver, TBrokerEndpoint, TCommandSigner, TProbeFacts } from "./broker-driver";
 import { ChannelError, connectAdmin, sendAgentCommand } from "./admin-channel";
 
 // Mosquitto 2.0 with Fleetward's agent: device state travels as rendered password/ACL/PSK/CRL files that the
@@ -15,33 +16,38 @@ const AGENT_PRESENT_MS = 3_000;
  * a command would go to no one and be waited for in vain. Just after a broker restarts, before its agent is back,
  * this fails at once and the sync is retried, rather than waiting out the command's timeout.
  */
-async function agentPresent(client: MqttClient, ep: TBrokerEndpoint): Promise<void> {
+type THeartbeat = { online?: unknown; cert?: unknown };
+
+async function agentPresent(client: MqttClient, ep: TBrokerEndpoint): Promise<THeartbeat> {
   const topic = AGENT_TOPICS.heartbeat(ep.name);
-  const online = new Promise<boolean>((resolve) => {
-    const timer = setTimeout(() => (client.off("message", onMessage), resolve(false)), AGENT_PRESENT_MS);
+  const online = new Promise<THeartbeat | null>((resolve) => {
+    const timer = setTimeout(() => (client.off("message", onMessage), resolve(null)), AGENT_PRESENT_MS);
     function onMessage(t: string, payload: Buffer) {
       if (t !== topic) return;
       clearTimeout(timer);
       client.off("message", onMessage);
       try {
-        resolve((JSON.parse(payload.toString("utf8")) as { online?: unknown }).online === true);
+        const beat = JSON.parse(payload.toString("utf8")) as THeartbeat | null;
+        // The topic says whose heartbeat it is; one whose body names another broker is not this agent's.
+        resolve(beat?.online === true && "broker" in reportBroker(t, "heartbeat", beat) ? beat : null);
       } catch {
-        resolve(false);
+        resolve(null);
       }
     }
     client.on("message", onMessage);
   });
   await client.subscribeAsync(topic, { qos: 0 });
-  const ok = await online;
+  const beat = await online;
   await client.unsubscribeAsync(topic).catch(() => undefined);
-  if (!ok) throw new ChannelError("no_agent", `The Fleetward agent of ${ep.name} is not connected to its broker: is \`fleetward agent\` running beside it?`);
+  if (!beat) throw new ChannelError("no_agent", `The Fleetward agent of ${ep.name} is not connected to its broker: is \`fleetward agent\` running beside it?`);
+  return beat;
 }
 
-async function withChannel<T>(ep: TBrokerEndpoint, fn: (c: MqttClient) => Promise<T>): Promise<T> {
+async function withChannel<T>(ep: TBrokerEndpoint, fn: (c: MqttClient, heartbeat: THeartbeat) => Promise<T>): Promise<T> {
   const client = await connectAdmin(ep);
   try {
-    await agentPresent(client, ep);
-    return await fn(client);
+    const heartbeat = await agentPresent(client, ep);
+    return await fn(client, heartbeat);
   } finally {
     // A graceful end never settles on a connection the broker already dropped: bound it, then force.
     await Promise.race([client.endAsync().catch(() => undefined), new Promise((r) => setTimeout(r, 2_000))]);
@@ -49,7 +55,25 @@ async function withChannel<T>(ep: TBrokerEndpoint, fn: (c: MqttClient) => Promis
   }
 }
 
-export function mosquittoDriver(ep: TBrokerEndpoint, sign: TCommandSigner): TBrokerDriver {
+type TParts = { files: Partial<TBrokerFiles>; patches: Partial<Record<TPatchableFile, TLinePatch>> };
+
+/**
+ * An apply's files as they go on the bus: those holding secrets sealed to the certificate the agent announces in its
+ * heartbeat, once `checkCert` has found it to be this broker's agent from a CA for Fleetward's own identities.
+ * Without such a certificate the secrets are not sent at all.
+ */
+async function sealedParts(ep: TBrokerEndpoint, heartbeat: THeartbeat, parts: TParts, checkCert: TAgentCertCheck | undefined) {
+  const secret = Object.keys(parts.patches).length > 0 || SECRET_FILES.some((f) => parts.files[f] !== undefined);
+  if (!secret) return { files: parts.files };
+  const cert = typeof heartbeat.cert === "string" && heartbeat.cert ? heartbeat.cert : null;
+  if (!cert) throw new ChannelError("agent_error", `The agent of ${ep.name} announces no certificate to encrypt the broker's secrets to: update \`fleetward agent\` beside it.`);
+  const problem = checkCert ? await checkCert(cert) : "no check of agent certificates was given";
+  if (problem) throw new ChannelError("agent_error", `Fleetward will not send the broker's secrets to the agent of ${ep.name}: its certificate ${problem}.`);
+  return sealApply(parts, cert);
+}
+
+/** `checkAgentCert`: needed for applies that carry secrets (see sealedParts). */
+export function mosquittoDriver(ep: TBrokerEndpoint, sign: TCommandSigner, checkAgentCert?: TAgentCertCheck): TBrokerDriver {
   return {
     probe: () =>
       withChannel(ep, async (client) => {
@@ -63,7 +87,10 @@ export function mosquittoDriver(ep: TBrokerEndpoint, sign: TCommandSigner): TBro
         } satisfies TProbeFacts;
       }),
     apply: (revision, files, patches) =>
-      withChannel(ep, (client) => sendAgentCommand(client, ep, sign, { type: "apply", revision: revision.toString(), files, ...(patches ? { patches } : {}) }, 20_000)),
+      withChannel(ep, async (client, heartbeat) => {
+        const parts = await sealedParts(ep, heartbeat, { files, patches: patches ?? {} }, checkAgentCert);
+        return sendAgentCommand(client, ep, sign, { type: "apply", revision: revision.toString(), ...parts }, 20_000);
+      }),
     inspect: () =>
       withChannel(ep, async (client) => {
         const reply = await sendAgentCommand(client, ep, sign, { type: "inspect" });

@@ -18,6 +18,7 @@ describe("ACL linter", () => {
     const findings = lintPolicy(policy([rule("publishClientSend", "#"), rule("subscribePattern", "+/#"), rule("publishClientReceive", "$SYS/broker/#")], { defaultACLAccess: { ...CLOSED, subscribe: true } }));
     expect(findings.map((f) => f.code)).toEqual(["wildcard-everything", "wildcard-everything", "broker-topics", "broker-topics", "default-allow"]);
     for (const f of findings) expect(f.why.length && f.fix.length).toBeTruthy();
+    expect(findings[0]!.why).toMatch(/^# reaches every device's topics and Fleetward's control topics \(fleetward\/#\), which Fleetward denies to devices anyway/);
   });
 
   it("finds rules that can never decide, and proves it with the simulator", () => {

@@ -41,7 +41,7 @@ export function lintPolicy(p: TLintPolicy): TFinding[] {
     role.acls.forEach((acl, index) => {
       const where = { role: role.rolename, index };
       if (acl.allow && WIDE.has(acl.topic) && acl.acltype !== "unsubscribePattern" && acl.acltype !== "unsubscribeLiteral") {
-        out.push({ severity: "high", code: "wildcard-everything", ...where, message: `Role ${role.rolename} allows ${acl.acltype} on ${acl.topic}.`, why: "Every client with this role reaches every topic of every device: one stolen credential reads or writes the whole fleet.", fix: "Narrow the topic to what the device class needs, e.g. devices/${clientId}/# with a template, or plant/+/telemetry." });
+        out.push({ severity: "high", code: "wildcard-everything", ...where, message: `Role ${role.rolename} allows ${acl.acltype} on ${acl.topic}.`, why: `${acl.topic} reaches every device's topics and Fleetward's control topics (fleetward/#), which Fleetward denies to devices anyway: every client with this role still reaches every other device's topics, so one stolen credential reads or writes the whole fleet's traffic.`, fix: "Narrow the topic to what the device class needs, e.g. devices/${clientId}/# with a template, or plant/+/telemetry." });
       }
       const dollar = acl.topic.startsWith("$SYS") || acl.topic.startsWith("$CONTROL") || (acl.acltype === "subscribePattern" && WIDE.has(acl.topic));
       if (acl.allow && dollar) {

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import mqtt, { type MqttClient } from "mqtt";
-import { AGENT_TOPICS, commandPublicKeys, commandRefusal, type TAgentReply, type TSignedCommand } from "@/lib/domain/agent-command";
+import { AGENT_TOPICS, commandPublicKeys, commandRefusal, openApply, type TAgentReply, type TSignedCommand } from "@/lib/domain/agent-command";
 import { applyLinePatch, CA_DIR, MANAGED_FILES, type TLinePatch, type TManagedFile, type TPatchableFile } from "@/lib/domain/broker-files";
 import { summarizeFiles } from "@/lib/domain/broker-drift";
 import { AGENT_LOAD_EVERY_MS, emptyLoad, HOUR_MS, LOAD_TOPICS, readLoadTopic, type TLoadSample } from "@/lib/domain/broker-load";
@@ -57,6 +57,8 @@ export function runAgent(cfg: TAgentConfig): { stop: () => Promise<void> } {
     return keyFile.pem;
   };
   const tls = { ca: readFileSync(cfg.caFile), cert: readFileSync(cfg.certFile), key: readFileSync(cfg.keyFile) };
+  // Announced in every heartbeat: Fleetward encrypts the commands' secrets (password hashes, PSK keys) to it.
+  const certPem = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----\n?/.exec(tls.cert.toString("utf8"))?.[0] ?? "";
   const state = loadState(cfg.stateDir);
   const facts: { version?: string; uptime?: number; clients?: number } = {};
   const clients = new Map<string, TConnectedClient>();
@@ -120,7 +122,7 @@ export function runAgent(cfg: TAgentConfig): { stop: () => Promise<void> } {
 
   function heartbeat() {
     restoreMissing();
-    publish(topics.heartbeat, { broker: cfg.broker, online: true, at: Date.now(), revision: state.revision, digests: currentDigests(cfg.managedDir), ...currentFacts() }, true);
+    publish(topics.heartbeat, { broker: cfg.broker, online: true, at: Date.now(), revision: state.revision, digests: currentDigests(cfg.managedDir), cert: certPem, ...currentFacts() }, true);
     // Retained: a live view that subscribes gets the latest snapshot, then follows the events.
     if (clientsChanged || Date.now() - snapshotAt > SNAPSHOT_AT_LEAST_MS) {
       publish(topics.clients, { broker: cfg.broker, at: (snapshotAt = Date.now()), clients: [...clients.values()] }, true);
@@ -155,8 +157,9 @@ export function runAgent(cfg: TAgentConfig): { stop: () => Promise<void> } {
     const { cmd } = signed;
     const base = { id: cmd.id, at: Date.now() };
     if (cmd.type === "apply") {
-      const written: Partial<Record<TManagedFile, string>> = { ...cmd.files };
-      for (const [name, patch] of Object.entries(cmd.patches ?? {}) as [TPatchableFile, TLinePatch][]) {
+      const parts = openApply(cmd, certPem, tls.key.toString("utf8"));
+      const written: Partial<Record<TManagedFile, string>> = { ...parts.files };
+      for (const [name, patch] of Object.entries(parts.patches) as [TPatchableFile, TLinePatch][]) {
         const next = applyLinePatch(readManaged(cfg.managedDir, name) ?? "", patch);
         if (next === null) log("warn", "a patch did not fit the file on disk; its digest will say so", { file: name });
         else written[name] = next;
@@ -167,7 +170,7 @@ export function runAgent(cfg: TAgentConfig): { stop: () => Promise<void> } {
       state.revision = cmd.revision;
       saveState(cfg.stateDir, state, Object.keys(written) as TManagedFile[]);
       if (Object.keys(written).length > 0) sighup(); // nothing changed: no reload, no stall
-      log("info", "applied", { id: cmd.id, revision: cmd.revision, files: Object.keys(cmd.files), patched: Object.keys(written).filter((f) => !(f in cmd.files)) });
+      log("info", "applied", { id: cmd.id, revision: cmd.revision, files: Object.keys(parts.files), patched: Object.keys(written).filter((f) => !(f in parts.files)) });
       return { ...base, ok: true, revision: state.revision, digests: currentDigests(cfg.managedDir, written), facts: currentFacts() };
     } else if (cmd.type === "kick") {
       let next = 0;

@@ -2,6 +2,7 @@ import "server-only";
 import { hash } from "node:crypto";
 import type { MqttClient } from "mqtt";
 import { AGENT_TOPICS } from "@/lib/domain/agent-command";
+import { reportBroker } from "@/lib/domain/agent-topics";
 import { connectAdmin } from "@/lib/fleet/admin-channel";
 import { db } from "../db";
 import { endpointOf } from "../services/brokers/broker-driver-for";
@@ -61,13 +62,17 @@ export function startBrokerMonitor(log: (msg: string) => void): { stop: () => Pr
       const client = await connectAdmin(endpointOf(b));
       entry.client = client;
       const events = AGENT_TOPICS.events(b.name);
+      const heartbeat = AGENT_TOPICS.heartbeat(b.name);
       let firstHeartbeat = true;
+      // A report is this broker's because it came on this broker's topic: a body naming another broker is refused.
       client.on("message", (topic, payload) => {
         try {
           const body = JSON.parse(payload.toString("utf8")) as unknown;
           if (topic === events) queueEvent(b.name, body as TAgentEvent);
-          else {
-            void recordHeartbeat(body as THeartbeat, { reconnected: firstHeartbeat }).catch((e: unknown) => log(`heartbeat of ${b.name} not stored: ${String(e)}`));
+          else if (topic === heartbeat) {
+            const whose = reportBroker(topic, "heartbeat", body);
+            if ("refused" in whose || whose.broker !== b.name) return log(`heartbeat ignored: ${"refused" in whose ? whose.refused : topic}`);
+            void recordHeartbeat(b.name, body as THeartbeat, { reconnected: firstHeartbeat }).catch((e: unknown) => log(`heartbeat of ${b.name} not stored: ${String(e)}`));
             firstHeartbeat = false;
           }
         } catch {
@@ -75,7 +80,7 @@ export function startBrokerMonitor(log: (msg: string) => void): { stop: () => Pr
         }
       });
       client.on("close", () => connections.get(id) === entry && connections.delete(id));
-      await client.subscribeAsync([AGENT_TOPICS.heartbeat(b.name), events], { qos: 0 });
+      await client.subscribeAsync([heartbeat, events], { qos: 0 });
     } catch (e) {
       connections.delete(id);
       log(`cannot watch ${b.name}: ${e instanceof Error ? e.message : String(e)}`);

@@ -4,6 +4,7 @@ import type { TBrokerEndpoint } from "@/lib/fleet/broker-driver";
 import { mosquittoDriver } from "@/lib/fleet/mosquitto-driver";
 import type { TBrokerPorts } from "@/lib/domain/mosquitto-conf";
 import { unseal } from "../../secrets";
+import { agentCertCheck } from "../fleet/identity-cas";
 import { signAgentCommand } from "../fleet/sign-agent-command";
 
 export const adminKeyContext = (brokerId: string) => `broker:${brokerId}:admin-key`;
@@ -19,4 +20,4 @@ export function endpointOf(b: Broker): TBrokerEndpoint {
   };
 }
 
-export const driverFor = (b: Broker) => mosquittoDriver(endpointOf(b), signAgentCommand);
+export const driverFor = (b: Broker) => mosquittoDriver(endpointOf(b), signAgentCommand, agentCertCheck(b));

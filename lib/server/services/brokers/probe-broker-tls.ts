@@ -4,7 +4,8 @@ import { LISTENERS, type TBrokerPorts, type TListenerName } from "@/lib/domain/m
 import { probeTls, type TTlsPosture, type TTlsTarget } from "@/lib/fleet/tls-probe";
 import { db } from "../../db";
 import { AppError } from "../../errors";
-import { probePskKey } from "../fleet/fleet-keys";
+import { issueCertificate } from "../../pki/x509";
+import { fleetCa, probePskKey } from "../fleet/fleet-keys";
 import { endpointOf } from "./broker-driver-for";
 
 const NO_PROBE_IDENTITY =
@@ -20,15 +21,18 @@ export async function probeBrokerTls(id: string) {
   const ep = endpointOf(b);
   const ports = b.ports as Partial<TBrokerPorts>;
   const probeKey = Buffer.from(await probePskKey(), "hex");
+  // The admin listener trusts only the service CA (Fleetward's admin identity), the device listeners only device CAs:
+  // they are offered a throwaway certificate from the fleet CA as the probe identity, which every broker's ACL lets
+  // do nothing. Kept nowhere and valid for an hour.
+  const probeCert = await issueCertificate({ ca: await fleetCa(), commonName: PROBE_PSK_IDENTITY, usage: "client", days: 1 / 24 });
   const listeners: { listener: TListenerName; port: number; posture: TTlsPosture }[] = [];
   for (const listener of LISTENERS) {
     const port = ports[listener];
     if (port === undefined) continue; // a broker registered without a live listener
-    // The admin certificate is offered so listeners that require a client certificate complete the handshake.
+    // A client certificate is offered so listeners that require one complete the handshake.
+    const [clientCertPem, clientKeyPem] = listener === "admin" ? [ep.adminCertPem, ep.adminKeyPem] : [probeCert.certPem, probeCert.keyPem];
     const target: TTlsTarget =
-      listener === "psk"
-        ? { host: b.host, port, psk: { identity: PROBE_PSK_IDENTITY, key: probeKey } }
-        : { host: b.host, port, caPem: b.caPem, clientCertPem: ep.adminCertPem, clientKeyPem: ep.adminKeyPem };
+      listener === "psk" ? { host: b.host, port, psk: { identity: PROBE_PSK_IDENTITY, key: probeKey } } : { host: b.host, port, caPem: b.caPem, clientCertPem, clientKeyPem };
     const posture = await probeTls(target);
     if (listener === "psk" && /unknown psk identity/i.test(posture.detail["TLSv1.2"] ?? "")) posture.error = NO_PROBE_IDENTITY;
     listeners.push({ listener, port, posture });

@@ -4,8 +4,8 @@ import { driftedFiles, type TFileDigests } from "@/lib/domain/broker-files";
 import { db } from "../../db";
 import { brokersWithSyncPending, enqueueBrokerSyncs, retryBrokerSyncsNow } from "../../queue";
 
+/** A heartbeat's body as its agent sends it; whose it is, is the topic's business (see reportBroker). */
 export type THeartbeat = {
-  broker: string;
   online: boolean;
   at?: number;
   digests?: Record<string, string>;
@@ -17,16 +17,17 @@ export type THeartbeat = {
 };
 
 /**
- * Stores what a broker's agent last reported. An "offline" will message leaves lastSeenAt to age out.
+ * Stores what a broker's agent last reported. `broker`: the broker named by the topic the report came on, never a
+ * name in its body. An "offline" will message leaves lastSeenAt to age out.
  * A broker that reports files other than those it was sent (wiped, edited by hand), or that is behind the desired
  * state with no sync on the way (it was down longer than the retries lasted), gets a sync at once: it heals itself
  * within a heartbeat rather than at the next reconcile. `reconnected`: the first heartbeat on a new admin connection
  * (the broker may be back from an outage): its syncs waiting out their backoff run now.
  */
-export async function recordHeartbeat(h: THeartbeat, { reconnected = false }: { reconnected?: boolean } = {}): Promise<void> {
-  if (!h.online) return;
+export async function recordHeartbeat(name: string, h: THeartbeat, { reconnected = false }: { reconnected?: boolean } = {}): Promise<void> {
+  if (h.online !== true) return;
   await db.$transaction(async (tx) => {
-    const broker = await tx.broker.findUnique({ where: { name: h.broker }, select: { id: true, appliedRevision: true, expectedDigests: true } });
+    const broker = await tx.broker.findUnique({ where: { name }, select: { id: true, appliedRevision: true, expectedDigests: true } });
     if (!broker) return;
     await tx.broker.update({
       where: { id: broker.id },

@@ -11,6 +11,8 @@ import { AppError } from "../../errors";
 import { enqueueBrokerSyncs } from "../../queue";
 import { tlsIdentityProblems } from "../../pki/pem-check";
 import { seal } from "../../secrets";
+import { certificatesIn, deviceIssuedProblem } from "../../pki/admin-identity-check";
+import { deviceCaPems } from "../fleet/identity-cas";
 import { signAgentCommand } from "../fleet/sign-agent-command";
 import { adminKeyContext } from "./broker-driver-for";
 import { toBrokerDto } from "./broker-dto";
@@ -39,6 +41,11 @@ export async function registerBroker({ actor, input, replace = false }: TRegiste
 
   const pem = tlsIdentityProblems(input);
   if (Object.keys(pem).length) throw new AppError("UNPROCESSABLE", `Invalid body: ${Object.entries(pem).map(([f, r]) => `${f} ${r}`).join("; ")}.`, pem);
+  // A device CA's certificate for Fleetward's admin name would make every holder of that CN's device certificate the
+  // admin on a broker that trusts it: refused before anything is tried (see README, "Reserved for Fleetward").
+  const [adminCert] = certificatesIn(input.adminCertPem);
+  const deviceIssued = adminCert && deviceIssuedProblem(adminCert, (await deviceCaPems()).flatMap(certificatesIn));
+  if (deviceIssued) throw new AppError("UNPROCESSABLE", `The admin certificate ${deviceIssued}.`, { adminCertPem: deviceIssued });
 
   const endpoint = { name: input.name, host: input.host, adminPort: input.ports.admin, caPem: input.caPem, adminCertPem: input.adminCertPem, adminKeyPem: input.adminKeyPem };
   const facts = await mosquittoDriver(endpoint, signAgentCommand)

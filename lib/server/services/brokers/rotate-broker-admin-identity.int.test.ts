@@ -9,7 +9,7 @@ import { certInfo } from "../../pki/cert-info";
 import { createCa, issueCertificate, type TKeyPairPem } from "../../pki/x509";
 import { testActor, unique } from "../../testing/fixtures";
 import { createDevice } from "../devices/create-device";
-import { fleetCa } from "../fleet/fleet-keys";
+import { fleetCa, serviceCa } from "../fleet/fleet-keys";
 import { endpointOf } from "./broker-driver-for";
 import { rotateBrokerAdminIdentity } from "./rotate-broker-admin-identity";
 
@@ -41,14 +41,18 @@ beforeAll(async () => {
 describe("rotating Fleetward's admin identity on a broker", () => {
   it("refuses a certificate from another CA, of another name, or a key not its own, naming the field; nothing changes", async () => {
     const before = await brokerRow();
-    const ca = await fleetCa();
+    const ca = await serviceCa();
     const otherCa = await createCa(`Other CA ${unique()}`, 30);
     const fromOtherCa = await issueCertificate({ ca: otherCa, commonName: ADMIN_IDENTITY, usage: "client", days: 30 });
+    // The CA that issues device certificates: a device with this CN would be the admin, so it is refused outright.
+    const fromDeviceCa = await issueCertificate({ ca: await fleetCa(), commonName: ADMIN_IDENTITY, usage: "client", days: 30 });
     const otherName = await issueCertificate({ ca, commonName: `someone-${unique()}`, usage: "client", days: 30 });
     const good = await issueCertificate({ ca, commonName: ADMIN_IDENTITY, usage: "client", days: 30 });
 
     const cases = [
-      { input: identity(fromOtherCa), field: "adminCertPem", reason: /^is not signed by this broker's CA \(Fleetward Fleet CA\)/ },
+      { input: identity(fromDeviceCa), field: "adminCertPem", reason: /^is issued by "Fleetward Fleet CA", a CA that issues device certificates/ },
+      // A CA the broker's admin listener does not trust: the broker itself refuses it when it is tried.
+      { input: identity(fromOtherCa), field: "adminCertPem", reason: /rejected the admin client certificate during the TLS handshake|refused Fleetward's admin identity/ },
       { input: identity(otherName), field: "adminCertPem", reason: /^has CN "someone-.*", but the broker's admin listener grants only "fleetward-admin"/ },
       { input: { adminCertPem: good.certPem, adminKeyPem: otherName.keyPem }, field: "adminKeyPem", reason: /^does not belong to the certificate/ },
       { input: { adminCertPem: good.certPem, adminKeyPem: `-----BEGIN ${NOT_A_KEY}-----\nAAAA\n-----END ${NOT_A_KEY}-----` }, field: "adminKeyPem", reason: /^is not an unencrypted PEM private key$/ },
@@ -66,7 +70,7 @@ describe("rotating Fleetward's admin identity on a broker", () => {
   });
 
   it("replaces it with no downtime: tried on the broker, stored, audited, and the next sync uses it while the old one expires", async () => {
-    const ca = await fleetCa();
+    const ca = await serviceCa();
     const before = await brokerRow();
     // A first identity that expires in seconds, then the lasting one: once the first has expired, only the second works.
     const shortLived = await issueCertificate({ ca, commonName: ADMIN_IDENTITY, usage: "client", days: 20 / 86_400 });

@@ -12,6 +12,7 @@ import { certInfo } from "../../pki/cert-info";
 import { enqueueBrokerSyncs } from "../../queue";
 import { seal } from "../../secrets";
 import { recordCertificates } from "../certificates/record-certificates";
+import { deviceCaPems } from "../fleet/identity-cas";
 import { signAgentCommand } from "../fleet/sign-agent-command";
 import { adminKeyContext } from "./broker-driver-for";
 import { toBrokerDto } from "./broker-dto";
@@ -28,13 +29,13 @@ const summary = (pem: string) => {
 
 /**
  * Replaces the client certificate and key Fleetward presents on one broker's admin channel. The new identity is
- * checked, then tried on the broker itself (TLS both ways, the agent answering) while the old one stays in use, so
+ * checked (never from a CA that issues device certificates), then tried on the broker itself (TLS both ways, the agent answering) while the old one stays in use, so
  * a refused identity changes nothing. Syncs that start after the commit, and the monitor's next connection, use it.
  */
 export async function rotateBrokerAdminIdentity({ actor, id, input }: TRotateBrokerAdminIdentityOptions) {
   const broker = await db.broker.findUnique({ where: { id } });
   if (!broker) throw notFound("Broker");
-  const checked = checkAdminIdentity(input.adminCertPem, input.adminKeyPem, broker.caPem);
+  const checked = checkAdminIdentity(input.adminCertPem, input.adminKeyPem, await deviceCaPems());
   if (!checked.ok) {
     const [field, reason] = Object.entries(checked.fields)[0]!;
     throw new AppError("UNPROCESSABLE", `The ${FIELD_NAMES[field] ?? field} ${reason}.`, checked.fields);

@@ -71,9 +71,11 @@ async function syncLocked(brokerId: string, force: boolean): Promise<TSyncResult
   // A burst of changes queues a job each; the first applies them all and the rest find nothing to do.
   if (!force && !drifted && !pendingKick && !broker.lastError && broker.appliedRevision >= state.revision) return { revision: broker.appliedRevision, skipped: true };
   const t0 = performance.now();
-  const { revision, files, digests: expected } = await renderDesiredState();
-  const t1 = performance.now();
   try {
+    // Inside the try: a value the renderer refuses (BrokerFileValueError, naming its owner) fails this sync loudly,
+    // on the broker's page and in the worker's log, and the job retries; nothing half-rendered is sent.
+    const { revision, files, digests: expected } = await renderDesiredState();
+    const t1 = performance.now();
     // Send only what the broker does not already hold, passwd and psk as the lines that changed when this process
     // rendered what the broker holds; if its report was stale, the reply shows it and the whole set follows at once.
     const held = (broker.actualDigests ?? {}) as Partial<TFileDigests>;

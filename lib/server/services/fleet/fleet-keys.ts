@@ -5,6 +5,7 @@ import { createCa, type TKeyPairPem } from "../../pki/x509";
 import { seal, unseal } from "../../secrets";
 
 const CA = "fleet-ca";
+const SERVICE_CA = "service-ca";
 export const SIGNING = "command-signing";
 /** A new command key staged for a rotation: agents are given its public half before Fleetward signs with it. */
 export const SIGNING_NEXT = "command-signing-next";
@@ -27,10 +28,22 @@ async function loadOrCreate(name: string, make: () => Promise<{ publicPem: strin
   return { publicPem: row.publicPem, privatePem: unseal(row.sealed, fleetSecretContext(name)) };
 }
 
-/** The fleet CA that issues broker, agent, admin and device certificates. Created on first use. */
+/** The fleet CA that issues broker server certificates and device certificates. Created on first use. */
 export async function fleetCa(): Promise<TKeyPairPem> {
   const k = await loadOrCreate(CA, async () => {
     const ca = await createCa("Fleetward Fleet CA");
+    return { publicPem: ca.certPem, privatePem: ca.keyPem };
+  });
+  return { certPem: k.publicPem, keyPem: k.privatePem };
+}
+
+/**
+ * Fleetward's service CA: it issues only Fleetward's own client identities (the admin identity and the agents'),
+ * never a device certificate, and it is the only CA a broker's admin listener trusts. Created on first use.
+ */
+export async function serviceCa(): Promise<TKeyPairPem> {
+  const k = await loadOrCreate(SERVICE_CA, async () => {
+    const ca = await createCa("Fleetward Service CA");
     return { publicPem: ca.certPem, privatePem: ca.keyPem };
   });
   return { certPem: k.publicPem, keyPem: k.privatePem };

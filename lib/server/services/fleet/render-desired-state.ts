@@ -1,7 +1,9 @@
 import "server-only";
 import { fileDigests, PATCHABLE_FILES, renderBrokerFiles, type TBrokerFiles, type TFileDigests } from "@/lib/domain/broker-files";
 import { compileFleetAcl } from "@/lib/domain/acl/fleet-policy";
+import { BrokerFileValueError } from "@/lib/domain/broker-file-values";
 import { db } from "../../db";
+import { AppError } from "../../errors";
 import { loadDeviceAccess, loadFleetAcl, NO_ACCESS } from "../acl/fleet-acl";
 import { unseal } from "../../secrets";
 import { pskContext } from "../devices/device-secrets";
@@ -44,7 +46,21 @@ export async function renderDesiredState(): Promise<TRendered> {
   return rendered;
 }
 
+/**
+ * A stored value the brokers' files cannot hold (one written before the schemas refused it) stops every render, loud:
+ * a 409 naming its owner on the API, the broker's last error for a sync. Never skipped: a skipped ACL line or device
+ * would change who may do what without anyone being told.
+ */
 async function render(): Promise<TRendered> {
+  try {
+    return await renderOnce();
+  } catch (e) {
+    if (e instanceof BrokerFileValueError) throw new AppError("CONFLICT", `${e.message} Correct or remove it; the brokers are then synced again.`);
+    throw e;
+  }
+}
+
+async function renderOnce(): Promise<TRendered> {
   const { revision, devices, cas, fleetAcl, access, live } = await db.$transaction(
     async (tx) => ({
       revision: (await tx.fleetState.findUniqueOrThrow({ where: { id: 1 } })).revision,
