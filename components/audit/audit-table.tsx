@@ -9,6 +9,25 @@ import type { TAuditEvent } from "@/lib/schemas/audit";
 const tone = (action: string) =>
   /failed|refused/.test(action) ? "danger" : /revoke|disable|reset|ended/.test(action) ? "warn" : "neutral";
 
+/**
+ * Who acted. An anonymous caller has no name: what they typed (an e-mail, or the claims of a refused single
+ * sign-on) is shown apart, quoted, so it never reads as an actor.
+ */
+function Actor({ e, full }: { e: TAuditEvent; full?: boolean }) {
+  const d = e.details as { email?: unknown; claims?: { email?: unknown } } | null;
+  const typed = e.actorType === "anonymous" ? (d?.email ?? d?.claims?.email) : undefined;
+  return (
+    <>
+      {e.actorLabel} <span className="text-xs text-muted">({e.actorType}{full && e.actorId ? ` ${e.actorId}` : ""})</span>
+      {typeof typed === "string" && typed ? (
+        <span className="block text-xs text-muted" data-testid="typed-identity">
+          typed “<span className="font-mono">{typed}</span>”
+        </span>
+      ) : null}
+    </>
+  );
+}
+
 export const formatTime = (iso: string) => new Date(iso).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "medium" });
 
 /** One event: who, what, where from, the change as a before/after diff, and its place in the hash chain. */
@@ -21,7 +40,7 @@ function EventDetail({ e }: { e: TAuditEvent }) {
         <dt className="text-muted">Time</dt>
         <dd>{formatTime(e.at)}</dd>
         <dt className="text-muted">Actor</dt>
-        <dd>{e.actorLabel} <span className="text-muted">({e.actorType}{e.actorId ? ` ${e.actorId}` : ""})</span></dd>
+        <dd><Actor e={e} full /></dd>
         <dt className="text-muted">Action</dt>
         <dd><Badge tone={tone(e.action)}>{e.action}</Badge></dd>
         <dt className="text-muted">Target</dt>
@@ -98,7 +117,7 @@ export function AuditTable({ events }: { events: readonly TAuditEvent[] }) {
             >
               <Td className="whitespace-nowrap text-muted">{formatTime(e.at)}</Td>
               <Td>
-                {e.actorLabel} <span className="text-xs text-muted">({e.actorType})</span>
+                <Actor e={e} />
               </Td>
               <Td>
                 <Badge tone={tone(e.action)}>{e.action}</Badge>

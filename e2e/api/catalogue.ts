@@ -114,6 +114,7 @@ export const SAMPLES: Record<TApiName, (r: APIRequestContext) => Promise<TSample
   confirmTwoFactorEnrolment: async () => ({ body: { code: "123456" } }),
   regenerateRecoveryCodes: async () => ({ body: { code: "123456" } }),
   disableTwoFactor: async () => ({ body: { code: "123456" } }),
+  changePassword: async () => ({ body: { currentPassword: "not-the-password", newPassword: "a long new passphrase" } }),
   listTokens: async () => ({}),
   createToken: async () => ({ body: { name: `new-${unique()}`, role: "AUDITOR" } }),
   revokeToken: async (r) => ({ params: { id: await newTokenId(r) } }),

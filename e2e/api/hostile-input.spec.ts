@@ -2,7 +2,8 @@ import { execFileSync } from "node:child_process";
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import fc from "fast-check";
 import { API, type TApiName, type TApiSpec } from "@/lib/schemas/api";
-import { unique } from "../fixtures";
+import { newUser, signInWith, unique } from "../fixtures";
+import { startServer } from "../server";
 import { SAMPLES, urlOf } from "./catalogue";
 import { controlQueries, hostileString, mutations, sendChunked, type TRawAnswer } from "./hostile-values";
 
@@ -111,3 +112,61 @@ for (const [i, name] of names.entries()) {
     expect(await auditedSince(request, before)).toBeLessThanOrEqual(accepted);
   });
 }
+
+// The routes for a signed-in user only, through a session of a user of its own, on a server of its own behind a
+// "trusted proxy" so that it speaks from an address of its own: the wrong passwords and codes sent here count towards
+// the sign-in lockout, and must not lock the suite's 127.0.0.1 out. A wrong proof is audited as a refusal
+// (`*_refused`) by design; nothing else may be written unless accepted.
+const sessionNames = (Object.keys(API) as TApiName[]).filter((n) => (API[n] as TApiSpec).sessionOnly);
+
+test.describe("routes for a signed-in user", () => {
+  test.describe.configure({ mode: "serial" });
+  let server: Awaited<ReturnType<typeof startServer>>;
+  let session: APIRequestContext;
+  let email: string;
+
+  test.beforeAll(async ({ playwright }) => {
+    const setup = await playwright.request.newContext();
+    server = await startServer(setup, { FLEETWARD_TRUST_PROXY: "true", FLEETWARD_API_AUTH_FAILURES_PER_IP: "1000000" });
+    await setup.dispose();
+    const address = `203.0.113.${Math.floor(Math.random() * 250) + 1}`;
+    session = await playwright.request.newContext({ baseURL: server.base, extraHTTPHeaders: { "x-forwarded-for": address, origin: server.base } });
+    const user = newUser("OPERATOR");
+    email = user.email;
+    await signInWith(session, user.email, user.password);
+  });
+
+  test.afterAll(async () => {
+    await session?.dispose();
+    server?.stop();
+  });
+
+  const written = async () => {
+    const res = await session.get(`/api/v1/audit?actor=${encodeURIComponent(email)}&limit=500`, { headers: auth });
+    return ((await res.json()) as { items: { action: string }[] }).items.filter((e) => !e.action.endsWith("_refused")).length;
+  };
+
+  for (const [i, name] of sessionNames.entries()) {
+    const spec: TApiSpec = API[name];
+    test(`${spec.method} ${spec.path} (signed in): hostile input never a 500, writes nothing unless accepted, echoes no secret`, async () => {
+      const seed = 20261207 + i;
+      const before = await written();
+      let accepted = 0;
+      for (const input of spec.body ? bodies(spec, seed) : queries(seed)) {
+        const url = spec.body ? urlOf(name) : `${urlOf(name)}?${input}`;
+        const res = await session.fetch(url, { method: spec.method, headers: spec.body ? { "content-type": "application/json" } : {}, ...(spec.body ? { data: Buffer.from(input) } : {}) });
+        const text = await res.text();
+        const label = `seed ${seed}: ${input.slice(0, 200)}`;
+        expect(res.status(), `${label}\n-> ${text.slice(0, 300)}`).toBeLessThan(500);
+        expect(res.status(), `${label}: the session must hold`).not.toBe(401);
+        if (res.status() >= 400) {
+          if (![413, 414, 431].includes(res.status()) || text) expect(JSON.parse(text).error.message, label).toEqual(expect.any(String));
+          expect(text, `${label}: a secret-like value came back`).not.toContain(MARKER);
+        } else if (spec.audit) {
+          accepted++;
+        }
+      }
+      expect(await written()).toBeLessThanOrEqual(before + accepted);
+    });
+  }
+});

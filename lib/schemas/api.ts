@@ -16,7 +16,7 @@ import { ZSessionInfo } from "./session";
 import { ZContentKey, ZContentKeyCreate, ZContentKeyCreated, ZContentKeyParams, ZDecrypted, ZDecryptRequest, ZSignedTopics, ZSigningKey, ZSigningKeyIssue, ZSigningKeyIssued, ZSigningKeyParams } from "./signing";
 import { ZApiToken, ZApiTokenWithSecret, ZTokenCreate } from "./token";
 import { ZWebhook, ZWebhookCreate, ZWebhookCreated, ZWebhookDelivery } from "./webhook";
-import { ZRecoveryCodes, ZTwoFactorCode, ZTwoFactorStart, ZTwoFactorEnrolment, ZTwoFactorStatus, ZUser, ZUserCreate, ZUserQuery, ZUserUpdate, ZUserWithPassword } from "./user";
+import { ZPasswordChange, ZPasswordChanged, ZRecoveryCodes, ZTwoFactorCode, ZTwoFactorStart, ZTwoFactorEnrolment, ZTwoFactorStatus, ZUser, ZUserCreate, ZUserQuery, ZUserUpdate, ZUserWithPassword } from "./user";
 
 export type TMethod = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
 
@@ -73,6 +73,9 @@ export const API = {
   disableTwoFactor: spec({ method: "POST", path: "/api/v1/session/two-factor/disable", permission: "session.read", sessionOnly: true, tag: "Session",
     summary: "Turn the second factor off, proven by a current code or a recovery code (refused where the policy requires it)",
     body: ZTwoFactorCode, response: z.object({ enabled: z.boolean() }), audit: "user.two_factor_disable" }),
+  changePassword: spec({ method: "POST", path: "/api/v1/session/password", permission: "session.read", sessionOnly: true, tag: "Session",
+    summary: "Change one's own password, proven by the current one (a wrong one counts towards the sign-in lockout); the user's other sessions and their live credentials end",
+    body: ZPasswordChange, response: ZPasswordChanged, audit: "user.password_change" }),
 
   listUsers: spec({ method: "GET", path: "/api/v1/users", permission: "users.read", tag: "Users",
     summary: "List dashboard users", query: ZUserQuery, response: listOf(ZUser) }),

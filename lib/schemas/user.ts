@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { passwordProblem } from "@/lib/domain/password-policy";
 import { ZKeyCursor, ZLimit, ZPlainString, ZRole } from "./common";
 
 export const ZEmail = z
@@ -82,3 +83,20 @@ export const ZTwoFactorEnrolment = z.object({
 });
 
 export const ZRecoveryCodes = z.object({ recoveryCodes: z.array(z.string()) });
+
+/** A new password the user chooses, held to the password policy (the service adds the rules that need the account). */
+export const ZNewPassword = z
+  .string({ error: "is required" })
+  .superRefine((v, ctx) => {
+    const problem = passwordProblem(v);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
+
+/** Changing one's own password: the current one proves it is you. */
+export const ZPasswordChange = z.strictObject({
+  currentPassword: z.string({ error: "is required" }).min(1, "is required").max(1024, "is too long"),
+  newPassword: ZNewPassword,
+});
+export type TPasswordChange = z.infer<typeof ZPasswordChange>;
+
+export const ZPasswordChanged = z.object({ changed: z.boolean(), sessionsEnded: z.number() });

@@ -1,13 +1,16 @@
 import type { Metadata } from "next";
+import { PasswordSettings } from "@/components/auth/password-settings";
 import { TwoFactorSettings } from "@/components/auth/two-factor-settings";
 import { Card, CardHeader } from "@/components/ui/card";
 import { ROLE_LABELS, ROLE_SUMMARIES } from "@/lib/domain/permissions";
 import { requirePage } from "@/lib/server/gate";
+import { getPasswordStatus } from "@/lib/server/services/auth/get-password-status";
 
 export const metadata: Metadata = { title: "Account" };
 
 export default async function AccountPage() {
   const { actor, role } = await requirePage("session.read");
+  const password = actor.type === "user" ? await getPasswordStatus(actor) : null;
   return (
     <div className="space-y-4">
     <Card className="max-w-xl">
@@ -23,6 +26,7 @@ export default async function AccountPage() {
         <dd className="font-mono text-xs">{actor.ip}</dd>
       </dl>
     </Card>
+    {password ? <PasswordSettings local={password.local} provider={password.provider} /> : null}
     {actor.type === "user" ? <TwoFactorSettings /> : null}
     </div>
   );

@@ -50,7 +50,8 @@ async function searchQuery(q: string): Promise<string | null> {
 /** The WHERE clause of a filtered range of the log (shared by the list and the export). */
 export async function auditWhere(query: Omit<TAuditQuery, "limit" | "cursor">): Promise<Prisma.Sql> {
   const and: Prisma.Sql[] = [Prisma.sql`TRUE`];
-  if (query.actor) and.push(Prisma.sql`"actorLabel" ILIKE ${`%${likeEscaped(query.actor)}%`}`);
+  // An anonymous actor's label is never a name (older events kept what was typed there): only "anonymous" finds them.
+  if (query.actor) and.push(Prisma.sql`"actorLabel" ILIKE ${`%${likeEscaped(query.actor)}%`} AND ("actorType" <> 'anonymous' OR "actorLabel" = 'anonymous')`);
   if (query.action) and.push(Prisma.sql`"action" LIKE ${`${likeEscaped(query.action)}%`}`);
   if (query.targetType) and.push(Prisma.sql`"targetType" = ${query.targetType}`);
   if (query.target) and.push(Prisma.sql`"targetId" = ${query.target}`);

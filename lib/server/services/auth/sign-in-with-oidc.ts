@@ -27,7 +27,9 @@ export async function signInWithOidc(oidc: TOidcConfig, claims: Record<string, u
   const used = { iss, sub, email, groups };
   const role = roleForGroups(groups, (await getSsoSettings()).roleMappings);
   const subject = `${iss}|${sub}`;
-  const anon: TActor = { type: "anonymous", id: null, label: email || sub, ip: meta.ip, userAgent: meta.userAgent };
+  // Until the user is known, the claims are details of an anonymous actor, never its label (which the audit's
+  // actor filter trusts as a name): a refused token's claims are whatever its sender wrote.
+  const anon: TActor = { type: "anonymous", id: null, label: "anonymous", ip: meta.ip, userAgent: meta.userAgent };
   type TReason = Exclude<TOidcSignIn, { ok: true }>["reason"];
   /** Every refusal is audited alike: the reason and the claims used (and the token's problem, if any). */
   const refusal = async (tx: TTx, reason: TReason, extra: Record<string, unknown> = {}) => {

@@ -1,7 +1,6 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
 import QRCode from "qrcode";
-import { minutesUntil } from "@/lib/domain/login-throttle";
 import { base32Encode, otpauthUri } from "@/lib/domain/totp";
 import { appendAudit, type TActor } from "../../audit";
 import { change } from "../../change";
@@ -9,8 +8,10 @@ import { db } from "../../db";
 import { AppError } from "../../errors";
 import { verifyPassword } from "../../passwords";
 import { sealTotpSecret } from "../../two-factor";
-import { currentLock } from "./sign-in-with-password";
 import { twoFactorUser } from "./two-factor-user";
+import { withProofOfIdentity, WRONG_PROOF } from "./with-proof-of-identity";
+
+export const WRONG_PASSWORD = { message: "The password is wrong.", reason: "is not your password", audited: "wrong_password" };
 
 /**
  * A new TOTP secret for the signed-in user, pending until a code from it confirms the enrolment. The password is
@@ -19,24 +20,17 @@ import { twoFactorUser } from "./two-factor-user";
  * replaces a pending one.
  */
 export async function startTwoFactorEnrolment({ actor, password }: { actor: TActor; password: string }) {
-  const now = new Date();
-  const u = await db.$transaction((tx) => twoFactorUser(tx, actor));
-  const ip = actor.ip ?? "unknown";
-  const until = await currentLock(u.email, ip, now);
-  if (until) throw new AppError("TOO_MANY_REQUESTS", `Too many failed attempts: try again in ${minutesUntil(until, now)} minute(s).`, { password: "too many failed attempts" });
-  if (!(await verifyPassword(u.passwordHash, password))) {
-    await change(async (tx) => {
-      await tx.loginAttempt.create({ data: { email: u.email, ip, success: false, at: now } });
-      await appendAudit(tx, actor, { action: "user.two_factor_enrolment_refused", targetType: "user", targetId: u.id, details: { reason: "wrong_password" } });
-    });
-    throw new AppError("UNPROCESSABLE", "The password is wrong.", { password: "is not your password" });
-  }
+  const u = await db.$transaction((tx) => twoFactorUser(tx, actor), { maxWait: 10_000 });
   const secret = base32Encode(randomBytes(20));
-  await change(async (tx) => {
-    const locked = await twoFactorUser(tx, actor);
-    if (locked.totpEnabledAt) throw new AppError("CONFLICT", "Two-factor authentication is already on: turn it off first to enrol another authenticator.");
-    await tx.user.update({ where: { id: locked.id }, data: { totpPendingSealed: sealTotpSecret(locked.id, secret) } });
-    await appendAudit(tx, actor, { action: "user.two_factor_enrolment_start", targetType: "user", targetId: locked.id });
+  const proof = { actor, user: u, field: "password", refusedAction: "user.two_factor_enrolment_refused", wrong: WRONG_PASSWORD };
+  await withProofOfIdentity(proof, async () => {
+    if (!(await verifyPassword(u.passwordHash, password))) return WRONG_PROOF;
+    await change(async (tx) => {
+      const locked = await twoFactorUser(tx, actor);
+      if (locked.totpEnabledAt) throw new AppError("CONFLICT", "Two-factor authentication is already on: turn it off first to enrol another authenticator.");
+      await tx.user.update({ where: { id: locked.id }, data: { totpPendingSealed: sealTotpSecret(locked.id, secret) } });
+      await appendAudit(tx, actor, { action: "user.two_factor_enrolment_start", targetType: "user", targetId: locked.id });
+    });
   });
   const uri = otpauthUri(secret, u.email);
   const qrSvg = await QRCode.toString(uri, { type: "svg", errorCorrectionLevel: "M", margin: 2 });
