@@ -37,19 +37,28 @@ async function agentPresent(client: MqttClient, ep: TBrokerEndpoint): Promise<vo
   if (!ok) throw new ChannelError("no_agent", `The Fleetward agent of ${ep.name} is not connected to its broker: is \`fleetward agent\` running beside it?`);
 }
 
-async function withChannel<T>(ep: TBrokerEndpoint, fn: (c: MqttClient) => Promise<T>): Promise<T> {
+/** A stop cancelling the sync ends its connection: whatever waits on it (a reply, the agent's heartbeat) fails at once. */
+async function withChannelOf<T>(ep: TBrokerEndpoint, fn: (c: MqttClient) => Promise<T>, signal?: AbortSignal): Promise<T> {
+  signal?.throwIfAborted();
   const client = await connectAdmin(ep);
+  const cut = () => client.end(true);
+  signal?.addEventListener("abort", cut, { once: true });
   try {
+    signal?.throwIfAborted();
     await agentPresent(client, ep);
     return await fn(client);
   } finally {
+    signal?.removeEventListener("abort", cut);
     // A graceful end never settles on a connection the broker already dropped: bound it, then force.
-    await Promise.race([client.endAsync().catch(() => undefined), new Promise((r) => setTimeout(r, 2_000))]);
+    let timer: NodeJS.Timeout | undefined;
+    if (!signal?.aborted) await Promise.race([client.endAsync().catch(() => undefined), new Promise((r) => (timer = setTimeout(r, 2_000)))]);
+    clearTimeout(timer);
     client.end(true);
   }
 }
 
-export function mosquittoDriver(ep: TBrokerEndpoint, sign: TCommandSigner): TBrokerDriver {
+export function mosquittoDriver(ep: TBrokerEndpoint, sign: TCommandSigner, signal?: AbortSignal): TBrokerDriver {
+  const withChannel = <T>(e: TBrokerEndpoint, fn: (c: MqttClient) => Promise<T>) => withChannelOf(e, fn, signal);
   return {
     probe: () =>
       withChannel(ep, async (client) => {

@@ -19,4 +19,5 @@ export function endpointOf(b: Broker): TBrokerEndpoint {
   };
 }
 
-export const driverFor = (b: Broker) => mosquittoDriver(endpointOf(b), signAgentCommand);
+/** `signal`: cancels what the driver is waiting on (a worker stopping). */
+export const driverFor = (b: Broker, signal?: AbortSignal) => mosquittoDriver(endpointOf(b), signAgentCommand, signal);
