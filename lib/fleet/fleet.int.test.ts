@@ -167,7 +167,9 @@ describe("a real 3-broker fleet", () => {
     await allApplied(await currentRevision());
     expect(mosquittoPub(b.ports.tlsPassword, caFile(b), clientId, secret.password!, `devices/${clientId}/t`).ok).toBe(true);
     await eventually(() => seen.includes(`devices/${clientId}/t`) && seen.includes("$SYS/broker/log/N"), "the admin channel to see the message");
-    await new Promise((r) => setTimeout(r, 500));
+    // The broker has routed that message; a publish of the probe's own, answered after it, comes back after anything
+    // the broker sent the probe before: once its refusal is in, nothing routed earlier is still on the way.
+    await expect(probe.publishAsync("devices/anyone/t", "2", { qos: 1 })).rejects.toMatchObject({ code: 135 });
     expect(received).toEqual([]);
     await watcher.endAsync();
     await probe.endAsync();
