@@ -10,8 +10,8 @@ import { deleteBroker } from "@/lib/server/services/brokers/delete-broker";
 import { readFleetFile, type TLocalBroker } from "../local-fleet";
 
 const ROOT = path.resolve(import.meta.dirname, "../../..");
-/** `fleet up` of a few brokers takes seconds: one that takes minutes has hung, and is killed (execFileSync throws). */
-const cli = (...args: string[]) => execFileSync("node", [path.join(ROOT, "bin/fleetward.mjs"), ...args], { encoding: "utf8", cwd: ROOT, timeout: 180_000, killSignal: "SIGKILL" });
+/** `fleet up` of a few brokers takes seconds, minutes on a loaded machine: past ten it has hung, and is killed (execFileSync throws). */
+const cli = (...args: string[]) => execFileSync("node", [path.join(ROOT, "bin/fleetward.mjs"), ...args], { encoding: "utf8", cwd: ROOT, timeout: 600_000, killSignal: "SIGKILL" });
 
 /** `stop` ends the brokers and agents and removes their registrations, so later workers do not chase them. */
 export type TTestFleet = { dir: string; prefix: string; brokers: TLocalBroker[]; caPem: string; stop: () => Promise<void> };

@@ -16,7 +16,7 @@ const actor = testActor();
 
 beforeAll(() => {
   fleet = startTestFleet(1);
-}, 120_000);
+}, 300_000);
 
 afterAll(async () => {
   await fleet?.stop();
