@@ -6,6 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import type { MqttClient } from "mqtt";
 import { connectPsk } from "@/lib/fleet/testing/psk-client";
+import { exitOf, withinDeadline } from "./children";
 
 type THolderArgs = { port: number; devices: { pskIdentity: string; pskKey: string }[] };
 
@@ -39,15 +40,17 @@ export async function holdConnections(port: number, devices: THolderArgs["device
         execArgv: ["--conditions=react-server", "--import", import.meta.resolve("tsx"), "--max-old-space-size=4096"],
         env: { ...process.env, FLEETWARD_HOLDER: file },
       });
-      return new Promise<typeof child>((resolve, reject) => {
+      const connected = new Promise<typeof child>((resolve, reject) => {
         child.once("message", () => resolve(child));
         child.once("exit", (c) => reject(new Error(`connection holder exited (${c})`)));
       });
+      // 40 connects at a time over TLS-PSK: thousands in well under a minute on a small machine.
+      return withinDeadline(child, `connection holder ${i}, opening ${Math.min(per, devices.length - i * per)} connections`, 600_000, connected);
     }),
   );
   return {
     stop: async () => {
-      await Promise.all(children.map((c) => new Promise((r) => (c.once("exit", r), c.send("stop")))));
+      await Promise.all(children.map((c, i) => (c.send("stop"), withinDeadline(c, `connection holder ${i}, closing its connections`, 60_000, exitOf(c)))));
     },
   };
 }

@@ -3,10 +3,11 @@
 import { execFileSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import os from "node:os";
+import { TOOL_TIMEOUT_MS } from "./children";
 
 function pin(pid: number, cpus: string): void {
   try {
-    execFileSync("taskset", ["-a", "-p", "-c", cpus, String(pid)], { stdio: "ignore" });
+    execFileSync("taskset", ["-a", "-p", "-c", cpus, String(pid)], { stdio: "ignore", timeout: TOOL_TIMEOUT_MS, killSignal: "SIGKILL" });
   } catch {
     // Kernel threads and processes that exited meanwhile cannot be moved: they do not matter here.
   }

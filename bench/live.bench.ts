@@ -15,6 +15,7 @@ import { createDevicesBulk } from "@/lib/server/services/devices/create-devices-
 import { mintLiveCredential } from "@/lib/server/services/live/mint-live-credential";
 import { createUser } from "@/lib/server/services/users/create-user";
 import { testActor } from "@/lib/server/testing/fixtures";
+import { stopChild } from "./children";
 import { holdConnections } from "./connection-holder";
 import { percentile, round, type TFigure } from "./figures";
 
@@ -31,7 +32,12 @@ async function startServer(): Promise<{ url: string; process: ChildProcess }> {
   const [port] = await reservePorts(1);
   const child = spawn(process.execPath, [path.join(ROOT, "scripts/serve.mjs")], { cwd: ROOT, env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", NODE_ENV: "production" }, stdio: "ignore" });
   const url = `http://127.0.0.1:${port}`;
-  await eventually(async () => (await fetch(`${url}/api/v1/health`)).ok, "the dashboard to answer", 60_000, 200);
+  try {
+    await eventually(async () => (await fetch(`${url}/api/v1/health`)).ok, "the dashboard to answer", 60_000, 200);
+  } catch (e) {
+    child.kill("SIGKILL");
+    throw e;
+  }
   return { url, process: child };
 }
 
@@ -191,7 +197,7 @@ export async function liveBench(): Promise<TFigure[]> {
     await Promise.all(clients.map((c) => c.endAsync(true)));
     await baseline?.stop();
     await browser.close();
-    server.process.kill("SIGTERM");
+    await stopChild(server.process, "the live benchmark's web server");
     await worker.kill();
     await fleet.stop();
   }

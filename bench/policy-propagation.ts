@@ -14,6 +14,7 @@ import { createDevice } from "@/lib/server/services/devices/create-device";
 import { createDevicesBulk } from "@/lib/server/services/devices/create-devices-bulk";
 import { testActor, unique } from "@/lib/server/testing/fixtures";
 import { db } from "@/lib/server/db";
+import { TOOL_TIMEOUT_MS } from "./children";
 import { percentile, round, type TFigure } from "./figures";
 
 const actor = testActor("bench");
@@ -83,7 +84,7 @@ async function dynsecSamples(): Promise<number[]> {
   const defaults = { publishClientSend: false, publishClientReceive: true, subscribe: false, unsubscribe: true };
   const broker = await startDynsecBroker({ defaultACLAccess: defaults, roles: [admin, role], clients: [{ username: "admin", password: "admin-pw", roles: [{ rolename: "admin" }] }, { username: "d1", password: "pw", roles: [{ rolename: "device" }] }], groups: [] });
   const ctrl = (...args: string[]) =>
-    execFileSync("mosquitto_ctrl", ["-h", "127.0.0.1", "-p", String(broker.port), "--cafile", path.join(broker.dir, "ca.crt"), "-u", "admin", "-P", "admin-pw", "dynsec", ...args], { stdio: "ignore" });
+    execFileSync("mosquitto_ctrl", ["-h", "127.0.0.1", "-p", String(broker.port), "--cafile", path.join(broker.dir, "ca.crt"), "-u", "admin", "-P", "admin-pw", "dynsec", ...args], { stdio: "ignore", timeout: TOOL_TIMEOUT_MS, killSignal: "SIGKILL" });
   const samples: number[] = [];
   const topic = "bench/d1/switch";
   try {

@@ -4,6 +4,7 @@ import { fork } from "node:child_process";
 import path from "node:path";
 import type { MqttClient } from "mqtt";
 import { connectDevice } from "@/lib/fleet/testing/test-fleet";
+import { exitOf, withinDeadline } from "./children";
 
 type TProberArgs = { port: number; caPem: string; clientId: string; password: string; everyMs: number };
 type TRequest = { id: number; op: "reset" | "worst" | "stop" };
@@ -45,18 +46,29 @@ export async function startProber(port: number, caPem: string, clientId: string,
   });
   let next = 1;
   const pending = new Map<number, (worst: number) => void>();
-  await new Promise<void>((resolve, reject) => {
+  const ready = new Promise<void>((resolve, reject) => {
     child.once("exit", (c) => reject(new Error(`prober exited (${c})`)));
     child.on("message", (m: { id: number; worst?: number; ready?: boolean }) => {
       if (m.ready) resolve();
       else pending.get(m.id)?.(m.worst ?? NaN);
     });
   });
+  await withinDeadline(child, "the prober, connecting", 60_000, ready);
   const ask = (op: TRequest["op"]) =>
-    new Promise<number>((resolve) => {
-      const id = next++;
-      pending.set(id, resolve);
-      child.send({ id, op } satisfies TRequest);
-    });
-  return { reset: () => ask("reset"), worst: () => ask("worst"), stop: () => ask("stop") };
+    withinDeadline(
+      child,
+      `the prober, answering "${op}"`,
+      30_000,
+      new Promise<number>((resolve) => {
+        const id = next++;
+        pending.set(id, resolve);
+        child.send({ id, op } satisfies TRequest);
+      }),
+    );
+  const stop = async () => {
+    const worst = await ask("stop");
+    await withinDeadline(child, "the prober, exiting", 15_000, exitOf(child));
+    return worst;
+  };
+  return { reset: () => ask("reset"), worst: () => ask("worst"), stop };
 }

@@ -5,6 +5,8 @@ import { disconnectDb } from "@/lib/server/db";
 import { aclBench } from "./acl.bench";
 import { auditBench } from "./audit.bench";
 import { capacityBench } from "./capacity.bench";
+import { downAllFleets } from "@/lib/fleet/testing/test-fleet";
+import { killDescendants } from "./children";
 import { deviceListBench } from "./device-list.bench";
 import { devicesBench } from "./devices.bench";
 import { met, type TFigure } from "./figures";
@@ -32,6 +34,33 @@ const BENCHES: Record<string, () => Promise<TFigure[]>> = {
 /** Run only when named: the capacity model's three sizes along each axis take far longer than the rest together. */
 const ON_REQUEST = new Set(["capacity"]);
 
+/**
+ * Minutes a benchmark may take before it counts as hung (FLEETWARD_BENCH_BUDGET_MIN overrides): several times what
+ * each takes on a 2-core machine, so a slow machine passes and a hang fails, loudly, rather than printing nothing.
+ */
+export const BUDGET_MIN: Record<string, number> = { capacity: 240 };
+const DEFAULT_BUDGET_MIN = 30;
+const budgetMs = (name: string) => Number(process.env.FLEETWARD_BENCH_BUDGET_MIN ?? BUDGET_MIN[name] ?? DEFAULT_BUDGET_MIN) * 60_000;
+
+/** Runs one benchmark within its budget; past it, whatever it started is killed and the run ends with status 1. */
+async function withinBudget(name: string): Promise<TFigure[]> {
+  const ms = budgetMs(name);
+  let timer: NodeJS.Timeout | undefined;
+  const hung = new Promise<never>(() => {
+    timer = setTimeout(() => {
+      const killed = killDescendants();
+      const fleets = downAllFleets();
+      console.error(`[bench] FAILED: ${name} did not finish within ${ms / 60_000} min; killed its ${killed.length} child process(es) (${killed.join(", ")}) and ${fleets.length} fleet(s)`);
+      process.exit(1);
+    }, ms);
+  });
+  try {
+    return await Promise.race([BENCHES[name]!(), hung]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 function table(rows: TFigure[]): string {
   const cells = rows.map((f) => [
     f.name,
@@ -55,7 +84,7 @@ async function main() {
   const results: (TFigure & { bench: string; met: boolean | null })[] = [];
   for (const name of names) {
     console.log(`[bench] ${name}…`);
-    for (const f of await BENCHES[name]!()) results.push({ bench: name, ...f, met: met(f) });
+    for (const f of await withinBudget(name)) results.push({ bench: name, ...f, met: met(f) });
   }
   console.log(`\n${table(results)}\n`);
   const out = path.resolve(import.meta.dirname, "results.json");

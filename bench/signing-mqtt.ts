@@ -9,6 +9,7 @@ import path from "node:path";
 import mqtt from "mqtt";
 import { startAclFileBroker } from "@/lib/fleet/testing/acl-broker";
 import { eventually } from "@/lib/fleet/testing/test-fleet";
+import { withinDeadline } from "./children";
 import { percentile, round, type TFigure } from "./figures";
 import { countersOf, SIGNING_GOAL, verifierWork, type TSignedFleet, type TSignedMessage } from "./signed-messages";
 
@@ -43,10 +44,13 @@ function runPublisher(args: TPublisherArgs): Promise<number[]> {
     execArgv: ["--conditions=react-server", "--import", import.meta.resolve("tsx")],
     env: { ...process.env, FLEETWARD_SIGNED_PUBLISHER: file },
   });
-  return new Promise<number[]>((resolve, reject) => {
+  const sent = new Promise<number[]>((resolve, reject) => {
     child.once("message", (m) => resolve((m as { sent: number[] }).sent));
     child.once("exit", (c) => reject(new Error(`the signed publisher exited (${c})`)));
-  }).finally(() => rmSync(file, { force: true }));
+  });
+  // Paced runs take messages / rate seconds; a minute over that is a hang.
+  const ms = (args.rate ? (args.messages.length / args.rate) * 1000 : 0) + 60_000;
+  return withinDeadline(child, `the signed publisher (${args.messages.length} messages)`, ms, sent).finally(() => rmSync(file, { force: true }));
 }
 
 type TMqttRun = { sent: number; sentPerSecond: number; judged: number; lags: number[]; perSecond: number; cores: number; verdicts: Record<string, number> };

@@ -1,10 +1,11 @@
 // The production server (`node scripts/serve.mjs`, NODE_ENV=production, the build in .next) for the API and page
 // figures, started once per run and shared by the benchmarks that drive it, with its memory read from /proc.
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { reservePorts } from "@/lib/fleet/local-fleet";
 import { eventually } from "@/lib/fleet/testing/test-fleet";
+import { descendants as descendantsOf, stopChild } from "./children";
 import { round, type TFigure } from "./figures";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
@@ -31,10 +32,7 @@ let started: { child: ChildProcess; server: Promise<TBenchServer> } | null = nul
 
 const statusKb = (pid: number, field: "VmRSS" | "VmHWM") => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
 
-function descendants(pid: number): number[] {
-  const kids = readdirSync(`/proc/${pid}/task`).flatMap((t) => readFileSync(`/proc/${pid}/task/${t}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number));
-  return [pid, ...kids.flatMap(descendants)];
-}
+const descendants = (pid: number) => [pid, ...descendantsOf(pid)];
 
 /** Resident memory of the process and its children, in MB; 0 once it has gone. */
 function treeRssMb(pid: number): number {
@@ -83,10 +81,7 @@ export async function stopBenchServer(): Promise<void> {
   if (!started) return;
   const { child } = started;
   started = null;
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((r) => child.once("exit", r));
-  child.kill("SIGTERM");
-  await exited;
+  await stopChild(child, "the bench's web server");
 }
 
 /** The server's peak memory under a load, against its own footprint idle after start. */

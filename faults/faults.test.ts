@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TDeviceBatch, TDeviceBulkCreated } from "@/lib/schemas/device";
-import { eventually, mosquittoPub } from "@/lib/fleet/testing/test-fleet";
+import { eventually, mosquittoPub, type TTestWorker } from "@/lib/fleet/testing/test-fleet";
 import type { TLocalBroker } from "@/lib/fleet/local-fleet";
 import { db } from "@/lib/server/db";
 import { FULL, startDeployment, waitConverged, type TDeployment } from "./deployment";
@@ -46,6 +46,17 @@ const activeSync = (brokerName: string) =>
     );
     return rows[0]?.id;
   }, `a sync of ${brokerName} to be active`, 60_000, 20);
+
+/** A worker's stop is bounded (fleetward worker exits by force past it). */
+const STOP_BOUND_MS = 10_000;
+
+/** SIGTERM, then how long until the exit and with what code; SIGKILLs and throws past `ms`. */
+async function stopWithin(w: TTestWorker, ms: number): Promise<{ ms: number; code: number | null }> {
+  const t0 = Date.now();
+  const exited = new Promise<number | null>((r) => w.process.once("exit", (code) => r(code)));
+  await w.kill("SIGTERM", ms);
+  return { ms: Date.now() - t0, code: await exited };
+}
 
 /** Every device of the import may publish on this broker with its own password, as Mosquitto's own client shows. */
 function expectAccepted(b: TLocalBroker, created: TDeviceBulkCreated, sample = 3) {
@@ -157,6 +168,39 @@ describe("faults", () => {
     }, "the interrupted job to complete", 120_000, 500);
     expect(state).toBe("completed");
     expectAccepted(b, created);
+  }, 300_000);
+
+  it("workers stopped mid-sync exit within 10 s, and a restarted worker completes the sync they gave back", async () => {
+    const b = d.fleet.brokers[0]!;
+    const brokerId = (await db.broker.findUniqueOrThrow({ where: { name: b.name } })).id;
+    // The agent frozen: the sync is certainly in flight, waiting on the broker's answer, when the stop comes.
+    process.kill(b.agentPid, "SIGSTOP");
+    let jobId: string;
+    let stops: { ms: number; code: number | null }[];
+    const stopped = d.workers.splice(0);
+    try {
+      const late = await d.api("POST", "/api/v1/devices", { clientId: `stop-${run}-0`, tags: [], auth: { type: "password" } });
+      expect(late.status).toBe(201);
+      jobId = await activeSync(b.name);
+      // Both, as a deployment's rollout would: whichever holds the sync must give it back and go within the bound.
+      stops = await Promise.all(stopped.map((w) => stopWithin(w, 2 * STOP_BOUND_MS)));
+    } finally {
+      process.kill(b.agentPid, "SIGCONT");
+    }
+    const logs = stopped.map((w) => w.log()).join("\n");
+    report(`workers stopped while a sync waited on a frozen agent: exited in ${stops.map((x) => `${x.ms} ms (code ${x.code})`).join(", ")}`);
+    for (const x of stops) expect(x, logs.slice(-3_000)).toEqual({ ms: expect.any(Number), code: 0 });
+    expect(Math.max(...stops.map((x) => x.ms)), logs.slice(-3_000)).toBeLessThan(STOP_BOUND_MS);
+    expect(logs).toMatch(new RegExp(`job ${jobId}: sync of ${brokerId} cancelled`));
+    // The job given back is retried and completed by the workers that replace them.
+    d.startWorker("worker-e");
+    d.startWorker("worker-f");
+    const state = await eventually(async () => {
+      const rows = await db.$queryRawUnsafe<{ state: string }[]>(`SELECT state::text FROM pgboss.job WHERE id = $1::uuid UNION ALL SELECT state::text FROM pgboss.archive WHERE id = $1::uuid`, jobId);
+      return rows[0]?.state === "completed" ? "completed" : null;
+    }, "the cancelled job to complete", 120_000, 500);
+    expect(state).toBe("completed");
+    await waitConverged(d.fleet, "the fleet after the workers' stop");
   }, 300_000);
 
   it("the admin channel cut during a sync (the broker's TLS listener restarted) is retried with backoff, and nothing is applied twice", async () => {

@@ -22,7 +22,8 @@ const SHOWN_TOPICS = 100;
 
 const time = (ms: number) => new Date(ms).toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", second: "2-digit", fractionalSecondDigits: 3 });
 
-type TTraffic = { filter: string | null; rows: TTopicRate[]; evicted: number; messages: TInspected[]; forgedVerdicts: number };
+/** `subscribed`: every connected broker has acknowledged the filter (until then a message under it may not come). */
+type TTraffic = { filter: string | null; subscribed: boolean; rows: TTopicRate[]; evicted: number; messages: TInspected[]; forgedVerdicts: number };
 
 /** The claims of a signed envelope (the JWS text itself is unreadable). */
 function Claims({ payload }: { payload: Uint8Array | string }) {
@@ -143,7 +144,7 @@ export const TopicTraffic = memo(function TopicTraffic({ scope, traffic, onWatch
                 </tr>
               ))}
               {hidden > 0 ? <tr><Td colSpan={6} className="text-center text-muted">and {hidden} quieter topics</Td></tr> : null}
-              {traffic.rows.length === 0 ? <tr><Td colSpan={6} className="py-6 text-center text-muted">{traffic.filter ? `No message under ${traffic.filter} yet.` : "Not watching: choose a filter."}</Td></tr> : null}
+              {traffic.rows.length === 0 ? <tr><Td colSpan={6} className="py-6 text-center text-muted">{!traffic.filter ? "Not watching: choose a filter." : traffic.subscribed ? `No message under ${traffic.filter} yet.` : `Subscribing to ${traffic.filter} on the brokers…`}</Td></tr> : null}
             </tbody>
           </Table>
         </div>

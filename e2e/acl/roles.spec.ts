@@ -34,16 +34,25 @@ function published(port: number, d: TDevice, topic: string): boolean {
   }
 }
 
-/** Debian's mosquitto_sub for one message while `sender` publishes one: the payload it got, or null. */
-async function received(port: number, d: TDevice, sender: TDevice, topic: string): Promise<string | null> {
-  const sub = spawn("mosquitto_sub", ["-h", "127.0.0.1", "-p", String(port), ...login(d), "-t", topic, "-q", "1", "-C", "1", "-W", "3"]);
+/**
+ * Debian's mosquitto_sub for one message while `sender` publishes one: the payload it got, or null. It says (-d, line-buffered) when
+ * the broker answered its subscription, and the message is published only then. A delivery comes at once; a refusal
+ * has no event of its own, so when none is `expected` the subscriber is given 3 s after the publish.
+ */
+async function received(port: number, d: TDevice, sender: TDevice, topic: string, expected: "message" | "none"): Promise<string | null> {
+  const sub = spawn("stdbuf", ["-oL", "mosquitto_sub", "-h", "127.0.0.1", "-p", String(port), ...login(d), "-t", topic, "-q", "1", "-C", "1", "-W", "30", "-d"]);
   let out = "";
+  let exited = false;
   sub.stdout.on("data", (b: Buffer) => (out += b.toString()));
-  const done = new Promise<void>((resolve) => sub.on("exit", () => resolve()));
-  await new Promise((r) => setTimeout(r, 800));
+  const done = new Promise<void>((resolve) => sub.on("exit", () => ((exited = true), resolve())));
+  await expect.poll(() => exited || out.includes("received SUBACK"), { timeout: 20_000 }).toBe(true);
   expect(published(port, sender, topic), `${sender.clientId} publishes ${topic}`).toBe(true);
+  const late = expected === "none" ? setTimeout(() => sub.kill(), 3_000) : undefined;
   await done;
-  return out.trim() || null;
+  clearTimeout(late);
+  const lines = out.split("\n");
+  const at = lines.findIndex((l) => l.includes("received PUBLISH"));
+  return at < 0 ? null : lines[at + 1]?.trim() || null;
 }
 
 async function simulated(request: APIRequestContext, d: TDevice, action: "publish" | "receive", topic: string): Promise<boolean> {
@@ -67,7 +76,7 @@ test("a role changed in the browser is reviewed, pushed, and enforced on every b
   // Before: receiving its commands is not allowed, and no broker delivers them.
   await expect.poll(() => published(localBroker(BROKERS[0]!).ports.tlsPassword, device, `line/${device.clientId}/out`), { timeout: 20_000 }).toBe(true);
   expect(await simulated(request, device, "receive", inTopic)).toBe(false);
-  for (const b of BROKERS) expect(await received(localBroker(b).ports.tlsPassword, device, sender, inTopic), `${b} before`).toBeNull();
+  for (const b of BROKERS) expect(await received(localBroker(b).ports.tlsPassword, device, sender, inTopic, "none"), `${b} before`).toBeNull();
 
   // In the browser: let it subscribe to its commands, review what changes, save, and watch it reach every broker.
   await signInAs(page, "OPERATOR");
@@ -91,7 +100,7 @@ test("a role changed in the browser is reviewed, pushed, and enforced on every b
   expect(await simulated(request, device, "receive", inTopic)).toBe(true);
   for (const b of BROKERS) {
     const port = localBroker(b).ports.tlsPassword;
-    expect(await received(port, device, sender, inTopic), `${b}: the command is delivered`).toBe("x");
+    expect(await received(port, device, sender, inTopic, "message"), `${b}: the command is delivered`).toBe("x");
     for (const [topic, action] of checks) expect(published(port, device, topic), `${b}: ${action} ${topic}`).toBe(await simulated(request, device, action, topic));
   }
   expect(await simulated(request, device, "publish", `line/${device.clientId}/out`)).toBe(true);

@@ -31,7 +31,7 @@ test("signed traffic in the inspector: valid, replayed, tampered, unsigned and e
   const example = (extra: string[] = []) =>
     execFileSync("node", ["examples/signed-publisher.mjs", "--url", `mqtts://127.0.0.1:${b.ports.tlsPassword}`, "--ca", CA_FILE, "--username", clientId, "--password-file", file(`${clientId}.pw`, created.secret.password), "--topic", topic, "--kid", created.signingKey.kid, "--private-key", keyFile, "--counter-file", path.join(dir, "counter"), "--count", "1", ...extra], { encoding: "utf8", timeout: 20_000 });
   /** Debian's client, for what the example would never send. */
-  const pub = (message: string) => execFileSync("mosquitto_pub", ["-h", "127.0.0.1", "-p", String(b.ports.tlsPassword), "--cafile", CA_FILE, "-u", clientId, "-P", created.secret.password, "-i", clientId, "-t", topic, "-m", message, "-q", "1", "-V", "mqttv5"], { timeout: 10_000 });
+  const pub = (message: string) => execFileSync("mosquitto_pub", ["-h", "127.0.0.1", "-p", String(b.ports.tlsPassword), "--cafile", CA_FILE, "-u", clientId, "-P", created.secret.password, "-i", clientId, "-t", topic, "-m", message, "-q", "1", "-V", "mqttv5"], { timeout: 20_000 });
 
   /** Live, as this role, watching the device's topics once the page's link to e2e-1 is up. */
   const watchAs = async (role: "ADMIN" | "OPERATOR") => {
@@ -40,14 +40,15 @@ test("signed traffic in the inspector: valid, replayed, tampered, unsigned and e
     await expect(page.getByTestId("link-e2e-1")).toContainText("live", { timeout: 20_000 });
     await page.getByLabel("Topic filter").fill(`devices/${clientId}/+`);
     await page.getByRole("button", { name: "Watch", exact: true }).click();
-    await expect(page.getByText(`No message under devices/${clientId}/+ yet.`)).toBeVisible();
+    // Said once every broker acknowledged the subscription: from then on a message under it reaches the page.
+    await expect(page.getByText(`No message under devices/${clientId}/+ yet.`)).toBeVisible({ timeout: 20_000 });
   };
 
   await watchAs("ADMIN");
   const inspector = page.getByTestId("inspector");
   // The device's password reaches the broker within seconds of its creation.
   await expect.poll(() => { try { example(); return true; } catch { return false; } }, { timeout: 20_000 }).toBe(true);
-  await expect(inspector.locator('[data-verdict="valid"]').first()).toBeVisible({ timeout: 10_000 });
+  await expect(inspector.locator('[data-verdict="valid"]').first()).toBeVisible({ timeout: 20_000 });
 
   // What the example would never send: the same bytes twice, a changed payload under the old signature, no signature.
   const signer = await importPKCS8(created.signingKey.secret.privateKeyPem, "EdDSA");
@@ -59,7 +60,7 @@ test("signed traffic in the inspector: valid, replayed, tampered, unsigned and e
   pub(`${h}.${Buffer.from(JSON.stringify({ ...claims, data: { valve: "closed" } })).toString("base64url")}.${s}`);
   pub('{"valve":"open"}');
   writeFileSync(path.join(dir, "counter"), String(claims.ctr)); // the example goes on above it
-  for (const verdict of ["replayed", "invalid", "unsigned"]) await expect(inspector.locator(`[data-verdict="${verdict}"]`)).toHaveCount(1, { timeout: 10_000 });
+  for (const verdict of ["replayed", "invalid", "unsigned"]) await expect(inspector.locator(`[data-verdict="${verdict}"]`)).toHaveCount(1, { timeout: 20_000 });
   await expect(inspector.locator('[data-verdict="valid"]')).toHaveCount(2);
   await inspector.locator('tr:has([data-verdict="invalid"])').click();
   await expect(page.getByTestId("signature")).toContainText("bad signature");
@@ -69,7 +70,7 @@ test("signed traffic in the inspector: valid, replayed, tampered, unsigned and e
   // Encrypted: the row says so, the verifier still judges it (it holds the key), an admin decrypts it (audited).
   example(["--content-kid", content.key.id, "--content-key-file", file("ck", content.secret.contentKey), "--data", '{"secret":"reading-42"}']);
   const encrypted = inspector.locator("tr", { hasText: "encrypted" });
-  await expect(encrypted.locator('[data-verdict="valid"]')).toBeVisible({ timeout: 10_000 });
+  await expect(encrypted.locator('[data-verdict="valid"]')).toBeVisible({ timeout: 20_000 });
   await encrypted.click();
   await expect(page.getByTestId("inspected-payload")).not.toContainText("reading-42");
   await page.getByRole("button", { name: "Decrypt (audited)" }).click();
@@ -104,7 +105,7 @@ test("signed traffic in the inspector: valid, replayed, tampered, unsigned and e
   // An operator inspects traffic but may not decrypt.
   await watchAs("OPERATOR");
   example(["--content-kid", content.key.id, "--content-key-file", file("ck", content.secret.contentKey)]);
-  await inspector.locator("tr", { hasText: "encrypted" }).first().click({ timeout: 10_000 });
+  await inspector.locator("tr", { hasText: "encrypted" }).first().click({ timeout: 20_000 });
   await expect(page.getByTestId("decrypt-refused")).toHaveText("Your role may not decrypt payloads (admins may).");
   await expect(page.getByRole("button", { name: "Decrypt (audited)" })).toHaveCount(0);
   expect((await request.post("/api/v1/live/decrypt", { headers: bearer("OPERATOR"), data: { topic, payload: "a.b.c.d.e" } })).status()).toBe(403);

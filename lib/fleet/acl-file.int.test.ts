@@ -36,12 +36,14 @@ function aclText(c: TCase): string {
   return [...c.lines, "user fw-publisher", "topic write #", "topic write $x/#", `topic write $fw/${c.id}/#`, `user ${c.username}`, `topic read $fw/${c.id}/s`, ""].join("\n");
 }
 
+/** Until the case's own sentinel topic is writable: the broker has read the case's file. A loaded machine may take seconds. */
 async function waitForReload(publisher: MqttClient, id: string) {
-  for (let i = 0; i < 200; i++) {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
     if (await publishAllowed(publisher, `$fw/${id}/ready`)) return;
     await new Promise((r) => setTimeout(r, 10));
   }
-  throw new Error("the broker did not reload its acl_file");
+  throw new Error("the broker did not reload its acl_file within 30 s");
 }
 
 async function observe(broker: TAclFileBroker, publisher: MqttClient, c: TCase): Promise<boolean> {

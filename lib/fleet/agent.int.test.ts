@@ -31,7 +31,7 @@ afterAll(async () => {
 
 async function send(payload: unknown, id: string): Promise<TAgentReply> {
   admin.publish(AGENT_TOPICS.command(fleet.brokers[0]!.name), typeof payload === "string" ? payload : JSON.stringify(payload));
-  const deadline = Date.now() + 10_000;
+  const deadline = Date.now() + 30_000; // the reply is the event; a loaded machine may take seconds
   while (Date.now() < deadline) {
     const r = replies.find((x) => x.id === id);
     if (r) return r;

@@ -43,14 +43,22 @@ async function agentPresent(client: MqttClient, ep: TBrokerEndpoint): Promise<TH
   return beat;
 }
 
-async function withChannel<T>(ep: TBrokerEndpoint, fn: (c: MqttClient, heartbeat: THeartbeat) => Promise<T>): Promise<T> {
+/** A stop cancelling the sync ends its connection: whatever waits on it (a reply, the agent's heartbeat) fails at once. */
+async function withChannelOf<T>(ep: TBrokerEndpoint, fn: (c: MqttClient, heartbeat: THeartbeat) => Promise<T>, signal?: AbortSignal): Promise<T> {
+  signal?.throwIfAborted();
   const client = await connectAdmin(ep);
+  const cut = () => client.end(true);
+  signal?.addEventListener("abort", cut, { once: true });
   try {
+    signal?.throwIfAborted();
     const heartbeat = await agentPresent(client, ep);
     return await fn(client, heartbeat);
   } finally {
+    signal?.removeEventListener("abort", cut);
     // A graceful end never settles on a connection the broker already dropped: bound it, then force.
-    await Promise.race([client.endAsync().catch(() => undefined), new Promise((r) => setTimeout(r, 2_000))]);
+    let timer: NodeJS.Timeout | undefined;
+    if (!signal?.aborted) await Promise.race([client.endAsync().catch(() => undefined), new Promise((r) => (timer = setTimeout(r, 2_000)))]);
+    clearTimeout(timer);
     client.end(true);
   }
 }
@@ -73,7 +81,9 @@ async function sealedParts(ep: TBrokerEndpoint, heartbeat: THeartbeat, parts: TP
 }
 
 /** `checkAgentCert`: needed for applies that carry secrets (see sealedParts). */
-export function mosquittoDriver(ep: TBrokerEndpoint, sign: TCommandSigner, checkAgentCert?: TAgentCertCheck): TBrokerDriver {
+/** `signal`: cancels what the driver is waiting on (a worker stopping). */
+export function mosquittoDriver(ep: TBrokerEndpoint, sign: TCommandSigner, checkAgentCert?: TAgentCertCheck, signal?: AbortSignal): TBrokerDriver {
+  const withChannel = <T>(e: TBrokerEndpoint, fn: (c: MqttClient, heartbeat: THeartbeat) => Promise<T>) => withChannelOf(e, fn, signal);
   return {
     probe: () =>
       withChannel(ep, async (client) => {

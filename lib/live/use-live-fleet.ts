@@ -4,7 +4,7 @@
 // retained snapshot of connected clients, then every connect and disconnect as it happens) and $SYS load, and, when
 // asked and the role may, the devices' traffic under one filter: per-topic rates and the latest messages.
 import mqtt, { type IPublishPacket, type MqttClient } from "mqtt";
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { filterMatches } from "@/lib/domain/acl/topics";
 import { AGENT_TOPICS } from "@/lib/domain/agent-topics";
 import { emptyLoad, LOAD_TOPICS, mergeLoad, readLoadTopic, type TLoadSample, type TLoadValues } from "@/lib/domain/broker-load";
@@ -77,6 +77,26 @@ export function useLiveFleet({ traffic = null }: TLiveOptions = {}) {
   const watched = useRef<{ filter: string | null; rates: TopicRates; inspected: TInspected[]; seq: number }>({ filter: null, rates: new TopicRates(), inspected: [], seq: 0 });
   /** Message signing: the verified filters, the keys that authenticate verdicts, and the pairing of both. */
   const signing = useRef({ topics: [] as string[], keys: new Map<string, Promise<CryptoKey>>(), matcher: new VerdictMatcher<TInspected>(), forged: 0 });
+  /**
+   * The traffic filter each link's broker has answered (SUBACK) for, and the filter every connected link has: only from
+   * then on does a message published under it reach this page, so only then does the page say it is watching.
+   */
+  const trafficGrants = useRef(new WeakMap<MqttClient, string>());
+  const [subscribedTo, setSubscribedTo] = useState<string | null>(null);
+  const noteGrants = useCallback(() => {
+    const f = watched.current.filter;
+    const connected = [...links.current.values()].filter((l) => l.connected);
+    setSubscribedTo(f !== null && connected.length > 0 && connected.every((l) => trafficGrants.current.get(l) === f) ? f : null);
+  }, []);
+  const subscribeTraffic = useCallback(
+    (link: MqttClient, filter: string) =>
+      link.subscribe(filter, watching, (err) => {
+        if (err) return;
+        trafficGrants.current.set(link, filter);
+        noteGrants();
+      }),
+    [noteGrants],
+  );
 
   useEffect(() => {
     let stopped = false;
@@ -125,7 +145,8 @@ export function useLiveFleet({ traffic = null }: TLiveOptions = {}) {
         const filter = watched.current.filter;
         const own = uncovered(viewTopics, filter);
         if (own.length) link.subscribe(own, views);
-        if (filter) link.subscribe(filter, watching);
+        if (filter) subscribeTraffic(link, filter);
+        noteGrants();
       });
       const load = latest.current.get(b.name) ?? emptyLoad();
       latest.current.set(b.name, load);
@@ -242,7 +263,7 @@ export function useLiveFleet({ traffic = null }: TLiveOptions = {}) {
       for (const l of live.values()) l.end(true);
       live.clear();
     };
-  }, []);
+  }, [noteGrants, subscribeTraffic]);
 
   // The traffic filter follows the page: a new one replaces the old on every connected link, and starts afresh.
   const allowed = traffic !== null && (scope?.length ?? 0) > 0 ? traffic : null;
@@ -255,7 +276,7 @@ export function useLiveFleet({ traffic = null }: TLiveOptions = {}) {
       // The new subscriptions first, then the old ones go: the views miss nothing meanwhile.
       const before = uncovered(viewTopics, w.filter);
       const after = uncovered(viewTopics, allowed);
-      if (allowed) link.subscribe(allowed, watching);
+      if (allowed) subscribeTraffic(link, allowed);
       const gained = after.filter((t) => !before.includes(t));
       if (gained.length) link.subscribe(gained, views);
       if (w.filter) link.unsubscribe(w.filter);
@@ -263,13 +284,15 @@ export function useLiveFleet({ traffic = null }: TLiveOptions = {}) {
       if (lost.length) link.unsubscribe(lost);
     }
     w.filter = allowed;
+    noteGrants();
     w.rates.clear();
     w.inspected = [];
     signing.current.matcher.clear();
     setTopics({ rows: [], evicted: 0, messages: [], forgedVerdicts: signing.current.forged });
-  }, [allowed]);
+  }, [allowed, noteGrants, subscribeTraffic]);
 
   // Stable between draws, so the views that show it re-render only when it changed.
-  const watchedTraffic = useMemo(() => ({ filter: allowed, ...topics }), [allowed, topics]);
+  const subscribed = allowed !== null && subscribedTo === allowed;
+  const watchedTraffic = useMemo(() => ({ filter: allowed, subscribed, ...topics }), [allowed, subscribed, topics]);
   return { brokers, clients, history, refusals, error, load, scope, traffic: watchedTraffic };
 }

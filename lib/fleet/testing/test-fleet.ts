@@ -10,25 +10,49 @@ import { deleteBroker } from "@/lib/server/services/brokers/delete-broker";
 import { readFleetFile, type TLocalBroker } from "../local-fleet";
 
 const ROOT = path.resolve(import.meta.dirname, "../../..");
-const cli = (...args: string[]) => execFileSync("node", [path.join(ROOT, "bin/fleetward.mjs"), ...args], { encoding: "utf8", cwd: ROOT });
+/** `fleet up` of a few brokers takes seconds, minutes on a loaded machine: past ten it has hung, and is killed (execFileSync throws). */
+const cli = (...args: string[]) => execFileSync("node", [path.join(ROOT, "bin/fleetward.mjs"), ...args], { encoding: "utf8", cwd: ROOT, timeout: 600_000, killSignal: "SIGKILL" });
 
 /** `stop` ends the brokers and agents and removes their registrations, so later workers do not chase them. */
 export type TTestFleet = { dir: string; prefix: string; brokers: TLocalBroker[]; caPem: string; stop: () => Promise<void> };
 
+/** Fleets up in this process: their brokers and agents run detached, so a process ending by force must end them too. */
+const upFleets = new Set<string>();
+
+/** Ends every fleet this process started and has not stopped (brokers and agents only; for a run ending by force). */
+export function downAllFleets(): string[] {
+  const dirs = [...upFleets];
+  for (const dir of dirs) {
+    try {
+      cli("fleet", "down", "--dir", dir);
+    } catch {
+      /* ending anyway */
+    }
+    upFleets.delete(dir);
+  }
+  return dirs;
+}
+
 export function startTestFleet(count: number): TTestFleet {
   const prefix = `t${randomUUID().slice(0, 6)}`;
   const dir = mkdtempSync(path.join(os.tmpdir(), "fleetward-fleet-"));
+  upFleets.add(dir);
   cli("fleet", "up", "--brokers", String(count), "--prefix", prefix, "--dir", dir);
   const { brokers } = readFleetFile(dir);
   const stop = async () => {
     cli("fleet", "down", "--dir", dir);
+    upFleets.delete(dir);
     const actor = { type: "system" as const, id: null, label: "test-fleet", ip: null, userAgent: null };
     for (const b of await db.broker.findMany({ where: { name: { startsWith: `${prefix}-` } } })) await deleteBroker({ actor, id: b.id });
   };
   return { dir, prefix, brokers, caPem: readFileSync(path.join(dir, "admin/ca.crt"), "utf8"), stop };
 }
 
-export type TTestWorker = { process: ChildProcess; logFile: string; log: () => string; kill: (signal?: NodeJS.Signals) => Promise<void> };
+/**
+ * `kill` sends the signal and waits for the exit, at most `deadlineMs` (a worker's stop is bounded at 10 s): past it
+ * the worker is SIGKILLed and `kill` throws, naming it, so no test or benchmark waits on a hung worker for ever.
+ */
+export type TTestWorker = { process: ChildProcess; logFile: string; log: () => string; kill: (signal?: NodeJS.Signals, deadlineMs?: number) => Promise<void> };
 
 export function startWorker(logDir: string, name = "worker"): TTestWorker {
   const logFile = path.join(logDir, `${name}-${randomUUID().slice(0, 4)}.log`);
@@ -37,13 +61,24 @@ export function startWorker(logDir: string, name = "worker"): TTestWorker {
   const args = ["--conditions=react-server", "--import", import.meta.resolve("tsx"), path.join(ROOT, "cli/main.ts"), "worker"];
   const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ["ignore", fd, fd] });
   const exited = new Promise<void>((r) => child.once("exit", () => r()));
+  const gone = () => child.exitCode !== null || child.signalCode !== null;
+  const exitWithin = async (ms: number) => {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([exited, new Promise((r) => (timer = setTimeout(r, ms)))]);
+    clearTimeout(timer);
+    return gone();
+  };
   return {
     process: child,
     logFile,
     log: () => readFileSync(logFile, "utf8"),
-    kill: async (signal = "SIGTERM") => {
-      if (child.exitCode === null) child.kill(signal);
-      await exited;
+    kill: async (signal = "SIGTERM", deadlineMs = 15_000) => {
+      if (gone()) return;
+      child.kill(signal);
+      if (await exitWithin(deadlineMs)) return;
+      child.kill("SIGKILL");
+      await exitWithin(5_000);
+      throw new Error(`worker ${name} (pid ${child.pid}) had not exited ${deadlineMs / 1000} s after ${signal}: killed. Its log ends:\n${readFileSync(logFile, "utf8").slice(-1_500)}`);
     },
   };
 }

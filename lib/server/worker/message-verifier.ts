@@ -4,7 +4,8 @@ import { importSPKI } from "jose";
 import type { MqttClient } from "mqtt";
 import pg from "pg";
 import { filterMatches } from "@/lib/domain/acl/topics";
-import { hmacVerifyKey, judgeProtected, ReplayWindows, signedTopicsOf, type TContentKey, type TJudgement, type TSignedTopic, type TVerifyKey } from "@/lib/domain/message-signing";
+import { hmacVerifyKey, judgeProtected, readEnvelope, ReplayWindows, signedTopicsOf, type TContentKey, type TJudgement, type TSignedTopic, type TVerifyKey } from "@/lib/domain/message-signing";
+import { encryptedKeyId } from "@/lib/domain/message-encryption";
 import { encodeVerdicts, verdictTopic, type TVerdictRow } from "@/lib/domain/message-verdicts";
 import type { TSeverity } from "@/lib/domain/security/detection";
 import { connectAdmin } from "@/lib/fleet/admin-channel";
@@ -82,8 +83,25 @@ export function startMessageVerifier(log: (msg: string) => void): { stop: () => 
     }
   }
 
+  /**
+   * A message under a key this process has not loaded (a device created a moment ago, whose first message beat the
+   * next tick) waits for the keys to be read again, once, rather than being judged signed by an unknown key.
+   */
+  let reloading: Promise<void> | null = null;
+  async function knowKeysOf(payload: Buffer) {
+    const kid = readEnvelope(payload)?.header.kid;
+    const contentKid = encryptedKeyId(payload);
+    if ((typeof kid !== "string" || keys.has(kid)) && (!contentKid || contentKeys.has(contentKid))) return;
+    reloading ??= (async () => {
+      const state = await db.fleetState.findUnique({ where: { id: 1 }, select: { signingRevision: true } });
+      if (state && state.signingRevision !== revision) await loadKeys();
+    })().finally(() => (reloading = null));
+    await reloading.catch(() => undefined);
+  }
+
   async function onMessage(broker: string, client: MqttClient, topic: string, payload: Buffer) {
     if (ownTopic(topic) || !topics.some((t) => filterMatches(t.filter, topic))) return;
+    await knowKeysOf(payload);
     const j = await judgeProtected(topic, payload, Date.now(), (kid) => keys.get(kid), counterStore, (kid) => contentKeys.get(kid));
     note(broker, topic, j);
     const batch = verdicts.get(broker) ?? { client, rows: [] };

@@ -20,4 +20,5 @@ export function endpointOf(b: Broker): TBrokerEndpoint {
   };
 }
 
-export const driverFor = (b: Broker) => mosquittoDriver(endpointOf(b), signAgentCommand, agentCertCheck(b));
+/** `signal`: cancels what the driver is waiting on (a worker stopping). */
+export const driverFor = (b: Broker, signal?: AbortSignal) => mosquittoDriver(endpointOf(b), signAgentCommand, agentCertCheck(b), signal);

@@ -41,28 +41,37 @@ function patchesFor(held: Partial<TFileDigests>, files: TBrokerFiles, changed: r
   return patches;
 }
 
+/** Thrown when the caller cancelled the sync (its worker is stopping): the broker is not at fault, and the job is retried. */
+export class SyncCancelled extends Error {
+  constructor() {
+    super("cancelled: the worker is stopping (the sync is retried)");
+  }
+}
+
 /** `phases`: milliseconds spent rendering the state, and applying it (command out, agent writes and reloads, reply). */
 export type TSyncResult = { revision: bigint; skipped: boolean; busy?: boolean; phases?: { renderMs: number; applyMs: number } };
 
 /**
  * Makes one broker hold the current desired state, idempotently: a broker that missed changes gets all of them at
  * once (whole files, or the lines that differ from what it holds); the agent refuses any command it ran already.
- * Throws on failure so the queue retries with backoff.
+ * Throws on failure so the queue retries with backoff. `signal` cancels it (its transaction rolls back, the broker
+ * connection closes), with SyncCancelled.
  */
-export async function syncBroker(brokerId: string, force = false): Promise<TSyncResult> {
+export async function syncBroker(brokerId: string, force = false, signal?: AbortSignal): Promise<TSyncResult> {
+  if (signal?.aborted) throw new SyncCancelled();
   // One sync per broker at a time (any worker, any replica): the lock lives as long as this transaction.
   // When another sync holds it, say so at once rather than tie up a worker waiting.
   return db.$transaction(
     async (tx) => {
       const [row] = await tx.$queryRawUnsafe<{ locked: boolean }[]>("SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked", `broker-sync:${brokerId}`);
       if (!row?.locked) return { revision: 0n, skipped: true, busy: true };
-      return syncLocked(brokerId, force);
+      return syncLocked(brokerId, force, signal);
     },
     { maxWait: 10_000, timeout: 90_000 },
   );
 }
 
-async function syncLocked(brokerId: string, force: boolean): Promise<TSyncResult> {
+async function syncLocked(brokerId: string, force: boolean, signal?: AbortSignal): Promise<TSyncResult> {
   const broker = await db.broker.findUnique({ where: { id: brokerId } });
   if (!broker) return { revision: 0n, skipped: true }; // removed since the job was queued
   const state = await db.fleetState.findUniqueOrThrow({ where: { id: 1 }, select: { revision: true } });
@@ -72,6 +81,7 @@ async function syncLocked(brokerId: string, force: boolean): Promise<TSyncResult
   if (!force && !drifted && !pendingKick && !broker.lastError && broker.appliedRevision >= state.revision) return { revision: broker.appliedRevision, skipped: true };
   const t0 = performance.now();
   try {
+    signal?.throwIfAborted();
     // Inside the try: a value the renderer refuses (BrokerFileValueError, naming its owner) fails this sync loudly,
     // on the broker's page and in the worker's log, and the job retries; nothing half-rendered is sent.
     const { revision, files, digests: expected } = await renderDesiredState();
@@ -81,7 +91,7 @@ async function syncLocked(brokerId: string, force: boolean): Promise<TSyncResult
     const held = (broker.actualDigests ?? {}) as Partial<TFileDigests>;
     const changed = MANAGED_FILES.filter((f) => held[f] !== expected[f]);
     const patches = patchesFor(held, files, changed, revision);
-    const driver = driverFor(broker);
+    const driver = driverFor(broker, signal);
     let reply = await driver.apply(revision, pick(files, changed.filter((f) => !(f in patches))), patches);
     if (driftedFiles(expected, reply.digests ?? null).length > 0) reply = await driver.apply(revision, files);
     const phases = { renderMs: Math.round(t1 - t0), applyMs: Math.round(performance.now() - t1) };
@@ -99,6 +109,7 @@ async function syncLocked(brokerId: string, force: boolean): Promise<TSyncResult
     }
     return { revision, skipped: false, phases };
   } catch (e) {
+    if (signal?.aborted) throw new SyncCancelled();
     await db.broker.update({ where: { id: brokerId }, data: { lastError: e instanceof Error ? e.message : String(e), lastErrorAt: new Date() } });
     throw e;
   }
