@@ -73,6 +73,10 @@ test.describe("two-factor authentication", () => {
     expect((await users.json()).items[0].twoFactor).toBe(true);
     const audit = await page.request.get(`/api/v1/audit?actor=${encodeURIComponent(email)}&limit=50`, { headers: bearer("AUDITOR") });
     const actions = ((await audit.json()).items as { action: string }[]).map((a) => a.action);
-    expect(actions).toEqual(expect.arrayContaining(["user.two_factor_enrolment_refused", "user.two_factor_enrolment_start", "user.two_factor_enable", "auth.sign_in_failed", "auth.sign_in"]));
+    expect(actions).toEqual(expect.arrayContaining(["user.two_factor_enrolment_refused", "user.two_factor_enrolment_start", "user.two_factor_enable", "auth.sign_in"]));
+    // The refused code was no one's yet: an anonymous actor, with the e-mail typed as a detail.
+    const failed = await page.request.get(`/api/v1/audit?q=${encodeURIComponent(email)}&action=auth.sign_in_failed`, { headers: bearer("AUDITOR") });
+    const items = (await failed.json()).items as { actorLabel: string; details: { email: string; reason: string } }[];
+    expect(items.map((e) => [e.actorLabel, e.details.email, e.details.reason])).toEqual([["anonymous", email, "bad_second_factor"]]);
   });
 });

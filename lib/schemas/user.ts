@@ -90,7 +90,8 @@ export const ZNewPassword = z
   .superRefine((v, ctx) => {
     const problem = passwordProblem(v);
     if (problem) ctx.addIssue({ code: "custom", message: problem });
-  });
+  })
+  .meta({ description: "12 to 1,024 characters, no control characters, not mostly one character repeated; not the current password, nor containing the account's e-mail" });
 
 /** Changing one's own password: the current one proves it is you. */
 export const ZPasswordChange = z.strictObject({
