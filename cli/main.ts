@@ -2,6 +2,7 @@
 import { parseArgs } from "node:util";
 import { disconnectDb } from "@/lib/server/db";
 import { agentCommand } from "./commands/agent";
+import { auditCheckpointCommand, auditVerifyCommand } from "./commands/audit";
 import { fleetDownCommand, fleetUpCommand } from "./commands/fleet";
 import { activateCommandKeyCommand, rotateMasterKeyCommand, stageCommandKeyCommand } from "./commands/keys";
 import { queuesEnsureCommand } from "./commands/queues";
@@ -20,6 +21,8 @@ const COMMANDS: Record<string, { run: TCommand; usage: string }> = {
   "keys rotate-master": { run: rotateMasterKeyCommand, usage: "keys rotate-master --new-key-file <file>   (re-seals every secret under the new master key)" },
   "keys stage-command-key": { run: stageCommandKeyCommand, usage: "keys stage-command-key   (a new agent command key; prints its public key for the agents)" },
   "keys activate-command-key": { run: activateCommandKeyCommand, usage: "keys activate-command-key   (signs with the staged key once every agent accepts it)" },
+  "audit checkpoint": { run: auditCheckpointCommand, usage: "audit checkpoint   (records the audit chain's head now, outside the database)" },
+  "audit verify": { run: auditVerifyCommand, usage: "audit verify   (checks the audit chain and its newest checkpoint; exit 1 when broken)" },
   "queues ensure": { run: queuesEnsureCommand, usage: "queues ensure   (pg-boss schema and queues; part of migrating)" },
   worker: { run: workerCommand, usage: "worker   (sync jobs and broker monitor; run one or more)" },
   agent: { run: agentCommand, usage: "agent --broker-config <file>   (runs beside a broker)" },

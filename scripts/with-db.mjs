@@ -1,6 +1,9 @@
 // node scripts/with-db.mjs <cmd> [args…]: runs one command against a fresh, migrated embedded Postgres
 // (or DATABASE_URL when set). Used by the single-suite npm scripts.
 import { randomBytes } from "node:crypto";
+import { mkdtempSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { startTestDatabase } from "./lib/embedded-pg.mjs";
 import { run } from "./lib/run.mjs";
 import { migrate } from "./lib/setup.mjs";
@@ -17,6 +20,8 @@ try {
       AUTH_TRUST_HOST: "true",
       ...process.env,
       DATABASE_URL: pg.url,
+      // The audit chain's checkpoints belong with this run's database, not with an installation's.
+      FLEETWARD_AUDIT_CHECKPOINT_FILE: path.join(mkdtempSync(path.join(os.tmpdir(), "fleetward-audit-")), "checkpoints.jsonl"),
     },
   });
 } catch (e) {

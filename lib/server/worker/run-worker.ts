@@ -13,6 +13,7 @@ import { purgeSecurityEvents } from "../services/security/purge-security-events"
 import { runPostureChecks } from "../services/security/run-posture-checks";
 import { deliverDueWebhooks, WEBHOOK_BATCH } from "../services/webhooks/deliver-webhooks";
 import { WEBHOOK_WAKEUP_CHANNEL } from "../services/webhooks/enqueue-webhooks";
+import { startAuditCheckpointer } from "./audit-checkpointer";
 import { startBrokerMonitor } from "./broker-monitor";
 import { startMessageVerifier } from "./message-verifier";
 
@@ -96,12 +97,14 @@ export async function runWorker(log: TWorkerLog): Promise<{ stop: () => Promise<
   const listener = listen([SYNC_WAKEUP_CHANNEL, WEBHOOK_WAKEUP_CHANNEL], log, (channel) => (channel === WEBHOOK_WAKEUP_CHANNEL ? webhooks.wake() : wakeWorkers()));
   await listener.ready;
 
+  const checkpointer = startAuditCheckpointer(log);
   const monitor = startBrokerMonitor(log);
   const verifier = startMessageVerifier(log);
   log(`worker running: ${SYNC_WORKERS} sync workers, reconcile every minute`);
   return {
     stop: async () => {
       await webhooks.stop();
+      await checkpointer.stop();
       await monitor.stop();
       await verifier.stop();
       await listener.stop();
