@@ -50,6 +50,7 @@ export type TAuditEvent = z.infer<typeof ZAuditEvent>;
 
 /** The newest checkpoint of the chain kept outside the database (MACed under the audit key). */
 export const ZAuditCheckpoint = z.object({ headId: z.string(), count: z.number(), at: z.string(), keyId: z.string() });
+export type TAuditCheckpoint = z.infer<typeof ZAuditCheckpoint>;
 
 export const ZAuditVerify = z.object({
   ok: z.boolean(),
