@@ -55,7 +55,7 @@ function VerifyResult({ r }: { r: TAuditVerify }) {
 }
 
 /** The chain's integrity: its newest checkpoint (kept outside the database) and the Verify button. */
-export function AuditChainCard({ checkpoint, file }: { checkpoint: TAuditCheckpoint | null; file: string }) {
+export function AuditChainCard({ checkpoint, file, error }: { checkpoint: TAuditCheckpoint | null; file: string; error: string | null }) {
   const verify = useMutation({ mutationFn: () => api<TAuditVerify>("GET", "/api/v1/audit/verify") });
   const cp = verify.data ? verify.data.checkpoint : checkpoint;
   return (
@@ -70,7 +70,9 @@ export function AuditChainCard({ checkpoint, file }: { checkpoint: TAuditCheckpo
         }
       />
       <div className="border-b border-line px-4 py-2 text-xs text-muted" data-testid="audit-checkpoint">
-        {cp ? (
+        {error && !verify.data ? (
+          <Line tone="text-danger" icon={<ShieldAlert className="size-3.5" />}>{error}</Line>
+        ) : cp ? (
           <>
             Newest checkpoint: <span className="text-ink">event #{cp.headId}</span>, {events(cp.count)}, at <span className="text-ink">{formatTime(cp.at)}</span>, MACed under
             audit key {cp.keyId}; kept outside the database in <span className="font-mono">{file}</span> and sent to webhooks taking audit.checkpoint.

@@ -111,6 +111,7 @@ const AUDIT_CHAIN_LOCK = 0x66_77_61_75;
 const COLUMNS = `"id", "at", "actorType", "actorId", "actorLabel", "action", "targetType", "targetId", "ip", "userAgent", "details", "prevHash", "hash", "keyId", "mac"`;
 
 test("the newest events deleted in Postgres: verification reports the tail missing against the checkpoint kept outside", async ({ page }) => {
+  test.slow(); // it runs the CLI, which starts slowly on a loaded machine
   await signInAs(page, "AUDITOR");
   const out = execFileSync("node", ["bin/fleetward.mjs", "audit", "checkpoint"], { encoding: "utf8" });
   const headId = Number(/event #(\d+)/i.exec(out)?.[1]);

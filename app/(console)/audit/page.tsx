@@ -9,7 +9,7 @@ export const metadata: Metadata = { title: "Audit" };
 
 export default async function AuditPage() {
   await requirePage("audit.read");
-  const { checkpoint, file } = await findAuditCheckpoint();
+  const { checkpoint, file, error } = await findAuditCheckpoint();
   return (
     <>
       <PageHeader
@@ -17,7 +17,7 @@ export default async function AuditPage() {
         description="Who did what, when and from where. Each event is chained to the one before by its hash and MACed under a key the database does not hold."
       />
       <div className="space-y-4">
-        <AuditChainCard checkpoint={checkpoint} file={file} />
+        <AuditChainCard checkpoint={checkpoint} file={file} error={error} />
         <AuditLog />
       </div>
     </>

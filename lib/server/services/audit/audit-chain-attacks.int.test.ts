@@ -231,6 +231,16 @@ describe("checkpoints outside the database", () => {
     expect(await writeAuditCheckpoint({ minEvents: 2 })).toMatchObject({ written: { count: 29 } });
   });
 
+  it("a checkpoint file that cannot be read is said, not taken for none", async () => {
+    process.env.FLEETWARD_AUDIT_CHECKPOINT_FILE = path.dirname(checkpointFile); // a directory
+    try {
+      await expect(verifyAuditChain()).rejects.toMatchObject({ code: "UNAVAILABLE", message: expect.stringContaining("cannot be read (EISDIR)") });
+      await expect(writeAuditCheckpoint()).rejects.toMatchObject({ code: "UNAVAILABLE" });
+    } finally {
+      process.env.FLEETWARD_AUDIT_CHECKPOINT_FILE = checkpointFile;
+    }
+  });
+
   it("survive a master key rotation: once the old key is gone, old events are vouched for by later ones", async () => {
     const K0 = process.env.FLEETWARD_MASTER_KEY!;
     const K1 = randomBytes(32).toString("base64");

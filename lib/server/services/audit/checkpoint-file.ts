@@ -3,6 +3,7 @@ import { mkdir, open } from "node:fs/promises";
 import path from "node:path";
 import { checkpointLine, newestCheckpoint, type TNewestCheckpoint, type TSignedCheckpoint } from "@/lib/domain/audit-checkpoint";
 import type { TAuditKeys } from "@/lib/domain/audit-hash";
+import { AppError } from "../../errors";
 
 // The audit chain's checkpoints, one JSON line each, appended to a file outside the database: whoever rewrites the
 // database cannot reach it (keep it where the database's owner cannot write, e.g. on another volume). Webhook
@@ -14,14 +15,19 @@ export const checkpointFilePath = () => path.resolve(process.env.FLEETWARD_AUDIT
 /** Only the end of the file is read: the newest checkpoint is there, however long the file has grown. */
 const TAIL_BYTES = 1 << 20;
 
+/** The newest checkpoint that verifies; a file that cannot be read is a 503 that says why, never a silent "none". */
 export async function readNewestCheckpoint(keys: TAuditKeys): Promise<TNewestCheckpoint> {
-  let file;
   try {
-    file = await open(checkpointFilePath(), "r");
+    return await readTail(keys);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ENOENT") return newestCheckpoint([], keys);
-    throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return newestCheckpoint([], keys);
+    throw new AppError("UNAVAILABLE", `The audit checkpoint file ${checkpointFilePath()} cannot be read (${code ?? String(e)}): the chain's head cannot be compared with it.`);
   }
+}
+
+async function readTail(keys: TAuditKeys): Promise<TNewestCheckpoint> {
+  const file = await open(checkpointFilePath(), "r");
   try {
     const { size } = await file.stat();
     const start = Math.max(0, size - TAIL_BYTES);
