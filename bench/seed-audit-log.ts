@@ -1,7 +1,8 @@
-// 1,000,000 realistic audit events, hashed into the chain as the product hashes them, seeded once per database: the
+// 1,000,000 realistic audit events, hashed and MACed into the chain as the product does it, seeded once per database: the
 // audit figures query them and the Overview page shows the newest; events found already there are kept.
 import pg from "pg";
-import { auditEventHash, GENESIS_HASH } from "@/lib/domain/audit-hash";
+import { eventHash, eventMac, GENESIS_HASH } from "@/lib/domain/audit-hash";
+import { auditKeyRing, type TAuditKey } from "@/lib/server/audit-key";
 import { db } from "@/lib/server/db";
 
 export const SEEDED_EVENTS = 1_000_000;
@@ -58,7 +59,7 @@ async function seed(events: number): Promise<TAuditSeed> {
 }
 
 /** One event's row, in the column order of the INSERT below. */
-function event(r: () => number, at: Date, id: bigint, prev: string): { row: (string | null)[]; hash: string } {
+function event(r: () => number, at: Date, id: bigint, prev: string, key: TAuditKey): { row: (string | null)[]; hash: string } {
   const action = pick(r, ACTIONS, WEIGHTS);
   const device = `dev-${String(Math.floor(r() * 50_000)).padStart(5, "0")}`;
   const content = {
@@ -73,14 +74,15 @@ function event(r: () => number, at: Date, id: bigint, prev: string): { row: (str
     userAgent: "Mozilla/5.0",
     details: action.startsWith("device.") ? { clientId: device, before: { tags: ["line-1"], disabled: false }, after: { tags: ["line-2"], disabled: r() < 0.1 } } : { note: "routine" },
   };
-  const hash = auditEventHash(prev, content);
-  const row = [id.toString(), at.toISOString(), content.actorType, null, content.actorLabel, action, content.targetType, device, content.ip, content.userAgent, JSON.stringify(content.details), prev, hash];
+  const hash = eventHash(prev, { ...content, id: id.toString(), keyId: key.id });
+  const row = [id.toString(), at.toISOString(), content.actorType, null, content.actorLabel, action, content.targetType, device, content.ip, content.userAgent, JSON.stringify(content.details), prev, hash, key.id, eventMac(key.key, hash)];
   return { row, hash };
 }
 
 /** Appends seeded events `from` .. `from + n - 1` after the chain's current end. */
 async function append(from: number, n: number, startAt: number): Promise<{ first: bigint; last: bigint }> {
   const r = rng(42 + from);
+  const key = auditKeyRing().current;
   const tail = await db.auditEvent.findFirst({ orderBy: { id: "desc" }, select: { id: true, hash: true } });
   let prev = tail?.hash ?? GENESIS_HASH;
   let id = (tail?.id ?? BigInt(0)) + BigInt(1);
@@ -89,16 +91,16 @@ async function append(from: number, n: number, startAt: number): Promise<{ first
   await client.connect();
   try {
     for (let done = 0; done < n; done += BATCH) {
-      const cols: (string | null)[][] = Array.from({ length: 13 }, () => []);
+      const cols: (string | null)[][] = Array.from({ length: 15 }, () => []);
       for (let i = 0; i < Math.min(BATCH, n - done); i++) {
-        const e = event(r, new Date(startAt + (from + done + i) * 2_000), id, prev);
+        const e = event(r, new Date(startAt + (from + done + i) * 2_000), id, prev, key);
         e.row.forEach((v, c) => cols[c]!.push(v));
         prev = e.hash;
         id++;
       }
       await client.query(
-        `INSERT INTO "AuditEvent" ("id", "at", "actorType", "actorId", "actorLabel", "action", "targetType", "targetId", "ip", "userAgent", "details", "prevHash", "hash")
-         SELECT * FROM unnest($1::bigint[], $2::timestamp(3)[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::jsonb[], $12::text[], $13::text[])`,
+        `INSERT INTO "AuditEvent" ("id", "at", "actorType", "actorId", "actorLabel", "action", "targetType", "targetId", "ip", "userAgent", "details", "prevHash", "hash", "keyId", "mac")
+         SELECT * FROM unnest($1::bigint[], $2::timestamp(3)[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::jsonb[], $12::text[], $13::text[], $14::text[], $15::text[])`,
         cols,
       );
     }

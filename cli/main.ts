@@ -2,6 +2,7 @@
 import { parseArgs } from "node:util";
 import { disconnectDb } from "@/lib/server/db";
 import { agentCommand } from "./commands/agent";
+import { auditCheckpointCommand, auditVerifyCommand } from "./commands/audit";
 import { fleetDownCommand, fleetUpCommand } from "./commands/fleet";
 import { activateCommandKeyCommand, issueServiceIdentitiesCommand, rotateMasterKeyCommand, stageCommandKeyCommand } from "./commands/keys";
 import { queuesEnsureCommand } from "./commands/queues";
@@ -21,6 +22,8 @@ const COMMANDS: Record<string, { run: TCommand; usage: string }> = {
   "keys stage-command-key": { run: stageCommandKeyCommand, usage: "keys stage-command-key   (a new agent command key; prints its public key for the agents)" },
   "keys activate-command-key": { run: activateCommandKeyCommand, usage: "keys activate-command-key   (signs with the staged key once every agent accepts it)" },
   "keys issue-service-identities": { run: issueServiceIdentitiesCommand, usage: "keys issue-service-identities --broker <name> --dir <folder>   (admin + agent certificates from the service CA, for a broker added by hand)" },
+  "audit checkpoint": { run: auditCheckpointCommand, usage: "audit checkpoint   (records the audit chain's head now, outside the database)" },
+  "audit verify": { run: auditVerifyCommand, usage: "audit verify   (checks the audit chain and its newest checkpoint; exit 1 when broken)" },
   "queues ensure": { run: queuesEnsureCommand, usage: "queues ensure   (pg-boss schema and queues; part of migrating)" },
   worker: { run: workerCommand, usage: "worker   (sync jobs and broker monitor; run one or more)" },
   agent: { run: agentCommand, usage: "agent --broker-config <file>   (runs beside a broker)" },

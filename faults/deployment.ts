@@ -150,6 +150,7 @@ export async function startDeployment(): Promise<TDeployment> {
   let pg = await startEmbeddedPg({ dir: pgDir, port: pgPort, db: "fleetward_faults", fresh: true });
   await disconnectDb();
   process.env.DATABASE_URL = pg.url;
+  process.env.FLEETWARD_AUDIT_CHECKPOINT_FILE = path.join(dir, "audit-checkpoints.jsonl");
   migrate(pg.url);
   const cli = (...args: string[]) => execFileSync(process.execPath, [path.join(ROOT, "bin/fleetward.mjs"), ...args], { cwd: ROOT, encoding: "utf8" });
   const token = cli("token", "create", "--name", `faults-${randomUUID().slice(0, 6)}`, "--role", "admin").trim().split("\n").at(-1)!;

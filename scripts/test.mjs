@@ -1,8 +1,10 @@
 // npm test: installs what is missing (npm packages, Debian chromium), starts a fresh embedded Postgres
 // (unless DATABASE_URL is set), then runs unit, integration and end-to-end tests, then the faults suite's short form. Any failure fails the run.
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync } from "node:fs";
 import { randomBytes } from "node:crypto";
+import os from "node:os";
+import path from "node:path";
 import { run } from "./lib/run.mjs";
 import { buildIfStale, ensureDependencies, migrate } from "./lib/setup.mjs";
 
@@ -38,6 +40,8 @@ try {
     ...process.env,
     DATABASE_URL: pg.url,
     ...(pg.adminUrl ? { FLEETWARD_TEST_PG_ADMIN_URL: pg.adminUrl } : {}),
+    // The audit chain's checkpoints belong with this run's database, not with an installation's.
+    FLEETWARD_AUDIT_CHECKPOINT_FILE: path.join(mkdtempSync(path.join(os.tmpdir(), "fleetward-audit-")), "checkpoints.jsonl"),
     AUTH_SECRET: randomBytes(33).toString("base64"),
     FLEETWARD_MASTER_KEY: randomBytes(32).toString("base64"),
     AUTH_TRUST_HOST: "true",

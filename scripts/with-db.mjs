@@ -2,6 +2,9 @@
 // (or DATABASE_URL when set). Used by the single-suite npm scripts. DATABASE_URL is the application role's;
 // FLEETWARD_TEST_PG_ADMIN_URL the embedded server's superuser.
 import { randomBytes } from "node:crypto";
+import { mkdtempSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { startTestDatabase } from "./lib/embedded-pg.mjs";
 import { run } from "./lib/run.mjs";
 import { migrate } from "./lib/setup.mjs";
@@ -20,6 +23,8 @@ try {
       DATABASE_URL: pg.url,
       // The superuser, for the few tests that must act behind the application's back (it never reaches the app).
       ...(pg.adminUrl ? { FLEETWARD_TEST_PG_ADMIN_URL: pg.adminUrl } : {}),
+      // The audit chain's checkpoints belong with this run's database, not with an installation's.
+      FLEETWARD_AUDIT_CHECKPOINT_FILE: path.join(mkdtempSync(path.join(os.tmpdir(), "fleetward-audit-")), "checkpoints.jsonl"),
     },
   });
 } catch (e) {

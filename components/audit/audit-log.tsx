@@ -1,9 +1,8 @@
 "use client";
-import { useInfiniteQuery, useMutation } from "@tanstack/react-query";
-import { ShieldAlert, ShieldCheck } from "lucide-react";
+import { useInfiniteQuery } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
-import { Card, CardHeader } from "@/components/ui/card";
+import { Card } from "@/components/ui/card";
 import { Field, Input } from "@/components/ui/field";
 import { api, ApiError, qs } from "@/lib/client/api";
 import type { TAuditEvent } from "@/lib/schemas/audit";
@@ -12,7 +11,6 @@ import { AuditTable } from "./audit-table";
 type TFilters = { q: string; actor: string; action: string; target: string; from: string; to: string };
 const EMPTY: TFilters = { q: "", actor: "", action: "", target: "", from: "", to: "" };
 type TPage = { items: TAuditEvent[]; nextCursor: string | null };
-type TVerify = { ok: boolean; checked: number; firstBroken: string | null };
 
 const toIso = (local: string) => (local ? new Date(local).toISOString() : undefined);
 
@@ -26,7 +24,6 @@ export function AuditLog() {
     retry: false,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
-  const verify = useMutation({ mutationFn: () => api<TVerify>("GET", "/api/v1/audit/verify") });
   const fields = query.error instanceof ApiError ? query.error.fields : {};
   const range = { ...filters, from: toIso(filters.from), to: toIso(filters.to) };
   const exportUrl = (format: "csv" | "jsonl") => `/api/v1/audit/export${qs({ ...range, format })}`;
@@ -39,27 +36,6 @@ export function AuditLog() {
 
   return (
     <div className="space-y-4">
-      <Card>
-        <CardHeader
-          title="Chain integrity"
-          description="Recomputes every hash from the first event and names the first one that does not match."
-          actions={
-            <Button variant="secondary" size="sm" onClick={() => verify.mutate()} disabled={verify.isPending}>
-              {verify.isPending ? "Verifying…" : "Verify chain"}
-            </Button>
-          }
-        />
-        {verify.data ? (
-          <p data-testid="verify-result" className={`flex items-center gap-2 px-4 py-3 ${verify.data.ok ? "text-ok" : "text-danger"}`}>
-            {verify.data.ok ? <ShieldCheck className="size-4" /> : <ShieldAlert className="size-4" />}
-            {verify.data.ok
-              ? `Intact: ${verify.data.checked.toLocaleString()} events checked.`
-              : `Broken at event #${verify.data.firstBroken} (after ${verify.data.checked - 1} intact events).`}
-          </p>
-        ) : verify.error ? (
-          <p className="px-4 py-3 text-danger">{verify.error.message}</p>
-        ) : null}
-      </Card>
       <Card>
         <form onSubmit={onSubmit} className="grid grid-cols-2 gap-3 border-b border-line p-4 md:grid-cols-6" aria-label="Filter audit events">
           <div className="col-span-2 md:col-span-6">

@@ -84,6 +84,8 @@ function EventDetail({ e }: { e: TAuditEvent }) {
         <dd className="break-all font-mono">{e.hash}</dd>
         <dt className="text-muted">Previous hash</dt>
         <dd className="break-all font-mono">{e.prevHash}</dd>
+        <dt className="text-muted">MAC</dt>
+        <dd className="break-all font-mono">{e.mac ? `${e.mac} (audit key ${e.keyId})` : "none: written before the chain was keyed"}</dd>
       </dl>
     </div>
   );

@@ -1,9 +1,10 @@
 // Audit events as CSV rows and JSON Lines, for exporting a filtered range. Pure.
 import type { TAuditEventContent } from "./audit-hash";
 
-export type TExportedEvent = Omit<TAuditEventContent, "at"> & { id: string; at: string; prevHash: string; hash: string };
+export type TExportedEvent = Omit<TAuditEventContent, "at"> & { id: string; at: string; prevHash: string; hash: string; keyId: string | null; mac: string | null };
 
-export const EXPORT_COLUMNS = ["id", "at", "actorType", "actorId", "actorLabel", "action", "targetType", "targetId", "ip", "userAgent", "details", "prevHash", "hash"] as const;
+/** Every stored field, so a holder of the audit key can verify an export by itself. */
+export const EXPORT_COLUMNS = ["id", "at", "actorType", "actorId", "actorLabel", "action", "targetType", "targetId", "ip", "userAgent", "details", "prevHash", "hash", "keyId", "mac"] as const;
 
 /**
  * One CSV field (RFC 4180). A value a spreadsheet would run as a formula (=, +, -, @, tab or CR first) gets a

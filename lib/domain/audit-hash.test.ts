@@ -1,6 +1,6 @@
-import { createHash } from "node:crypto";
+import { createHash, createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { auditEventHash, firstBrokenLink, GENESIS_HASH, type TChainLink } from "./audit-hash";
+import { eventHash, eventMac, GENESIS_HASH, legacyEventHash } from "./audit-hash";
 import { canonicalJson } from "./canonical-json";
 
 const base = {
@@ -15,57 +15,36 @@ const base = {
   userAgent: "test",
   details: { b: 1, a: { d: [1, 2], c: "x" } },
 };
+const keyed = { ...base, id: "42", keyId: "master:0a1b2c3d" };
 
-function chain(n: number): TChainLink[] {
-  const out: TChainLink[] = [];
-  let prev = GENESIS_HASH;
-  for (let i = 0; i < n; i++) {
-    const e = { ...base, action: `a.${i}` };
-    const hash = auditEventHash(prev, e);
-    out.push({ ...e, id: String(i + 1), prevHash: prev, hash });
-    prev = hash;
-  }
-  return out;
-}
-
-describe("canonicalJson", () => {
-  it("sorts keys at every depth and drops undefined", () => {
-    expect(canonicalJson({ b: 1, a: { z: undefined, y: 2, x: [{ q: 1, p: 2 }] } })).toBe('{"a":{"x":[{"p":2,"q":1}],"y":2},"b":1}');
-  });
-});
-
-describe("audit chain", () => {
-  it("hashes the same content the same, whatever the key order", () => {
-    const reordered = { ...base, details: { a: { c: "x", d: [1, 2] }, b: 1 } };
-    expect(auditEventHash(GENESIS_HASH, reordered)).toBe(auditEventHash(GENESIS_HASH, base));
-    expect(auditEventHash(GENESIS_HASH, base)).toMatch(/^[0-9a-f]{64}$/);
-  });
-  it("finds no break in an intact chain", () => {
-    expect(firstBrokenLink(GENESIS_HASH, chain(5))).toBeNull();
-  });
-  it("names the first event whose content was changed", () => {
-    const c = chain(5);
-    c[2] = { ...c[2]!, actorLabel: "mallory@example.com" };
-    expect(firstBrokenLink(GENESIS_HASH, c)).toBe("3");
-  });
-  it("names the event after a removed one", () => {
-    const c = chain(5);
-    c.splice(1, 1);
-    expect(firstBrokenLink(GENESIS_HASH, c)).toBe("3");
-  });
-  it("detects a rewritten event whose hash was recomputed (its successor no longer links)", () => {
-    const c = chain(4);
-    const forged = { ...c[1]!, details: { forged: true } };
-    c[1] = { ...forged, hash: auditEventHash(forged.prevHash, forged) };
-    expect(firstBrokenLink(GENESIS_HASH, c)).toBe("3");
-  });
-});
-
-describe("audit hash stability", () => {
-  it("is SHA-256 of the previous hash, a line feed and the canonical event, with the time as an ISO string or a Date", () => {
+describe("audit hash rules", () => {
+  it("legacy: SHA-256 of the previous hash, a line feed and the canonical event without its id, as the chain was first written", () => {
     const prev = "ab".repeat(32);
-    const expected = createHash("sha256").update(prev).update("\n").update(canonicalJson({ ...base, at: base.at.toISOString(), details: base.details ?? null })).digest("hex");
-    expect(auditEventHash(prev, base)).toBe(expected);
-    expect(auditEventHash(prev, { ...base, at: "2026-01-01T00:00:00.000Z" })).toBe(expected);
+    const expected = createHash("sha256").update(prev).update("\n").update(canonicalJson({ ...base, at: base.at.toISOString() })).digest("hex");
+    expect(legacyEventHash(prev, base)).toBe(expected);
+    expect(legacyEventHash(prev, { ...base, at: "2026-01-01T00:00:00.000Z" })).toBe(expected);
+    expect(legacyEventHash(prev, { ...base, details: { a: { c: "x", d: [1, 2] }, b: 1 } })).toBe(expected);
+  });
+
+  it("keyed: covers the id, every stored field and the key id, after a version prefix", () => {
+    const h = eventHash(GENESIS_HASH, keyed);
+    expect(h).toBe(createHash("sha256").update(`fleetward-audit-v1\n${GENESIS_HASH}\n${canonicalJson({ ...base, at: base.at.toISOString(), id: "42", keyId: "master:0a1b2c3d" })}`).digest("hex"));
+    for (const [field, value] of Object.entries({ id: "43", keyId: "audit:0a1b2c3d", at: "2026-01-01T00:00:00.001Z", actorType: "token", actorId: null, actorLabel: "b@example.com", action: "user.delete", targetType: null, targetId: "u3", ip: null, userAgent: "other", details: { b: 2 } })) {
+      expect(eventHash(GENESIS_HASH, { ...keyed, [field]: value }), field).not.toBe(h);
+    }
+    expect(eventHash("cd".repeat(32), keyed)).not.toBe(h);
+    expect(h).not.toBe(legacyEventHash(GENESIS_HASH, base));
+  });
+
+  it("refuses to hash details that canonical JSON refuses", () => {
+    expect(() => eventHash(GENESIS_HASH, { ...keyed, details: JSON.parse('{"__proto__": {"x": 1}}') })).toThrow(/__proto__ key/);
+    expect(() => legacyEventHash(GENESIS_HASH, { ...base, details: { n: Infinity } })).toThrow(/Infinity/);
+  });
+
+  it("MACs a hash with HMAC-SHA256 under the key, domain-separated", () => {
+    const key = Buffer.alloc(32, 7);
+    const h = eventHash(GENESIS_HASH, keyed);
+    expect(eventMac(key, h)).toBe(createHmac("sha256", key).update(`fleetward-audit-event\n${h}`).digest("hex"));
+    expect(eventMac(Buffer.alloc(32, 8), h)).not.toBe(eventMac(key, h));
   });
 });

@@ -236,7 +236,7 @@ export const API = {
     summary: "A filtered range of the log, oldest first, streamed as CSV (`format=csv`) or JSON Lines (`format=jsonl`); the export is itself audited",
     query: ZAuditExportQuery, audit: "audit.export" }),
   verifyAudit: spec({ method: "GET", path: "/api/v1/audit/verify", permission: "audit.verify", tag: "Audit",
-    summary: "Walk the whole hash chain and name the first broken event", response: ZAuditVerify }),
+    summary: "Walk the whole chain (links, hashes, MACs under the audit key), name the first broken event and why, and report a tail missing against the newest checkpoint kept outside the database", response: ZAuditVerify }),
   listFindings: spec({ method: "GET", path: "/api/v1/security/findings", permission: "security.read", tag: "Security",
     summary: "Findings the detection rules raised from the brokers' security events (open ones by default), most recently seen first, with the open count per severity",
     query: ZFindingQuery, response: listOf(ZFinding).extend({ open: z.record(z.string(), z.number()) }) }),

@@ -42,7 +42,29 @@ export const ZAuditEvent = z.object({
   details: z.unknown(),
   prevHash: z.string(),
   hash: z.string(),
+  keyId: z.string().nullable().meta({ description: "The audit key the MAC is under; null for events before the keyed chain" }),
+  mac: z.string().nullable().meta({ description: "HMAC-SHA256 of hash under that key; null for events before the keyed chain" }),
 });
 export type TAuditEvent = z.infer<typeof ZAuditEvent>;
 
-export const ZAuditVerify = z.object({ ok: z.boolean(), checked: z.number(), firstBroken: z.string().nullable() });
+/** The newest checkpoint of the chain kept outside the database (MACed under the audit key). */
+export const ZAuditCheckpoint = z.object({ headId: z.string(), count: z.number(), at: z.string(), keyId: z.string() });
+export type TAuditCheckpoint = z.infer<typeof ZAuditCheckpoint>;
+
+export const ZAuditVerify = z.object({
+  ok: z.boolean(),
+  checked: z.number(),
+  firstBroken: z.string().nullable(),
+  broken: z.object({ id: z.string(), why: z.string() }).nullable().meta({ description: "The first event that does not hold, and why" }),
+  missingTail: z
+    .object({ headId: z.string().nullable(), count: z.number(), checkpointHeadId: z.string(), checkpointCount: z.number(), missing: z.number() })
+    .nullable()
+    .meta({ description: "The chain ends before the head the checkpoint recorded: its newest events were removed" }),
+  checkpoint: ZAuditCheckpoint.nullable().meta({ description: "The checkpoint the head was compared with; null when there is none yet" }),
+  checkpointsSkipped: z
+    .object({ unreadable: z.number(), forged: z.number(), unheld: z.number() })
+    .meta({ description: "Newer checkpoint lines passed over: unreadable, not verifying (forged), or under an audit key this process does not hold" }),
+  keyedFrom: z.string().nullable().meta({ description: "The first event with a MAC: earlier ones keep the unkeyed rule, sealed by it" }),
+  keyId: z.string().meta({ description: "The audit key new events are MACed under" }),
+});
+export type TAuditVerify = z.infer<typeof ZAuditVerify>;

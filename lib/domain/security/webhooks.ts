@@ -5,6 +5,7 @@ import { z } from "zod";
 export const WEBHOOK_EVENTS = {
   "finding.high": "A new high or critical security finding",
   "certificate.expiring": "A certificate expiring or expired (posture check)",
+  "audit.checkpoint": "A signed checkpoint of the audit chain (its head and count), to keep outside Fleetward",
 } as const;
 export type TWebhookEvent = keyof typeof WEBHOOK_EVENTS | "ping";
 

@@ -10,6 +10,7 @@ import { expireLiveCredentials } from "../services/live/expire-live-credentials"
 import { purgeSecurityEvents } from "../services/security/purge-security-events";
 import { runPostureChecks } from "../services/security/run-posture-checks";
 import { WEBHOOK_WAKEUP_CHANNEL } from "../services/webhooks/enqueue-webhooks";
+import { startAuditCheckpointer } from "./audit-checkpointer";
 import { startBrokerMonitor } from "./broker-monitor";
 import { InFlight, settlesWithin } from "./in-flight";
 import { startMessageVerifier } from "./message-verifier";
@@ -75,10 +76,11 @@ export async function runWorker(log: TWorkerLog): Promise<{ stop: () => Promise<
   const listener = listen([SYNC_WAKEUP_CHANNEL, WEBHOOK_WAKEUP_CHANNEL], log, (channel) => (channel === WEBHOOK_WAKEUP_CHANNEL ? webhooks.wake() : wakeWorkers()));
   await listener.ready;
 
+  const checkpointer = startAuditCheckpointer(log);
   const monitor = startBrokerMonitor(log);
   const verifier = startMessageVerifier(log);
   log(`worker running: ${SYNC_WORKERS} sync workers, reconcile every minute`);
-  return { stop: () => stopWorker({ boss, work, log, parts: { "webhook dispatcher": webhooks, "broker monitor": monitor, "message verifier": verifier, "notification listener": listener } }) };
+  return { stop: () => stopWorker({ boss, work, log, parts: { "webhook dispatcher": webhooks, "audit checkpointer": checkpointer, "broker monitor": monitor, "message verifier": verifier, "notification listener": listener } }) };
 }
 
 /** `unfinished`: what had not ended when the stop's budget ran out (empty: a clean stop). */

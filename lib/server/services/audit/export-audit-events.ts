@@ -27,7 +27,7 @@ export async function exportAuditEvents({ actor, query }: { actor: TActor; query
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {
       const rows = await db.$queryRaw<AuditEvent[]>`
-        SELECT "id", "at", "actorType", "actorId", "actorLabel", "action", "targetType", "targetId", "ip", "userAgent", "details", "prevHash", "hash"
+        SELECT "id", "at", "actorType", "actorId", "actorLabel", "action", "targetType", "targetId", "ip", "userAgent", "details", "prevHash", "hash", "keyId", "mac"
         FROM "AuditEvent" WHERE ${where} AND "id" > ${after} AND "id" <= ${last} ORDER BY "id" ASC LIMIT ${Prisma.raw(String(BATCH))}`;
       let text = !started && format === "csv" ? csvHeader() : "";
       started = true;

@@ -19,6 +19,8 @@ export const toAuditDto = (e: AuditEvent): TAuditEvent => ({
   details: e.details,
   prevHash: e.prevHash,
   hash: e.hash,
+  keyId: e.keyId,
+  mac: e.mac,
 });
 
 const likeEscaped = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -71,7 +73,7 @@ export function parseCursor(cursor: string | undefined): bigint | null {
   return BigInt(cursor);
 }
 
-const COLUMNS = Prisma.sql`"id", "at", "actorType", "actorId", "actorLabel", "action", "targetType", "targetId", "ip", "userAgent", "details", "prevHash", "hash"`;
+const COLUMNS = Prisma.sql`"id", "at", "actorType", "actorId", "actorLabel", "action", "targetType", "targetId", "ip", "userAgent", "details", "prevHash", "hash", "keyId", "mac"`;
 /** Free text first looks at this many of the newest events (before the cursor) in id order. */
 const SEARCH_WINDOW = 5_000;
 
