@@ -17,7 +17,7 @@ export async function freePort(): Promise<number> {
  * Starts `scripts/serve.mjs` on a free loopback port with these variables; resolves once it is healthy. With
  * FLEETWARD_TLS_CERT_FILE it serves HTTPS (its certificate is not checked here).
  */
-export async function startServer(request: APIRequestContext, env: Record<string, string>, port?: number): Promise<{ base: string; port: number; stop: () => void }> {
+export async function startServer(request: APIRequestContext, env: Record<string, string>, port?: number): Promise<{ base: string; port: number; pid: number; stop: () => void }> {
   port ??= await freePort();
   const server = spawn(process.execPath, ["scripts/serve.mjs"], {
     env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", NODE_ENV: "production", ...env },
@@ -31,7 +31,7 @@ export async function startServer(request: APIRequestContext, env: Record<string
     stop();
     throw e;
   }
-  return { base, port, stop };
+  return { base, port, pid: server.pid!, stop };
 }
 
 /**

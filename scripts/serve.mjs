@@ -1,12 +1,14 @@
 // Serves the built dashboard. A thin HTTP server in front of Next so that the client address Fleetward
-// audits and rate-limits comes from the socket, not from a header the client wrote; and the same-origin relay
-// through which the browser's live views reach each broker's MQTT over secure WebSockets listener.
+// audits and rate-limits comes from the socket, not from a header the client wrote; so that every body is held to
+// its route's limit while it streams, before anything buffers it; and the same-origin relay through which the
+// browser's live views reach each broker's MQTT over secure WebSockets listener.
 import { readFileSync } from "node:fs";
 import http from "node:http";
 import https from "node:https";
 import { isIP } from "node:net";
 import tls from "node:tls";
 import next from "next";
+import { continueWithinLimit, limitBody } from "./lib/limit-body.mjs";
 
 const port = Number(process.env.PORT ?? 3000);
 const hostname = process.env.HOST ?? "127.0.0.1";
@@ -30,6 +32,7 @@ const handle = app.getRequestHandler();
 
 /** `secure`: the browser came over this server's own TLS. */
 const serve = (secure) => (req, res) => {
+  if (!limitBody(req, res)) return;
   const peer = (req.socket.remoteAddress ?? "unknown").replace(/^::ffff:/, "");
   const forwarded = req.headers["x-forwarded-for"];
   // Behind a trusted proxy keep its chain and append the proxy's own address; otherwise the socket alone counts.
@@ -45,16 +48,24 @@ const serve = (secure) => (req, res) => {
   handle(req, res);
 };
 
+/** A server of `serve(secure)`; a body over its route's limit is refused here, before Next reads it (limit-body.mjs). */
+function listener(create, secure) {
+  const handler = serve(secure);
+  const s = create(handler);
+  s.on("checkContinue", (req, res) => continueWithinLimit(req, res) && handler(req, res));
+  return s;
+}
+
 const server = direct
-  ? https.createServer({ cert: readFileSync(certFile), key: readFileSync(keyFile), minVersion: "TLSv1.2" }, serve(true))
-  : http.createServer(serve(false));
+  ? listener((h) => https.createServer({ cert: readFileSync(certFile), key: readFileSync(keyFile), minVersion: "TLSv1.2" }, h), true)
+  : listener((h) => http.createServer(h), false);
 
 // The relay asks this server, with the browser's cookie, for the broker endpoint the session may use. Serving HTTPS
 // itself, it asks through a plain listener on a loopback port of its own (treated as HTTPS, whose cookie it carries),
 // so this process need not trust its own certificate.
 let selfUrl = `http://${hostname === "0.0.0.0" ? "127.0.0.1" : hostname}:${port}`;
 if (direct) {
-  const internal = http.createServer(serve(true));
+  const internal = listener((h) => http.createServer(h), true);
   await new Promise((resolve) => internal.listen(0, "127.0.0.1", resolve));
   selfUrl = `http://127.0.0.1:${internal.address().port}`;
 }

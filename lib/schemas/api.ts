@@ -1,6 +1,7 @@
 // The REST API's catalogue: method, path, permission and schemas of every route. Route files take their
 // spec from here, the gate enforces it, the OpenAPI document is generated from it, and a test walks it.
 import { z } from "zod";
+import { MAX_BULK_BODY_BYTES } from "@/lib/domain/body-limits.mjs";
 import type { TPermission } from "@/lib/domain/permissions";
 import { ZAclPolicy, ZAclPreview, ZAclPreviewResult, ZDefaultAccessInput, ZGroupInput, ZLintResult, ZNameParams, ZRoleInput, ZSimulate, ZSimulation, ZStoredGroup, ZStoredRole } from "./acl";
 import { ZAuditEvent, ZAuditExportQuery, ZAuditQuery, ZAuditVerify } from "./audit";
@@ -137,7 +138,7 @@ export const API = {
     body: ZDeviceCreate, response: ZDeviceCreated, status: 201, audit: "device.create" }),
   createDevicesBulk: spec({ method: "POST", path: "/api/v1/devices:bulk", permission: "fleet.manage", tag: "Devices",
     summary: "Bulk import: every row is validated first and any bad row rejects the whole import (422, each bad row as devices.<row>.<field>); then all commit together and are pushed. Secrets returned once",
-    body: ZDeviceBulk, response: ZDeviceBulkCreated, status: 201, audit: "device.bulk_create", maxBodyBytes: 16_000_000 }),
+    body: ZDeviceBulk, response: ZDeviceBulkCreated, status: 201, audit: "device.bulk_create", maxBodyBytes: MAX_BULK_BODY_BYTES }),
   getDeviceBatch: spec({ method: "GET", path: "/api/v1/device-batches/{id}", permission: "inventory.read", tag: "Devices",
     summary: "A bulk import and its push progress per broker", params: ZIdParams, response: ZDeviceBatch }),
   cancelDeviceBatch: spec({ method: "POST", path: "/api/v1/device-batches/{id}/cancel", permission: "fleet.manage", tag: "Devices",

@@ -1,15 +1,20 @@
 import "server-only";
 import type { z } from "zod";
+import { MAX_BODY_BYTES } from "@/lib/domain/body-limits.mjs";
 import { AppError, type TFieldErrors } from "./errors";
 
-export const MAX_BODY_BYTES = 1_000_000;
-
-/** Reads a JSON body with a size cap; malformed JSON is a 400 naming the problem. */
+/**
+ * Reads a JSON body with a size cap; malformed JSON is a 400 naming the problem. The HTTP server in front
+ * (scripts/serve.mjs) already stops a body at the same limit while it streams; this checks what arrives here again.
+ */
 export async function parseBody(req: Request, maxBytes = MAX_BODY_BYTES): Promise<unknown> {
-  const tooLarge = () => new AppError("PAYLOAD_TOO_LARGE", `The body must be at most ${maxBytes} bytes.`);
+  const tooLarge = () => new AppError("PAYLOAD_TOO_LARGE", `The body must be at most ${maxBytes} bytes.`, { body: `is larger than ${maxBytes} bytes` });
   const declared = Number(req.headers.get("content-length") ?? 0);
   if (declared > maxBytes) throw tooLarge();
-  const text = await req.text();
+  // A body cut off on the way (the client went, or the server refused it over its limit) is no input to judge.
+  const text = await req.text().catch(() => {
+    throw new AppError("BAD_REQUEST", "The body could not be read to its end.", { body: "was cut off" });
+  });
   if (Buffer.byteLength(text) > maxBytes) throw tooLarge();
   if (text.trim() === "") return {};
   const type = req.headers.get("content-type") ?? "";
