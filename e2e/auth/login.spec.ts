@@ -49,6 +49,7 @@ test.describe("login page", () => {
   });
 
   test("a failed sign-in as \"cli:root\" is an anonymous actor with what was typed, never listed as the CLI", async ({ browser, page, request }, testInfo) => {
+    test.slow(); // two browsers, two sign-ins and the Audit page filtered twice
     const userAgent = `typed-identity-${unique()}`;
     const attacker = await browser.newContext({ userAgent });
     const login = await attacker.newPage();
