@@ -80,5 +80,6 @@ test.describe("login page", () => {
     await expect(rows.first()).toContainText("anonymous (anonymous)");
     await expect(rows.first().getByTestId("typed-identity")).toHaveText("typed “cli:root”");
     await page.getByTestId("audit-events").screenshot({ path: testInfo.outputPath("audit-anonymous.png") });
+    await page.screenshot({ path: testInfo.outputPath("audit-page.png") });
   });
 });
