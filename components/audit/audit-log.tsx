@@ -43,7 +43,7 @@ export function AuditLog() {
               {(p) => <Input {...p} name="q" type="search" placeholder="e.g. pump-7 revoke" />}
             </Field>
           </div>
-          <Field label="Actor" error={fields.actor} hint="Callers not signed in are “anonymous”; Search finds what they typed.">{(p) => <Input {...p} name="actor" placeholder="e-mail or token" />}</Field>
+          <Field label="Actor" error={fields.actor} hint="“anonymous”: not signed in (Search finds what was typed)">{(p) => <Input {...p} name="actor" placeholder="e-mail or token" />}</Field>
           <Field label="Action" error={fields.action}>{(p) => <Input {...p} name="action" placeholder="e.g. user. or auth.sign_in" />}</Field>
           <Field label="Target id" error={fields.target}>{(p) => <Input {...p} name="target" />}</Field>
           <Field label="From" error={fields.from}>{(p) => <Input {...p} name="from" type="datetime-local" />}</Field>

@@ -126,6 +126,7 @@ test.describe("routes for a signed-in user", () => {
   let email: string;
 
   test.beforeAll(async ({ playwright }) => {
+    test.setTimeout(120_000); // a server of its own, a user and a sign-in
     const setup = await playwright.request.newContext();
     server = await startServer(setup, { FLEETWARD_TRUST_PROXY: "true", FLEETWARD_API_AUTH_FAILURES_PER_IP: "1000000" });
     await setup.dispose();

@@ -49,6 +49,7 @@ test.describe("login page", () => {
   });
 
   test("a failed sign-in as \"cli:root\" is an anonymous actor with what was typed, never listed as the CLI", async ({ browser, page, request }, testInfo) => {
+    test.slow(); // two browsers, two sign-ins and the Audit page filtered twice
     const userAgent = `typed-identity-${unique()}`;
     const attacker = await browser.newContext({ userAgent });
     const login = await attacker.newPage();
@@ -79,5 +80,6 @@ test.describe("login page", () => {
     await expect(rows.first()).toContainText("anonymous (anonymous)");
     await expect(rows.first().getByTestId("typed-identity")).toHaveText("typed “cli:root”");
     await page.getByTestId("audit-events").screenshot({ path: testInfo.outputPath("audit-anonymous.png") });
+    await page.screenshot({ path: testInfo.outputPath("audit-page.png") });
   });
 });
