@@ -15,7 +15,8 @@ const file = (name: string, content: string) => (writeFileSync(path.join(dir, na
 type TCreated = { device: { id: string; clientId: string }; secret: { password: string }; signingKey: { kid: string; secret: { privateKeyPem: string } } };
 
 test("signed traffic in the inspector: valid, replayed, tampered, unsigned and encrypted messages, findings per device, decryption by role", async ({ page, request }) => {
-  test.setTimeout(120_000);
+  // Many steps through the worker and the brokers: minutes when other work holds the cores (each wait ends at its event).
+  test.setTimeout(300_000);
   expect((await request.put("/api/v1/signing/topics", { headers: bearer("ADMIN"), data: E2E_SIGNED_TOPICS })).status()).toBe(200);
   const clientId = `signed-${unique()}`;
   const res = await request.post("/api/v1/devices", { headers: bearer("OPERATOR"), data: { clientId, auth: { type: "password" }, signingKey: "EdDSA" } });
@@ -77,11 +78,13 @@ test("signed traffic in the inspector: valid, replayed, tampered, unsigned and e
   await expect(page.getByTestId("decrypted")).toContainText('"secret": "reading-42"');
 
   // Findings, per device (and per topic for unsigned traffic: MQTT does not say who published it).
-  await page.goto("/security");
-  const findings = page.getByTestId("findings");
-  await expect(findings.locator(`tr[data-rule="signing.replayed"][data-subject="${clientId}"]`)).toContainText("high", { timeout: 15_000 });
   // The others by the API: a posture run meanwhile may move them past the list's first page.
   const open = async (rule: string, subject: string) => ((await (await request.get(`/api/v1/security/findings?rule=${rule}&limit=200`, { headers: bearer("AUDITOR") })).json()).items as { subject: string; count: number }[]).find((f) => f.subject === subject);
+  // The verifier stores its findings every few seconds: the page is opened once they are stored, not before.
+  await expect.poll(async () => (await open("signing.replayed", clientId)) !== undefined, { timeout: 60_000 }).toBe(true);
+  await page.goto("/security");
+  const findings = page.getByTestId("findings");
+  await expect(findings.locator(`tr[data-rule="signing.replayed"][data-subject="${clientId}"]`)).toContainText("high", { timeout: 20_000 });
   expect(await open("signing.invalid", clientId)).toMatchObject({ count: 1 });
   expect(await open("signing.unsigned", topic)).toMatchObject({ count: 1 });
   // The verified topics: a filter in Fleetward's own namespace is refused beside the field, nothing saved.

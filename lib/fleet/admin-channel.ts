@@ -31,7 +31,8 @@ function classify(e: unknown, ep: TBrokerEndpoint): ChannelError {
   return new ChannelError("unreachable", `Admin channel to ${where} failed: ${err.message ?? String(e)}`);
 }
 
-export async function connectAdmin(ep: TBrokerEndpoint, timeoutMs = 5_000): Promise<MqttClient> {
+/** `signal`: abandons the connection attempt at once (a stopping worker), as a refusal would. */
+export async function connectAdmin(ep: TBrokerEndpoint, timeoutMs = 5_000, signal?: AbortSignal): Promise<MqttClient> {
   const client = mqtt.connect(`mqtts://${ep.host}:${ep.adminPort}`, {
     ca: ep.caPem,
     cert: ep.adminCertPem,
@@ -43,8 +44,11 @@ export async function connectAdmin(ep: TBrokerEndpoint, timeoutMs = 5_000): Prom
     connectTimeout: timeoutMs,
     clean: true,
   });
+  const abandon = () => client.end(true);
+  signal?.addEventListener("abort", abandon, { once: true });
   try {
     await new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason);
       client.once("connect", () => resolve());
       client.once("error", reject);
       client.once("close", () => reject(new ChannelError("refused", `The broker at ${ep.host}:${ep.adminPort} closed the connection during the handshake.`)));
@@ -53,6 +57,8 @@ export async function connectAdmin(ep: TBrokerEndpoint, timeoutMs = 5_000): Prom
   } catch (e) {
     client.end(true);
     throw classify(e, ep);
+  } finally {
+    signal?.removeEventListener("abort", abandon);
   }
 }
 

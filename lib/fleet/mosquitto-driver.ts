@@ -35,6 +35,8 @@ async function agentPresent(client: MqttClient, ep: TBrokerEndpoint): Promise<TH
       }
     }
     client.on("message", onMessage);
+    // A connection closed meanwhile (a stop cancelling the sync) brings no heartbeat: say so now, not in 3 s.
+    client.once("close", () => (clearTimeout(timer), client.off("message", onMessage), resolve(false)));
   });
   await client.subscribeAsync(topic, { qos: 0 });
   const beat = await online;
@@ -46,7 +48,7 @@ async function agentPresent(client: MqttClient, ep: TBrokerEndpoint): Promise<TH
 /** A stop cancelling the sync ends its connection: whatever waits on it (a reply, the agent's heartbeat) fails at once. */
 async function withChannelOf<T>(ep: TBrokerEndpoint, fn: (c: MqttClient, heartbeat: THeartbeat) => Promise<T>, signal?: AbortSignal): Promise<T> {
   signal?.throwIfAborted();
-  const client = await connectAdmin(ep);
+  const client = await connectAdmin(ep, undefined, signal);
   const cut = () => client.end(true);
   signal?.addEventListener("abort", cut, { once: true });
   try {
