@@ -70,7 +70,7 @@ export function AuditChainCard({ checkpoint, file, error }: { checkpoint: TAudit
         }
       />
       <div className="border-b border-line px-4 py-2 text-xs text-muted" data-testid="audit-checkpoint">
-        {error && !verify.data ? (
+        {error && !verify.data && !verify.error ? (
           <Line tone="text-danger" icon={<ShieldAlert className="size-3.5" />}>{error}</Line>
         ) : cp ? (
           <>

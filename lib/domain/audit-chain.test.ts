@@ -65,6 +65,19 @@ describe("walking the audit chain", () => {
     expect(brokenAt(verify(c))).toBe("3: its MAC does not verify under audit key master:11111111: it was rewritten and rehashed by someone without the key");
   });
 
+  it("checks one MAC per batch unless it fails: then the first that does not verify is named, before a later break", () => {
+    const c = chain(n(9));
+    c[1]!.details = { i: "forged" };
+    rehash(c, 1);
+    c[7]!.prevHash = "0".repeat(64); // and a link broken further on, in the same batch
+    expect(brokenAt(verify(c, keys(K1), null, 100))).toMatch(/^2: its MAC does not verify/);
+    // A MAC that was overwritten, its event unchanged: the newest MAC of the batch vouches for the event all the same.
+    const garbled = chain(n(6));
+    garbled[2]!.mac = "0".repeat(64);
+    expect(verify(garbled, keys(K1), null, 100).broken).toBeNull();
+    expect(brokenAt(verify(garbled, keys(K1), null, 3))).toMatch(/^3: its MAC does not verify/); // the newest of its batch
+  });
+
   it("names the event after a removed one, and one whose MAC was stripped to pass as an old event", () => {
     const c = chain(n(6));
     expect(brokenAt(verify([...c.slice(0, 2), ...c.slice(3)]))).toMatch(/^4: does not link to event #2 before it/);

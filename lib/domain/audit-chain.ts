@@ -38,22 +38,59 @@ export const startWalk = (keys: TAuditKeys, checkpoint: TCheckpoint | null): TCh
 /** Ids are decimal text: compared by length, then digit by digit. */
 const idAfter = (a: string, b: string) => (a.length !== b.length ? a.length > b.length : a > b);
 
-/** Checks the next events, in id order; stops at the first break, which it returns (and keeps in the walk). */
+type TUnvouched = NonNullable<TChainWalk["unvouched"]>;
+
+/**
+ * Checks the next events, in id order; stops at the first break, which it returns (and keeps in the walk). Links and
+ * hashes are checked event by event. A MAC is checked where it matters: the newest event of the batch under a key
+ * held vouches for every event before it (its hash covers them), so one HMAC per batch suffices; when it fails, the
+ * batch's MACs are checked one by one to name the first that does not verify.
+ */
 export function walkEvents(walk: TChainWalk, events: readonly TStoredAuditEvent[]): TChainBreak | null {
-  for (const e of events) {
-    if (walk.broken) break;
+  if (walk.broken) return walk.broken;
+  const before = walk.checked;
+  let end = events.length; // events [0, end) passed the checks of links and hashes
+  let lastHeld = -1;
+  let unheldAfter: TUnvouched | null = walk.unvouched;
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i]!;
     walk.checked++;
     const why = linkProblem(walk, e) ?? checkpointProblem(walk, e);
-    if (why) walk.broken = { id: e.id, position: walk.checked, why };
+    if (why) {
+      walk.broken = { id: e.id, position: walk.checked, why };
+      end = i;
+      break;
+    }
+    if (e.keyId !== null && walk.keys.has(e.keyId)) [lastHeld, unheldAfter] = [i, null];
+    else if (e.keyId !== null) unheldAfter ??= { id: e.id, position: walk.checked, keyId: e.keyId };
     walk.prevHash = e.hash;
     walk.prevId = e.id;
   }
+  const last = lastHeld >= 0 && lastHeld < end ? events[lastHeld]! : null;
+  if (last && !macHolds(walk, last)) walk.broken = firstBadMac(walk, events.slice(0, lastHeld + 1), before);
+  else if (!walk.broken) walk.unvouched = unheldAfter;
   return walk.broken;
+}
+
+const macHolds = (walk: TChainWalk, e: TStoredAuditEvent) => eventMac(walk.keys.get(e.keyId!)!, e.hash) === e.mac;
+
+function firstBadMac(walk: TChainWalk, events: readonly TStoredAuditEvent[], before: number): TChainBreak {
+  let pending = walk.unvouched;
+  for (let i = 0; ; i++) {
+    const e = events[i]!;
+    if (e.keyId === null) continue;
+    if (!walk.keys.has(e.keyId)) pending ??= { id: e.id, position: before + i + 1, keyId: e.keyId };
+    else if (macHolds(walk, e)) pending = null;
+    else {
+      const earlier = pending ? ` (or an event from #${pending.id} on, under audit key ${pending.keyId}, which this process does not hold)` : "";
+      return { id: e.id, position: before + i + 1, why: `its MAC does not verify under audit key ${e.keyId}: it${earlier} was rewritten and rehashed by someone without the key` };
+    }
+  }
 }
 
 function expectedHash(e: TStoredAuditEvent): string | { refused: string } {
   try {
-    return e.keyId === null ? legacyEventHash(e.prevHash, e) : eventHash(e.prevHash, { ...e, keyId: e.keyId });
+    return e.keyId === null ? legacyEventHash(e.prevHash, e) : eventHash(e.prevHash, e as TStoredAuditEvent & { keyId: string });
   } catch (err) {
     if (err instanceof CanonicalJsonError) return { refused: err.message };
     throw err;
@@ -73,18 +110,7 @@ function linkProblem(walk: TChainWalk, e: TStoredAuditEvent): string | null {
   const expected = expectedHash(e);
   if (typeof expected !== "string") return `cannot be hashed (${expected.refused}): no event is ever written so, it was edited in the database`;
   if (expected !== e.hash) return "does not match its hash: one of its fields was edited after it was written";
-  if (e.keyId === null || e.mac === null) return null;
-  walk.keyedFrom ??= e.id;
-  const key = walk.keys.get(e.keyId);
-  if (!key) {
-    walk.unvouched ??= { id: e.id, position: walk.checked, keyId: e.keyId };
-    return null;
-  }
-  if (eventMac(key, e.hash) !== e.mac) {
-    const earlier = walk.unvouched ? ` (or an event from #${walk.unvouched.id} on, under audit key ${walk.unvouched.keyId}, which this process does not hold)` : "";
-    return `its MAC does not verify under audit key ${e.keyId}: it${earlier} was rewritten and rehashed by someone without the key`;
-  }
-  walk.unvouched = null; // its hash covers every event before it
+  if (e.keyId !== null) walk.keyedFrom ??= e.id;
   return null;
 }
 

@@ -52,7 +52,22 @@ export function legacyEventHash(prevHash: string, e: TAuditEventContent): string
 
 /** SHA-256 over the previous hash, the event's id, every stored field and the id of the key that MACs it. */
 export function eventHash(prevHash: string, e: TAuditEventContent & { id: string; keyId: string }): string {
-  return hash("sha256", `fleetward-audit-v1\n${prevHash}\n${canonicalJson({ ...fields(e), id: e.id, keyId: e.keyId })}`, "hex");
+  // One literal, not a spread: a million of these are hashed in one verification, and a spread copy is ~3x slower.
+  const body = canonicalJson({
+    id: e.id,
+    at: typeof e.at === "string" ? e.at : e.at.toISOString(),
+    actorType: e.actorType,
+    actorId: e.actorId,
+    actorLabel: e.actorLabel,
+    action: e.action,
+    targetType: e.targetType,
+    targetId: e.targetId,
+    ip: e.ip,
+    userAgent: e.userAgent,
+    details: e.details ?? null,
+    keyId: e.keyId,
+  });
+  return hash("sha256", `fleetward-audit-v1\n${prevHash}\n${body}`, "hex");
 }
 
 /** HMAC-SHA256 of an event's hash under the audit key. */
