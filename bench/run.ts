@@ -12,6 +12,7 @@ import { devicesBench } from "./devices.bench";
 import { met, type TFigure } from "./figures";
 import { fleetSyncBench } from "./fleet-sync.bench";
 import { liveBench } from "./live.bench";
+import { lintLoadBench } from "./lint-load.bench";
 import { pagesBench } from "./pages.bench";
 import { securityBench } from "./security.bench";
 import { signingBench } from "./signing.bench";
@@ -28,6 +29,7 @@ const BENCHES: Record<string, () => Promise<TFigure[]>> = {
   signing: () => signingBench(),
   "device-list": () => deviceListBench(),
   pages: () => pagesBench(),
+  "lint-load": () => lintLoadBench(),
   audit: () => auditBench(),
   capacity: () => capacityBench(),
 };

@@ -1,4 +1,4 @@
-// npm run bench [-- name…] (fleet-sync, devices, device-list, pages, acl, live, audit, security, signing; and capacity, run only
+// npm run bench [-- name…] (fleet-sync, devices, device-list, pages, lint-load, acl, live, audit, security, signing; and capacity, run only
 // when named): every benchmark on a fresh embedded Postgres and its own local fleet; prints a table and writes
 // bench/results.json. Each benchmark has a budget (bench/run.ts); the whole run has one too, past which everything it
 // started is killed and the run fails, so a hung child is a failed run, never a silent one.
@@ -15,10 +15,10 @@ ensureDependencies();
 // The device list API, pages and live benchmarks drive the production build (the last two in Chromium); the others
 // need none, so naming only those does not wait for a build.
 const named = process.argv.slice(2);
-if (named.length === 0 || named.some((n) => ["device-list", "pages", "live"].includes(n))) buildIfStale();
+if (named.length === 0 || named.some((n) => ["device-list", "pages", "live", "lint-load"].includes(n))) buildIfStale();
 
 const perBench = Number(process.env.FLEETWARD_BENCH_BUDGET_MIN ?? DEFAULT_BUDGET_MIN);
-const count = named.length || 9;
+const count = named.length || 10;
 const deadlineMin = SETUP_MIN + count * perBench + (named.includes("capacity") ? CAPACITY_BUDGET_MIN : 0);
 
 // Its own process group, so a deadline kills Postgres, workers, brokers' helpers and all, not only the first child.

@@ -2,8 +2,10 @@ import { readFileSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import net from "node:net";
 import { expect, test } from "@playwright/test";
-import { MAX_BODY_BYTES, MAX_BULK_BODY_BYTES } from "@/lib/domain/body-limits.mjs";
+import { bodyLimitFor, MAX_BODY_BYTES, MAX_BULK_BODY_BYTES } from "@/lib/domain/body-limits.mjs";
+import { API, type TApiName } from "@/lib/schemas/api";
 import { startServer } from "../server";
+import { urlOf } from "./catalogue";
 import { e2eState } from "../state";
 
 // Bodies far over their route's limit, streamed without a Content-Length (chunked) or with one, to a server of its
@@ -74,6 +76,9 @@ function stream(port: number, path: string, headers: Record<string, string>, opt
   });
 }
 
+// Starting a server of its own takes a while on a loaded machine.
+test.describe.configure({ timeout: 120_000 });
+
 let server: Awaited<ReturnType<typeof startServer>>;
 
 test.beforeAll(async ({ playwright }) => {
@@ -116,7 +121,7 @@ test("a chunked body over the limit is refused on the sign-in callback too, unau
  * Sends a chunked body over a bare socket and goes on after any answer (an HTTP client stops at the answer) until
  * the server closes the connection; resolves with the bytes written by then and the first line answered.
  */
-function streamUntilClosed(port: number, path: string): Promise<{ sent: number; answer: string }> {
+function streamUntilClosed(port: number, path: string, method = "POST", total = TOTAL): Promise<{ sent: number; answer: string }> {
   return new Promise((resolve) => {
     const frame = Buffer.concat([Buffer.from(`${CHUNK.length.toString(16)}\r\n`), CHUNK, Buffer.from("\r\n")]);
     const socket = net.connect(port, "127.0.0.1");
@@ -126,9 +131,9 @@ function streamUntilClosed(port: number, path: string): Promise<{ sent: number; 
     socket.on("data", (d: Buffer) => (answer ||= d.toString("latin1").split("\r\n")[0]!));
     socket.on("error", () => socket.destroy());
     socket.on("close", () => ((closed = true), resolve({ sent, answer })));
-    socket.write(`POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n`);
+    socket.write(`${method} ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n`);
     const pump = () => {
-      while (!closed && sent < TOTAL) {
+      while (!closed && sent < total) {
         sent += CHUNK.length;
         if (!socket.write(frame)) return void socket.once("drain", pump);
       }
@@ -144,6 +149,19 @@ test("a body the route answers without reading (401 before the body) is cut at t
   const said = `answered "${r.answer}", connection closed with ${(r.sent / 2 ** 20).toFixed(1)} of ${TOTAL / 2 ** 20} MB sent`;
   expect(r.sent, said).toBeLessThan(TOTAL / 4);
   expect(statusMb(server.pid, "VmRSS") - before, said).toBeLessThan(GROWTH_MB);
+});
+
+test("every route, pages and sign-in included, stops an unauthenticated chunked body at its limit", async () => {
+  const routes = (Object.keys(API) as TApiName[]).map((name) => ({ method: API[name].method, path: urlOf(name) }));
+  const others = ["/api/auth/callback/credentials", "/api/auth/signin/credentials", "/login", "/overview", "/no-such-page"].map((path) => ({ method: "POST", path }));
+  const before = statusMb(server.pid, "VmRSS");
+  for (const { method, path } of [...routes, ...others]) {
+    const limit = bodyLimitFor(method, path);
+    // What the kernel's socket buffers take before the server reads a byte comes on top of the limit.
+    const r = await streamUntilClosed(server.port, path, method, limit + 64 * 2 ** 20);
+    expect(r.sent, `${method} ${path}: "${r.answer}", closed with ${(r.sent / 2 ** 20).toFixed(1)} MB sent`).toBeLessThan(limit + 32 * 2 ** 20);
+  }
+  expect(statusMb(server.pid, "VmRSS") - before).toBeLessThan(GROWTH_MB);
 });
 
 test("a declared Content-Length over the limit is refused at once", async () => {

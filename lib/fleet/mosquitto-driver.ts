@@ -36,7 +36,7 @@ async function agentPresent(client: MqttClient, ep: TBrokerEndpoint): Promise<TH
     }
     client.on("message", onMessage);
     // A connection closed meanwhile (a stop cancelling the sync) brings no heartbeat: say so now, not in 3 s.
-    client.once("close", () => (clearTimeout(timer), client.off("message", onMessage), resolve(false)));
+    client.once("close", () => (clearTimeout(timer), client.off("message", onMessage), resolve(null)));
   });
   await client.subscribeAsync(topic, { qos: 0 });
   const beat = await online;

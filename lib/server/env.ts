@@ -19,6 +19,10 @@ const ZServerEnv = ZDbEnv.extend({
   FLEETWARD_API_RATE_LIMIT: z.coerce.number({ error: "must be a number" }).int("must be a whole number").min(1, "must be at least 1").default(6_000),
   /** Requests with an unknown or revoked API token one client address may make in 10 minutes, across replicas. */
   FLEETWARD_API_AUTH_FAILURES_PER_IP: z.coerce.number({ error: "must be a number" }).int("must be a whole number").min(1, "must be at least 1").default(30),
+  /** Ad hoc ACL evaluations (lint, simulate) one user or token may run at once on one replica. */
+  FLEETWARD_ACL_EVALUATIONS_AT_ONCE: z.coerce.number({ error: "must be a number" }).int("must be a whole number").min(1, "must be at least 1").default(4),
+  /** Ad hoc ACL evaluations one user or token may run in a minute, across replicas. */
+  FLEETWARD_ACL_EVALUATIONS_PER_MINUTE: z.coerce.number({ error: "must be a number" }).int("must be a whole number").min(1, "must be at least 1").default(60),
 });
 
 export type TServerEnv = z.infer<typeof ZServerEnv>;

@@ -2,6 +2,7 @@ import "server-only";
 import { WindowCounter } from "@/lib/domain/rate-limit";
 import { db } from "./db";
 import { env } from "./env";
+import type { TActor } from "./audit";
 import { AppError } from "./errors";
 
 const MINUTE_MS = 60_000;
@@ -48,4 +49,45 @@ export async function countTokenFailure(ip: string): Promise<void> {
 export async function purgeEndedRateLimits(): Promise<number> {
   const { count } = await db.rateLimit.deleteMany({ where: { windowStart: { lt: new Date(Date.now() - TOKEN_FAILURE_WINDOW_MS) } } });
   return count;
+}
+
+// Ad hoc ACL evaluations (a policy sent to lint or simulate): bounded per principal, at once on this replica (what
+// protects its evaluation threads, which are its own) and per minute in Postgres, so every replica counts together.
+const globalForEvaluations = globalThis as unknown as { fleetwardAclEvaluations?: Map<string, number> };
+const evaluationKey = (actor: TActor) => `acl-evaluations:${actor.type}:${actor.id ?? actor.label}`;
+
+/** Reserves one evaluation for this principal, or throws 429 with Retry-After; call the returned function when done. */
+export async function reserveAclEvaluation(actor: TActor): Promise<() => void> {
+  const running = (globalForEvaluations.fleetwardAclEvaluations ??= new Map());
+  const key = evaluationKey(actor);
+  const { FLEETWARD_ACL_EVALUATIONS_AT_ONCE: atOnce, FLEETWARD_ACL_EVALUATIONS_PER_MINUTE: perMinute } = env();
+  if ((running.get(key) ?? 0) >= atOnce) {
+    throw new AppError("TOO_MANY_REQUESTS", `You are already running ${atOnce} ACL evaluations (lint or simulate) at once: retry when one has answered.`, undefined, 1);
+  }
+  running.set(key, (running.get(key) ?? 0) + 1);
+  const release = () => {
+    const left = (running.get(key) ?? 1) - 1;
+    if (left > 0) running.set(key, left);
+    else running.delete(key);
+  };
+  try {
+    const wait = await countInWindow(key, MINUTE_MS, perMinute);
+    if (wait !== null) throw new AppError("TOO_MANY_REQUESTS", `You ran more than ${perMinute} ACL evaluations (lint or simulate) in a minute: retry in ${wait} s.`, undefined, wait);
+  } catch (e) {
+    release();
+    throw e;
+  }
+  return release;
+}
+
+/** Counts one event under `key` in a fixed window, in one statement (concurrent replicas each count); seconds to wait when over `limit`. */
+async function countInWindow(key: string, windowMs: number, limit: number): Promise<number | null> {
+  const [row] = await db.$queryRaw<{ count: number; left_ms: number }[]>`
+    INSERT INTO "RateLimit" ("key", "windowStart", "count") VALUES (${key}, now() AT TIME ZONE 'UTC', 1)
+    ON CONFLICT ("key") DO UPDATE SET
+      "count" = CASE WHEN "RateLimit"."windowStart" <= (now() AT TIME ZONE 'UTC') - ${windowMs} * interval '1 millisecond' THEN 1 ELSE "RateLimit"."count" + 1 END,
+      "windowStart" = CASE WHEN "RateLimit"."windowStart" <= (now() AT TIME ZONE 'UTC') - ${windowMs} * interval '1 millisecond' THEN now() AT TIME ZONE 'UTC' ELSE "RateLimit"."windowStart" END
+    RETURNING "count", (EXTRACT(EPOCH FROM ("windowStart" + ${windowMs} * interval '1 millisecond' - (now() AT TIME ZONE 'UTC'))) * 1000)::float8 AS left_ms`;
+  if (!row || row.count <= limit) return null;
+  return Math.max(1, Math.ceil(row.left_ms / 1000));
 }

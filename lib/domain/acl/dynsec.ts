@@ -85,20 +85,29 @@ function rulesOf(role: TRole, acltype: TAclType) {
  * pattern's `#`, and there is no `$` rule (`#` covers `$SYS/#`).
  */
 export function subAclCheck(acl: string, sub: string): boolean {
-  if (acl === "#") return true;
-  const strip = (s: string): [boolean, string] => (s === "#" ? [true, ""] : s.length > 1 && s.endsWith("/#") ? [true, s.slice(0, -2)] : [false, s]);
-  const [aclHash, a] = strip(acl);
-  const [subHash, s] = strip(sub);
-  if (subHash && !aclHash) return false;
-  const al = a.split("/");
-  const sl = s.split("/");
+  return subAclCovers(subAclTopic(acl), subAclTopic(sub));
+}
+
+/** A filter or pattern as sub_acl_check reads it: whether it is `#`, whether a trailing `#` was stripped, the levels left. */
+export type TSubAclTopic = { all: boolean; hash: boolean; levels: readonly string[] };
+
+/** Reads a filter once, for callers that compare it with many others (the linter). */
+export function subAclTopic(topic: string): TSubAclTopic {
+  const all = topic === "#";
+  const hash = all || (topic.length > 1 && topic.endsWith("/#"));
+  return { all, hash, levels: (all ? "" : hash ? topic.slice(0, -2) : topic).split("/") };
+}
+
+/** subAclCheck on filters read by subAclTopic. */
+export function subAclCovers(acl: TSubAclTopic, sub: TSubAclTopic): boolean {
+  if (acl.all) return true;
+  if (sub.hash && !acl.hash) return false;
+  const al = acl.levels;
+  const sl = sub.levels;
   if (al.length > sl.length) return false;
-  if (sl.length > al.length && !aclHash) return false;
-  for (let i = 0; i < sl.length; i++) {
-    if (i < al.length && (al[i] === "+" || al[i] === sl[i])) continue;
-    if (i >= al.length && aclHash) continue;
-    return false;
-  }
+  // Levels of the filter past the pattern's are covered only by its stripped `#`.
+  if (sl.length > al.length && !acl.hash) return false;
+  for (let i = 0; i < al.length; i++) if (al[i] !== "+" && al[i] !== sl[i]) return false;
   return true;
 }
 
@@ -119,8 +128,13 @@ export function decideDynsec(policy: TDynsecPolicy, action: TAction, topic: stri
     { via: "client", refs: policy.client.roles },
     ...ordered(policy.client.groups.filter((g) => groups.has(g.groupname)), (g) => g.groupname).map((g) => ({ via: "group" as const, groupname: g.groupname, refs: groups.get(g.groupname)!.roles })),
   ];
+  // A role reached again through another group decides no differently: each is tried once, so the work stays
+  // linear in the policy's size however many groups share a role.
+  const tried = new Set<string>();
   for (const list of lists) {
     for (const ref of ordered(list.refs.filter((r) => roles.has(r.rolename)), (r) => r.rolename)) {
+      if (tried.has(ref.rolename)) continue;
+      tried.add(ref.rolename);
       const role = roles.get(ref.rolename)!;
       const decided = (hit: ReturnType<typeof rulesOf>[number]): TDecision => ({
         allowed: hit.acl.allow,

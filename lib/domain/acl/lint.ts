@@ -1,6 +1,6 @@
 // Findings about a policy in the dynamic security plugin's vocabulary: what is too open, what can never decide,
 // what nobody uses. Each says why it matters and how to fix it. Pure.
-import { subAclCheck, type TAclType, type TDefaultAccess, type TRole, type TRoleRef } from "./dynsec";
+import { subAclCovers, subAclTopic, type TAclType, type TDefaultAccess, type TRole, type TRoleRef, type TRule, type TSubAclTopic } from "./dynsec";
 
 export type TLintPolicy = {
   roles: readonly TRole[];
@@ -29,10 +29,19 @@ const WIDE = new Set(["#", "+/#"]);
  * Whether every topic (or filter) `inner` reaches is also reached by `outer` under the rule type's matching:
  * publish rules never match `$` topics from a filter that does not start with `$`; pattern subscriptions do.
  */
-function covers(type: TAclType, outer: string, inner: string): boolean {
-  if (outer === inner) return true;
-  if ((type === "publishClientSend" || type === "publishClientReceive") && inner.startsWith("$") && !outer.startsWith("$")) return false;
-  return subAclCheck(outer, inner);
+function covers(type: TAclType, outer: TRanked, inner: TRanked): boolean {
+  if (outer.acl.topic === inner.acl.topic) return true;
+  if ((type === "publishClientSend" || type === "publishClientReceive") && inner.acl.topic.startsWith("$") && !outer.acl.topic.startsWith("$")) return false;
+  return subAclCovers(outer.filter, inner.filter);
+}
+
+/** A rule in its role's order of one type, its topic read once: a role's rules are compared pairwise. */
+type TRanked = { acl: TRule; index: number; priority: number; filter: TSubAclTopic };
+
+/** The first of `ranked[0..end)` that passes `test`, without copying the list (a role holds up to 1,000 rules). */
+function firstBefore(ranked: readonly TRanked[], end: number, test: (e: TRanked) => boolean): TRanked | undefined {
+  for (let j = 0; j < end; j++) if (test(ranked[j]!)) return ranked[j];
+  return undefined;
 }
 
 export function lintPolicy(p: TLintPolicy): TFinding[] {
@@ -49,17 +58,16 @@ export function lintPolicy(p: TLintPolicy): TFinding[] {
       }
     });
     for (const type of new Set(role.acls.map((a) => a.acltype))) {
-      const ordered = role.acls.map((acl, index) => ({ acl, index, priority: acl.priority ?? 0 })).filter((r) => r.acl.acltype === type).sort((a, b) => b.priority - a.priority);
+      const ordered: TRanked[] = role.acls.flatMap((acl, index) => (acl.acltype === type ? [{ acl, index, priority: acl.priority ?? 0, filter: subAclTopic(acl.topic) }] : [])).sort((a, b) => b.priority - a.priority);
       ordered.forEach((r, i) => {
-        const earlier = ordered.slice(0, i);
         const literal = type === "subscribeLiteral" || type === "unsubscribeLiteral";
         // A literal rule is found by its exact topic, the last one written winning; others go in order.
-        const shadow = literal ? ordered.find((o) => o.index > r.index && o.acl.topic === r.acl.topic) : earlier.find((e) => covers(type, e.acl.topic, r.acl.topic));
+        const shadow = literal ? ordered.find((o) => o.index > r.index && o.acl.topic === r.acl.topic) : firstBefore(ordered, i, (e) => covers(type, e, r));
         if (shadow) {
           out.push({ severity: "medium", code: "shadowed", role: role.rolename, index: r.index, message: `Rule ${r.index + 1} of role ${role.rolename} (${type} ${r.acl.topic}) never decides: rule ${shadow.index + 1} (${shadow.acl.topic}) always matches first.`, why: "A rule that can never decide misleads whoever reads the policy, and its intent is not enforced.", fix: "Remove it, or give it a higher priority than the broader rule if it was meant as an exception." });
           return;
         }
-        const conflict = earlier.find((e) => e.priority === r.priority && (e.acl.allow ?? false) !== (r.acl.allow ?? false) && (covers(type, e.acl.topic, r.acl.topic) || covers(type, r.acl.topic, e.acl.topic)));
+        const conflict = firstBefore(ordered, i, (e) => e.priority === r.priority && (e.acl.allow ?? false) !== (r.acl.allow ?? false) && (covers(type, e, r) || covers(type, r, e)));
         if (conflict && !literal) {
           out.push({ severity: "medium", code: "equal-priority-conflict", role: role.rolename, index: r.index, message: `Rules ${conflict.index + 1} and ${r.index + 1} of role ${role.rolename} allow and deny overlapping topics at the same priority ${r.priority}.`, why: "Only their order in the list decides, which is easy to change by accident.", fix: "Give the exception a higher priority than the general rule." });
         }

@@ -5,9 +5,11 @@ import { expandPolicy } from "@/lib/domain/acl/compile";
 import { decideDynsec } from "@/lib/domain/acl/dynsec";
 import { devicePolicy } from "@/lib/domain/acl/fleet-policy";
 import type { ZSimulate, ZSimulation } from "@/lib/schemas/acl";
+import type { TActor } from "../../audit";
 import { db } from "../../db";
 import { notFound } from "../../errors";
 import { renderDesiredState } from "../fleet/render-desired-state";
+import { evaluateAdHoc } from "./evaluate-ad-hoc";
 import { loadDeviceAccess, loadFleetAcl, NO_ACCESS } from "./fleet-acl";
 
 type TSimulation = z.infer<typeof ZSimulation>;
@@ -17,9 +19,12 @@ type TSimulation = z.infer<typeof ZSimulation>;
  * does; a stored device as the fleet's brokers enforce it now: the acl_file rendered from Postgres, for the
  * identity the device connects with (its client id is its username on every device listener).
  */
-export async function simulateAccess(input: z.infer<typeof ZSimulate>): Promise<TSimulation> {
+export async function simulateAccess(input: z.infer<typeof ZSimulate>, { actor }: { actor?: TActor } = {}): Promise<TSimulation> {
   if (!("deviceId" in input)) {
-    const { allowed, decidedBy } = decideDynsec({ roles: input.roles, groups: input.groups, client: input.client, defaultACLAccess: input.defaultACLAccess }, input.action, input.topic);
+    // A policy sent in the request: bounded, rate-limited per principal and run off the request thread.
+    if (!actor) throw new Error("an ad hoc simulation is run for a principal");
+    const policy = { roles: input.roles, groups: input.groups, client: input.client, defaultACLAccess: input.defaultACLAccess };
+    const { allowed, decidedBy } = await evaluateAdHoc({ actor, job: { kind: "decide", policy, action: input.action, topic: input.topic } });
     return { allowed, model: "dynsec", decidedBy };
   }
   const device = await db.device.findUnique({ where: { id: input.deviceId }, select: { clientId: true, authType: true, disabled: true, passwordHash: true, pskKeySealed: true, certificates: { where: { revokedAt: null }, select: { id: true } } } });
