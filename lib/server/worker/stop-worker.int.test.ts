@@ -1,7 +1,6 @@
 // A worker told to stop ends within a bound whatever it is doing: the sync it had in flight is cancelled (it is
 // retried anyway) and another worker completes it.
 import { readdirSync, readFileSync } from "node:fs";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually, startTestFleet, startWorker, type TTestFleet, type TTestWorker } from "@/lib/fleet/testing/test-fleet";
 import { db, disconnectDb } from "@/lib/server/db";
@@ -55,9 +54,9 @@ async function stopTimed(w: TTestWorker): Promise<{ ms: number; code: number | n
 
 /** The Postgres server's processes (the postmaster and its backends), to freeze it as a hung network would. */
 async function postgresPids(): Promise<number[]> {
-  const [row] = await db.$queryRawUnsafe<{ dir: string }[]>("SELECT current_setting('data_directory') AS dir");
-  const dir = row!.dir;
-  const postmaster = Number(readFileSync(path.join(dir, "postmaster.pid"), "utf8").split("\n")[0]);
+  // The application's role may not read data_directory; its own backend's parent is the postmaster.
+  const [row] = await db.$queryRawUnsafe<{ pid: number }[]>("SELECT pg_backend_pid() AS pid");
+  const postmaster = Number(/^PPid:\s+(\d+)$/m.exec(readFileSync(`/proc/${row!.pid}/status`, "utf8"))![1]);
   const children = (pid: number): number[] =>
     readdirSync(`/proc/${pid}/task`).flatMap((t) => readFileSync(`/proc/${pid}/task/${t}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number));
   return [postmaster, ...children(postmaster)];

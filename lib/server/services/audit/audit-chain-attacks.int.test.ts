@@ -21,13 +21,16 @@ import { writeAuditCheckpoint } from "./write-audit-checkpoint";
 // Attacks by whoever holds the database superuser, on a database of their own (created and migrated here), so the
 // shared test database's chain is never left broken for other test files. It starts as a chain written before
 // events were MACed, as an installation upgraded to the keyed chain has one.
+// The application's role may not create databases (the embedded server's superuser does that, for it); an external
+// DATABASE_URL is used as it is.
 const BASE_URL = process.env.DATABASE_URL!;
+const ADMIN_URL = process.env.FLEETWARD_TEST_PG_ADMIN_URL ?? BASE_URL;
 const NAME = `audit_attacks_${unique()}`;
 const KEYS = { master: process.env.FLEETWARD_MASTER_KEY, previous: process.env.FLEETWARD_MASTER_KEY_PREVIOUS, audit: process.env.FLEETWARD_AUDIT_KEY };
 let checkpointFile: string;
 
 async function onBase(sqlText: string) {
-  const c = new pg.Client({ connectionString: BASE_URL });
+  const c = new pg.Client({ connectionString: ADMIN_URL });
   await c.connect();
   try {
     await c.query(sqlText);
@@ -76,7 +79,7 @@ async function writeLegacyChain(n: number) {
 const append = (n: number, actor = testActor()) => Array.from({ length: n }).reduce<Promise<unknown>>((p, _, i) => p.then(() => change((tx) => appendAudit(tx, actor, { action: "test.attack", targetId: String(i), details: { amount: i } }))), Promise.resolve());
 
 beforeAll(async () => {
-  await onBase(`CREATE DATABASE "${NAME}"`);
+  await onBase(`CREATE DATABASE "${NAME}" OWNER "${decodeURIComponent(new URL(BASE_URL).username)}"`);
   const url = new URL(BASE_URL);
   url.pathname = `/${NAME}`;
   execFileSync("node_modules/.bin/prisma", ["migrate", "deploy"], { env: { ...process.env, DATABASE_URL: url.toString() }, stdio: "pipe" });
