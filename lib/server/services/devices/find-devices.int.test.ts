@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, onTestFinished } from "vitest";
 import { db, disconnectDb } from "../../db";
 import { unique } from "../../testing/fixtures";
 import { findDevices } from "./find-devices";
@@ -10,8 +10,9 @@ describe("device search", () => {
     const run = `s${unique()}`;
     const ids = Array.from({ length: 7 }, (_, i) => `${run}-dev-${i}`);
     await db.device.createMany({
-      data: ids.map((clientId, i) => ({ clientId, name: i === 3 ? `Pump 100%_${run}` : `Valve ${i}`, tags: i % 2 ? [`${run}-odd`] : [], authType: "PASSWORD" as const, passwordHash: "x" })),
+      data: ids.map((clientId, i) => ({ clientId, name: i === 3 ? `Pump 100%_${run}` : `Valve ${i}`, tags: i % 2 ? [`${run}-odd`] : [], authType: "PASSWORD" as const, passwordHash: "$7$101$c2FsdA==$aGFzaA==" })),
     });
+    onTestFinished(() => db.device.deleteMany({ where: { clientId: { in: ids } } }).then(() => undefined));
     const all = await findDevices({ q: run.toUpperCase(), limit: 50 });
     expect(all.items.map((d) => d.clientId)).toEqual(ids);
     // Two per page, in order, through the cursor.
