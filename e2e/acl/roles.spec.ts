@@ -50,9 +50,10 @@ async function received(port: number, d: TDevice, sender: TDevice, topic: string
   const late = expected === "none" ? setTimeout(() => sub.kill(), 3_000) : undefined;
   await done;
   clearTimeout(late);
+  // The payload follows the PUBLISH line; the debug line for the PUBACK the client sends may come between them.
   const lines = out.split("\n");
   const at = lines.findIndex((l) => l.includes("received PUBLISH"));
-  return at < 0 ? null : lines[at + 1]?.trim() || null;
+  return at < 0 ? null : lines.slice(at + 1).find((l) => l.trim() && !l.startsWith("Client "))?.trim() ?? null;
 }
 
 async function simulated(request: APIRequestContext, d: TDevice, action: "publish" | "receive", topic: string): Promise<boolean> {
