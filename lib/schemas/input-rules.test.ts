@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import type { z } from "zod";
 import { NO_CONTROL_CHARACTERS } from "@/lib/domain/control-characters";
@@ -27,7 +28,8 @@ const CONTROLS = [...Array.from({ length: 32 }, (_, i) => String.fromCharCode(i)
 const hex = (c: string) => `U+${c.charCodeAt(0).toString(16).padStart(4, "0").toUpperCase()}`;
 
 const PEM_CERT = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----";
-const PEM_KEY = "-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----";
+// A key made when the tests run, so no private key is kept in the repository.
+const PEM_KEY = generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ type: "pkcs8", format: "pem" }).toString();
 const ports = { admin: 1, tlsPassword: 2, mtls: 3, psk: 4, wss: 5 };
 const adHoc = (over: Record<string, unknown> = {}) => ({
   roles: [{ rolename: "sensor", acls: [{ acltype: "publishClientSend", topic: "plant/#", allow: true }] }],
