@@ -309,7 +309,7 @@ describe("access simulator for stored devices against the fleet", () => {
       const c = await eventually(() => connectDevice(b.ports.tlsPassword, suite.fleet.caPem, { clientId: d.device.clientId, username: d.device.clientId, password: d.secret.password! }).catch(() => null), `a connection to ${b.name}`, 30_000, 200);
       try {
         for (const topic of topics) {
-          const predicted = await simulateAccess({ deviceId: d.device.id, action: "publish", topic });
+          const predicted = await simulateAccess({ deviceId: d.device.id, action: "publish", topic }, { actor });
           const actual = await publishOutcome(c, topic);
           expect(actual, `${topic} on ${b.name}: ${JSON.stringify(predicted.decidedBy)}`).toBe(predicted.allowed ? "accepted" : "refused");
         }
@@ -317,9 +317,9 @@ describe("access simulator for stored devices against the fleet", () => {
         await c.endAsync(true);
       }
     }
-    expect(await simulateAccess({ deviceId: d.device.id, action: "publish", topic: topics[0]! })).toMatchObject({ allowed: true, model: "acl_file", decidedBy: { kind: "rule", source: "pattern", text: "pattern readwrite devices/%c/#" } });
-    expect(await simulateAccess({ deviceId: d.device.id, action: "receive", topic: topics[1]! })).toMatchObject({ allowed: false, decidedBy: { kind: "none" } });
+    expect(await simulateAccess({ deviceId: d.device.id, action: "publish", topic: topics[0]! }, { actor })).toMatchObject({ allowed: true, model: "acl_file", decidedBy: { kind: "rule", source: "pattern", text: "pattern readwrite devices/%c/#" } });
+    expect(await simulateAccess({ deviceId: d.device.id, action: "receive", topic: topics[1]! }, { actor })).toMatchObject({ allowed: false, decidedBy: { kind: "none" } });
     await revokeDevice({ actor, id: d.device.id });
-    expect(await simulateAccess({ deviceId: d.device.id, action: "publish", topic: topics[0]! })).toMatchObject({ allowed: false, decidedBy: { kind: "connection" } });
+    expect(await simulateAccess({ deviceId: d.device.id, action: "publish", topic: topics[0]! }, { actor })).toMatchObject({ allowed: false, decidedBy: { kind: "connection" } });
   }, 120_000);
 });

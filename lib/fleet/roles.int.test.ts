@@ -53,14 +53,14 @@ describe("roles and groups against the real fleet", () => {
       const expected = [true, true, false, false, false];
       for (const [i, b] of suite.fleet.brokers.entries()) {
         for (const [k, topic] of topics.entries()) {
-          const predicted = await simulateAccess({ deviceId: a.device.id, action: "publish", topic });
+          const predicted = await simulateAccess({ deviceId: a.device.id, action: "publish", topic }, { actor });
           expect(predicted.allowed, `simulator: publish ${topic}`).toBe(expected[k]);
           expect(predicted.roles?.allowed, `the roles' own reading of ${topic}`).toBe(expected[k]);
           expect(await publishAllowed(as[i]!, topic), `${b.name}: publish ${topic} (${JSON.stringify(predicted.decidedBy)})`).toBe(predicted.allowed);
         }
-        expect((await simulateAccess({ deviceId: a.device.id, action: "publish", topic: topics[0]! })).roles?.decidedBy).toMatchObject({ kind: "rule", rolename: sensor, rolePriority: 1, acl: { topic: `plant/${me}/telemetry` }, index: 0 });
+        expect((await simulateAccess({ deviceId: a.device.id, action: "publish", topic: topics[0]! }, { actor })).roles?.decidedBy).toMatchObject({ kind: "rule", rolename: sensor, rolePriority: 1, acl: { topic: `plant/${me}/telemetry` }, index: 0 });
         // Receiving: the group's commander may send commands to any plant device; the sensor gets its own only.
-        expect((await simulateAccess({ deviceId: a.device.id, action: "receive", topic: `plant/${me}/cmd` })).allowed).toBe(true);
+        expect((await simulateAccess({ deviceId: a.device.id, action: "receive", topic: `plant/${me}/cmd` }, { actor })).allowed).toBe(true);
         await as[i]!.subscribeAsync(`plant/${me}/cmd`, { qos: 1 });
         const got = new Promise<string>((resolve) => as[i]!.once("message", (_t, p) => resolve(p.toString())));
         await cs[i]!.publishAsync(`plant/${me}/cmd`, `reboot ${b.name}`, { qos: 1 });
@@ -84,7 +84,7 @@ describe("roles and groups against the real fleet", () => {
       await enforcedEverywhere(a.device.id);
       for (const [i, b] of suite.fleet.brokers.entries()) {
         expect(as[i]!.connected, `${b.name}: still connected`).toBe(true);
-        expect((await simulateAccess({ deviceId: a.device.id, action: "publish", topic: "plant/shared/alerts" })).allowed).toBe(false);
+        expect((await simulateAccess({ deviceId: a.device.id, action: "publish", topic: "plant/shared/alerts" }, { actor })).allowed).toBe(false);
         expect(await publishAllowed(as[i]!, "plant/shared/alerts"), `${b.name}: the same session is now refused`).toBe(false);
         expect(await publishAllowed(as[i]!, `plant/${me}/telemetry`), `${b.name}: its own telemetry still allowed`).toBe(true);
       }

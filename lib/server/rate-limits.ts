@@ -36,13 +36,9 @@ export async function refuseTokenGuessing(ip: string): Promise<void> {
   throw new AppError("TOO_MANY_REQUESTS", `Too many requests with an invalid API token from this address: retry in ${Math.ceil(wait / 60)} minute(s).`, undefined, wait);
 }
 
-/** Counts an unknown or revoked token from this address (one statement, so concurrent replicas count each). */
+/** Counts an unknown or revoked token from this address. */
 export async function countTokenFailure(ip: string): Promise<void> {
-  await db.$executeRaw`
-    INSERT INTO "RateLimit" ("key", "windowStart", "count") VALUES (${failureKey(ip)}, now() AT TIME ZONE 'UTC', 1)
-    ON CONFLICT ("key") DO UPDATE SET
-      "count" = CASE WHEN "RateLimit"."windowStart" <= (now() AT TIME ZONE 'UTC') - ${TOKEN_FAILURE_WINDOW_MS} * interval '1 millisecond' THEN 1 ELSE "RateLimit"."count" + 1 END,
-      "windowStart" = CASE WHEN "RateLimit"."windowStart" <= (now() AT TIME ZONE 'UTC') - ${TOKEN_FAILURE_WINDOW_MS} * interval '1 millisecond' THEN now() AT TIME ZONE 'UTC' ELSE "RateLimit"."windowStart" END`;
+  await countInWindow(failureKey(ip), TOKEN_FAILURE_WINDOW_MS);
 }
 
 /** Forgets windows that ended (the worker's hourly housekeeping). */
@@ -71,8 +67,11 @@ export async function reserveAclEvaluation(actor: TActor): Promise<() => void> {
     else running.delete(key);
   };
   try {
-    const wait = await countInWindow(key, MINUTE_MS, perMinute);
-    if (wait !== null) throw new AppError("TOO_MANY_REQUESTS", `You ran more than ${perMinute} ACL evaluations (lint or simulate) in a minute: retry in ${wait} s.`, undefined, wait);
+    const { count, leftMs } = await countInWindow(key, MINUTE_MS);
+    if (count > perMinute) {
+      const wait = Math.max(1, Math.ceil(leftMs / 1000));
+      throw new AppError("TOO_MANY_REQUESTS", `You ran more than ${perMinute} ACL evaluations (lint or simulate) in a minute: retry in ${wait} s.`, undefined, wait);
+    }
   } catch (e) {
     release();
     throw e;
@@ -80,14 +79,13 @@ export async function reserveAclEvaluation(actor: TActor): Promise<() => void> {
   return release;
 }
 
-/** Counts one event under `key` in a fixed window, in one statement (concurrent replicas each count); seconds to wait when over `limit`. */
-async function countInWindow(key: string, windowMs: number, limit: number): Promise<number | null> {
+/** Counts one event under `key` in a fixed window, in one statement so concurrent replicas each count: the window's count and the ms left in it. */
+async function countInWindow(key: string, windowMs: number): Promise<{ count: number; leftMs: number }> {
   const [row] = await db.$queryRaw<{ count: number; left_ms: number }[]>`
     INSERT INTO "RateLimit" ("key", "windowStart", "count") VALUES (${key}, now() AT TIME ZONE 'UTC', 1)
     ON CONFLICT ("key") DO UPDATE SET
       "count" = CASE WHEN "RateLimit"."windowStart" <= (now() AT TIME ZONE 'UTC') - ${windowMs} * interval '1 millisecond' THEN 1 ELSE "RateLimit"."count" + 1 END,
       "windowStart" = CASE WHEN "RateLimit"."windowStart" <= (now() AT TIME ZONE 'UTC') - ${windowMs} * interval '1 millisecond' THEN now() AT TIME ZONE 'UTC' ELSE "RateLimit"."windowStart" END
     RETURNING "count", (EXTRACT(EPOCH FROM ("windowStart" + ${windowMs} * interval '1 millisecond' - (now() AT TIME ZONE 'UTC'))) * 1000)::float8 AS left_ms`;
-  if (!row || row.count <= limit) return null;
-  return Math.max(1, Math.ceil(row.left_ms / 1000));
+  return { count: row!.count, leftMs: row!.left_ms };
 }

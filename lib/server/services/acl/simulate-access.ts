@@ -19,10 +19,9 @@ type TSimulation = z.infer<typeof ZSimulation>;
  * does; a stored device as the fleet's brokers enforce it now: the acl_file rendered from Postgres, for the
  * identity the device connects with (its client id is its username on every device listener).
  */
-export async function simulateAccess(input: z.infer<typeof ZSimulate>, { actor }: { actor?: TActor } = {}): Promise<TSimulation> {
+export async function simulateAccess(input: z.infer<typeof ZSimulate>, { actor }: { actor: TActor }): Promise<TSimulation> {
   if (!("deviceId" in input)) {
     // A policy sent in the request: bounded, rate-limited per principal and run off the request thread.
-    if (!actor) throw new Error("an ad hoc simulation is run for a principal");
     const policy = { roles: input.roles, groups: input.groups, client: input.client, defaultACLAccess: input.defaultACLAccess };
     const { allowed, decidedBy } = await evaluateAdHoc({ actor, job: { kind: "decide", policy, action: input.action, topic: input.topic } });
     return { allowed, model: "dynsec", decidedBy };
