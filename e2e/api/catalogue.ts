@@ -198,7 +198,11 @@ export const SAMPLES: Record<TApiName, (r: APIRequestContext) => Promise<TSample
   getSigningJwks: async () => ({}),
   endUserSessions: async (r) => ({ params: { id: await (sessionsTarget ??= adminCreates(r, "/api/v1/users", { email: `ends-${unique()}@example.com`, role: "AUDITOR" })) }, body: {} }),
   getSso: async () => ({}),
-  setSso: async () => ({ body: { roleMappings: [], localSignIn: "everyone", breakGlassUserId: null } }),
+  // The settings as they are, written back: single sign-on tests running beside this one keep their mappings.
+  setSso: async (r) => {
+    const { roleMappings, localSignIn, breakGlassUserId } = await (await r.get("/api/v1/security/sso", { headers: bearer("ADMIN") })).json();
+    return { body: { roleMappings, localSignIn, breakGlassUserId } };
+  },
   listContentKeys: async () => ({}),
   issueContentKey: async (r) => ({ body: { name: `ck-${unique()}`, clientId: await newDeviceClientId(r) } }),
   revokeContentKey: async (r) => {
