@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync } from "node:fs";
+import { chmodSync } from "node:fs";
 import path from "node:path";
 import { ADMIN_IDENTITY, agentIdentity, LISTENERS, type TBrokerPorts } from "@/lib/domain/mosquitto-conf";
 import {
@@ -21,6 +21,7 @@ import { recordCertificates } from "@/lib/server/services/certificates/record-ce
 import { registerBroker } from "@/lib/server/services/brokers/register-broker";
 import { commandSigningKey, fleetCa, serviceCa } from "@/lib/server/services/fleet/fleet-keys";
 import { renderDesiredState } from "@/lib/server/services/fleet/render-desired-state";
+import { linkedFolder, userIds } from "../../scripts/lib/pg-runtime.mjs";
 import { cliActor } from "./cli-input";
 
 const projectRoot = path.resolve(import.meta.dirname, "../..");
@@ -32,11 +33,11 @@ export async function fleetUpCommand(flags: Record<string, string | undefined>) 
   if (!Number.isInteger(count) || count < 1 || count > 20) throw new Error("--brokers must be a whole number from 1 to 20");
   const prefix = flags.prefix ?? "demo";
   if (!/^[a-z0-9][a-z0-9-]{0,40}$/.test(prefix)) throw new Error("--prefix must be a-z, 0-9 and -");
-  const root = fleetDir(flags);
   ensureMosquittoInstalled();
   await fleetDownCommand(flags, true);
-  // The brokers run as user mosquitto and must reach their own folders below this one.
-  mkdirSync(root, { recursive: true });
+  // Started as root, the brokers run as user mosquitto and must reach their own folders below this one: in a
+  // project that user cannot enter (a 0700 home), the fleet lives in a system folder and --dir links to it.
+  const root = linkedFolder(process.getuid?.() === 0 ? userIds("mosquitto") : null, fleetDir(flags), "fleet");
   chmodSync(root, 0o755);
 
   // Brokers' server certificates come from the fleet CA, as devices' do; Fleetward's own identities (admin, agents)
@@ -96,6 +97,6 @@ export async function fleetDownCommand(flags: Record<string, string | undefined>
   const root = fleetDir(flags);
   const { brokers } = readFleetFile(root);
   await stopPids(brokers.flatMap(currentPids));
-  writeFleetFile(root, { brokers: [] });
+  if (brokers.length) writeFleetFile(root, { brokers: [] });
   if (!quiet) console.log(brokers.length ? `Stopped ${brokers.length} broker(s): ${brokers.map((b) => b.name).join(", ")}` : "No local fleet was running.");
 }

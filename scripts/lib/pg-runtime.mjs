@@ -3,7 +3,7 @@
 // cannot traverse (root's home, any 0700 folder) gets a copy of the binaries and a data folder it can reach.
 import { execFileSync, spawnSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
@@ -109,6 +109,20 @@ export function reachableFolder(user, dir, area) {
   mkdirSync(base, { recursive: true, mode: 0o755 });
   for (const d of [systemDir(), base]) chmodSync(d, 0o755);
   return { dir: path.join(base, `${path.basename(wanted)}-${tag}`), moved: true };
+}
+
+/**
+ * A folder other programs look for at `dir`, placed where `user` can reach it: `dir` itself, or (see
+ * reachableFolder) a folder under systemDir()/<area> with `dir` a symbolic link to it. Returns the real folder, the
+ * path to hand to the service.
+ */
+export function linkedFolder(user, dir, area) {
+  const wanted = path.resolve(dir);
+  if (lstatSync(wanted, { throwIfNoEntry: false })?.isSymbolicLink()) unlinkSync(wanted);
+  const { dir: real, moved } = reachableFolder(user, wanted, area);
+  mkdirSync(real, { recursive: true });
+  if (moved) symlinkSync(real, wanted);
+  return real;
 }
 
 /** The embedded Postgres's data folder for `dir` (see reachableFolder). */
