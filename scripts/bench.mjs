@@ -3,6 +3,7 @@
 // bench/results.json. Each benchmark has a budget (bench/run.ts); the whole run has one too, past which everything it
 // started is killed and the run fails, so a hung child is a failed run, never a silent one.
 import { spawn } from "node:child_process";
+import { readdirSync } from "node:fs";
 import path from "node:path";
 import { buildIfStale, ensureDependencies } from "./lib/setup.mjs";
 
@@ -18,7 +19,9 @@ const named = process.argv.slice(2);
 if (named.length === 0 || named.some((n) => ["device-list", "pages", "live", "lint-load"].includes(n))) buildIfStale();
 
 const perBench = Number(process.env.FLEETWARD_BENCH_BUDGET_MIN ?? DEFAULT_BUDGET_MIN);
-const count = named.length || 10;
+// One file bench/<name>.bench.ts per benchmark; all of them but capacity run when none is named.
+const defaults = readdirSync("bench").filter((f) => f.endsWith(".bench.ts") && f !== "capacity.bench.ts");
+const count = named.length || defaults.length;
 const deadlineMin = SETUP_MIN + count * perBench + (named.includes("capacity") ? CAPACITY_BUDGET_MIN : 0);
 
 // Its own process group, so a deadline kills Postgres, workers, brokers' helpers and all, not only the first child.
