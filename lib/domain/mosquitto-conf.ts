@@ -22,7 +22,15 @@ export type TConfInput = {
   adminAclFile: string;
   /** The agent-managed files (MANAGED_FILES) and the CA folder the agent lays out. */
   managedDir: string;
+  /**
+   * Enforcement by Fleetward's broker plugin (broker-plugin/): the device and live listeners authenticate and check
+   * ACLs in it, and it takes its commands from this broker's agent on the admin listener. Without it, the files.
+   */
+  plugin?: { file: string; broker: string };
 };
+
+/** What the plugin does on each listener (plugin_opt_listener). */
+const PLUGIN_LISTENER: Record<TListenerName, string> = { admin: "admin", tlsPassword: "password", mtls: "cert", psk: "psk", wss: "password", live: "live" };
 
 // TLS 1.2 suites with forward secrecy only (TLS 1.3 suites are all forward-secret); tls_version is a minimum.
 export const TLS12_CIPHERS = [
@@ -42,11 +50,20 @@ export const PSK_TLS13_CIPHERS = ["TLS_AES_128_GCM_SHA256", "TLS_CHACHA20_POLY13
 /** mosquitto.conf for one broker; a path, address or port that would break its line throws BrokerFileValueError. */
 export function renderMosquittoConf(c: TConfInput): string {
   for (const k of ["bind", "caFile", "adminCaFile", "certFile", "keyFile", "adminAclFile", "managedDir"] as const) checkConfValue("the broker's mosquitto.conf", k, c[k]);
+  if (c.plugin) {
+    checkConfValue("the broker's mosquitto.conf", "plugin file", c.plugin.file);
+    checkName(`broker ${JSON.stringify(c.plugin.broker)}`, "name", c.plugin.broker);
+  }
   for (const l of LISTENER_NAMES) checkPort("the broker's mosquitto.conf", `${l} port`, c.ports[l]);
   const m = (f: string) => `${c.managedDir}/${f}`;
   const tls = [`cafile ${c.caFile}`, `certfile ${c.certFile}`, `keyfile ${c.keyFile}`, "tls_version tlsv1.2", `ciphers ${TLS12_CIPHERS}`];
-  const device = ["allow_anonymous false", `acl_file ${m("acl")}`, "use_username_as_clientid true"];
-  const block = (name: TListenerName, lines: string[]) => [`# ${name}`, `listener ${c.ports[name]} ${c.bind}`, ...lines, ""].join("\n");
+  // Each listener's plugin options follow its `plugin` line; the admin listener's name the one agent it takes commands from.
+  const plugin = (name: TListenerName) =>
+    c.plugin ? [`plugin ${c.plugin.file}`, `plugin_opt_listener ${PLUGIN_LISTENER[name]}`, ...(name === "admin" ? [`plugin_opt_agent ${agentIdentity(c.plugin.broker)}`] : [])] : [];
+  // With the plugin, a listener's credentials and ACLs are the plugin's; the files are left out.
+  const files = (lines: string[]) => (c.plugin ? [] : lines);
+  const device = ["allow_anonymous false", ...files([`acl_file ${m("acl")}`]), "use_username_as_clientid true"];
+  const block = (name: TListenerName, lines: string[]) => [`# ${name}`, `listener ${c.ports[name]} ${c.bind}`, ...lines, ...plugin(name), ""].join("\n");
   return [
     "# Rendered by Fleetward. Each listener has its own authentication and ACL settings.",
     "per_listener_settings true",
@@ -66,14 +83,14 @@ export function renderMosquittoConf(c: TConfInput): string {
     // No crlfile here: crl.pem holds the device CAs' CRLs, and OpenSSL refuses a certificate whose issuer has no CRL
     // in it. An admin or agent identity is retired by rotating it (see README).
     block("admin", ["allow_anonymous false", ...tls.map((l) => (l.startsWith("cafile ") ? `cafile ${c.adminCaFile}` : l)), "require_certificate true", "use_identity_as_username true", `acl_file ${c.adminAclFile}`]),
-    block("tlsPassword", [...tls, "require_certificate false", ...device, `password_file ${m("passwd")}`]),
+    block("tlsPassword", [...tls, "require_certificate false", ...device, ...files([`password_file ${m("passwd")}`])]),
     // Device certificates may come from the fleet CA (cafile) or a CA added later (capath, read on each handshake:
     // Mosquitto 2.0 does not reload cafile on SIGHUP); crl.pem holds a CRL for each of them.
     block("mtls", [...tls, `capath ${m(CA_DIR)}`, "require_certificate true", "use_identity_as_username true", `crlfile ${m("crl.pem")}`, ...device]),
-    block("psk", ["psk_hint fleetward", `psk_file ${m("psk")}`, "use_identity_as_username true", "tls_version tlsv1.2", `ciphers ${PSK_CIPHERS}`, `ciphers_tls1.3 ${PSK_TLS13_CIPHERS}`, ...device]),
-    block("wss", ["protocol websockets", ...tls, ...device, `password_file ${m("passwd")}`]),
-    // Browsers' live views only, through Fleetward's relay: short-lived read-only credentials in files of their own.
-    block("live", ["protocol websockets", ...tls, "allow_anonymous false", `password_file ${m("live-passwd")}`, `acl_file ${m("live-acl")}`, "use_username_as_clientid true"]),
+    block("psk", ["psk_hint fleetward", ...files([`psk_file ${m("psk")}`]), "use_identity_as_username true", "tls_version tlsv1.2", `ciphers ${PSK_CIPHERS}`, `ciphers_tls1.3 ${PSK_TLS13_CIPHERS}`, ...device]),
+    block("wss", ["protocol websockets", ...tls, ...device, ...files([`password_file ${m("passwd")}`])]),
+    // Browsers' live views only, through Fleetward's relay: short-lived read-only credentials of their own.
+    block("live", ["protocol websockets", ...tls, "allow_anonymous false", ...files([`password_file ${m("live-passwd")}`, `acl_file ${m("live-acl")}`]), "use_username_as_clientid true"]),
   ].join("\n");
 }
 
@@ -97,6 +114,9 @@ export function renderAdminAcl(broker: string): string {
     `topic write ${base}/clients`,
     `topic write ${base}/events`,
     `topic write ${base}/load`,
+    // The broker plugin's commands, handed on by the agent once it has checked Fleetward's signature, and its replies.
+    "topic write $CONTROL/fleetward/v1",
+    "topic read $CONTROL/fleetward/v1/response",
     "topic read $SYS/#",
     "",
   ].join("\n");

@@ -1,0 +1,176 @@
+/* Fleetward's Mosquitto plugin: loaded on each listener (per_listener_settings true) with
+ *   plugin_opt_listener password|psk|cert|live|admin   which credentials the listener takes
+ *   plugin_opt_agent fleetward-agent-<broker>            (admin) the only identity whose commands are taken
+ * The model is the process's own, shared by every listener; each listener keeps its kind behind its userdata. */
+#include <mosquitto.h>
+#include <mosquitto_broker.h>
+#include <mosquitto_plugin.h>
+#include <openssl/x509.h>
+#include <stdlib.h>
+#include <string.h>
+#include "fw.h"
+
+static int listeners_loaded;
+
+int mosquitto_plugin_version(int supported_version_count, const int *supported_versions)
+{
+	for(int i = 0; i < supported_version_count; i++) if(supported_versions[i] == 5) return 5;
+	return -1;
+}
+
+static bool credential_for(const struct fw_listener *l, const struct fw_client *c)
+{
+	switch(l->kind){
+		case FW_L_PASSWORD: return c->credential == FW_CRED_PASSWORD;
+		case FW_L_PSK: return c->credential == FW_CRED_PSK || c->credential == FW_CRED_PROBE;
+		case FW_L_CERT: return c->credential == FW_CRED_CERT;
+		case FW_L_LIVE: return c->credential == FW_CRED_LIVE && c->expires > time(NULL);
+		case FW_L_ADMIN: return false;
+	}
+	return false;
+}
+
+/* The client this connection is, when it may be on this listener with this client id. */
+static struct fw_client *known(const struct fw_listener *l, const struct mosquitto *client)
+{
+	struct fw_client *c = fw_find_client(mosquitto_client_username(client));
+	const char *id = mosquitto_client_id(client);
+	if(!c || c->disabled || !credential_for(l, c) || !id || strcmp(id, c->clientid)) return NULL;
+	return c;
+}
+
+static int on_basic_auth(int event, void *event_data, void *userdata)
+{
+	(void)event;
+	struct mosquitto_evt_basic_auth *ed = event_data;
+	const struct fw_listener *l = userdata;
+	struct fw_client *c = known(l, ed->client);
+	if(!c || !fw_password_matches(c->secret, ed->password)) return MOSQ_ERR_AUTH;
+	return MOSQ_ERR_SUCCESS;
+}
+
+static int on_psk_key(int event, void *event_data, void *userdata)
+{
+	(void)event;
+	(void)userdata;
+	struct mosquitto_evt_psk_key *ed = event_data;
+	struct fw_client *c = fw_find_client(ed->identity);
+	if(!c || c->disabled || (c->credential != FW_CRED_PSK && c->credential != FW_CRED_PROBE)) return MOSQ_ERR_AUTH;
+	if((int)strlen(c->secret) >= ed->max_key_len) return MOSQ_ERR_AUTH;
+	memcpy(ed->key, c->secret, strlen(c->secret) + 1);
+	return MOSQ_ERR_SUCCESS;
+}
+
+static int on_acl_check(int event, void *event_data, void *userdata)
+{
+	(void)event;
+	struct mosquitto_evt_acl_check *ed = event_data;
+	const struct fw_listener *l = userdata;
+	struct fw_client *c = known(l, ed->client);
+	if(!c || c->credential == FW_CRED_PROBE) return MOSQ_ERR_ACL_DENIED;
+	if(c->credential == FW_CRED_CERT){
+		/* A revoked certificate is refused on its next packet, whatever its TLS session says. */
+		char key[160];
+		X509 *cert = mosquitto_client_certificate(ed->client);
+		bool readable = cert && fw_cert_key(cert, key, sizeof(key));
+		X509_free(cert);
+		if(!readable || fw_is_revoked(key)) return MOSQ_ERR_ACL_DENIED;
+	}
+	return fw_acl_allows(c, mosquitto_client_id(ed->client), ed->access, ed->topic) ? MOSQ_ERR_SUCCESS : MOSQ_ERR_ACL_DENIED;
+}
+
+static int on_control(int event, void *event_data, void *userdata)
+{
+	(void)event;
+	struct mosquitto_evt_control *ed = event_data;
+	const struct fw_listener *l = userdata;
+	const char *username = mosquitto_client_username(ed->client);
+	const char *id = mosquitto_client_id(ed->client);
+	if(l->kind != FW_L_ADMIN || !l->agent || !username || strcmp(username, l->agent) || !id){
+		mosquitto_log_printf(MOSQ_LOG_WARNING, "fleetward: refused a command from a client that is not this broker's agent");
+		return MOSQ_ERR_ACL_DENIED;
+	}
+	char *out = fw_apply_batch(ed->payload, ed->payloadlen);
+	if(!out) return MOSQ_ERR_NOMEM;
+	mosquitto_broker_publish_copy(id, FW_RESPONSE_TOPIC, (int)strlen(out), out, 1, false, NULL);
+	free(out);
+	return MOSQ_ERR_SUCCESS;
+}
+
+static const char *option(struct mosquitto_opt *opts, int n, const char *key)
+{
+	for(int i = 0; i < n; i++) if(!strcmp(opts[i].key, key)) return opts[i].value;
+	return NULL;
+}
+
+int mosquitto_plugin_init(mosquitto_plugin_id_t *identifier, void **userdata, struct mosquitto_opt *opts, int opt_count)
+{
+	static const char *const KINDS[] = { "password", "psk", "cert", "live", "admin" };
+	const char *kind = option(opts, opt_count, "listener");
+	int k = 0;
+	while(kind && k < 5 && strcmp(kind, KINDS[k])) k++;
+	if(!kind || k == 5){
+		mosquitto_log_printf(MOSQ_LOG_ERR, "fleetward: plugin_opt_listener must be password, psk, cert, live or admin");
+		return MOSQ_ERR_INVAL;
+	}
+	struct fw_listener *l = calloc(1, sizeof(*l));
+	if(!l) return MOSQ_ERR_NOMEM;
+	l->kind = (enum fw_listener_kind)k;
+	l->pid = identifier;
+	if(l->kind == FW_L_ADMIN){
+		const char *agent = option(opts, opt_count, "agent");
+		if(!agent || !(l->agent = strdup(agent))){
+			mosquitto_log_printf(MOSQ_LOG_ERR, "fleetward: the admin listener needs plugin_opt_agent (the agent's certificate CN)");
+			free(l);
+			return MOSQ_ERR_INVAL;
+		}
+	}
+	if(listeners_loaded++ == 0) fw_state_init();
+	*userdata = l;
+	int rc = MOSQ_ERR_SUCCESS;
+	switch(l->kind){
+		case FW_L_ADMIN:
+			rc = mosquitto_callback_register(identifier, MOSQ_EVT_CONTROL, on_control, FW_CONTROL_TOPIC, l);
+			break;
+		case FW_L_PASSWORD:
+		case FW_L_LIVE:
+			rc = mosquitto_callback_register(identifier, MOSQ_EVT_BASIC_AUTH, on_basic_auth, NULL, l);
+			if(!rc) rc = mosquitto_callback_register(identifier, MOSQ_EVT_ACL_CHECK, on_acl_check, NULL, l);
+			break;
+		case FW_L_PSK:
+			rc = mosquitto_callback_register(identifier, MOSQ_EVT_PSK_KEY, on_psk_key, NULL, l);
+			if(!rc) rc = mosquitto_callback_register(identifier, MOSQ_EVT_ACL_CHECK, on_acl_check, NULL, l);
+			break;
+		case FW_L_CERT:
+			rc = mosquitto_callback_register(identifier, MOSQ_EVT_ACL_CHECK, on_acl_check, NULL, l);
+			break;
+	}
+	mosquitto_log_printf(MOSQ_LOG_INFO, "fleetward: plugin loaded on a %s listener", KINDS[k]);
+	return rc;
+}
+
+int mosquitto_plugin_cleanup(void *userdata, struct mosquitto_opt *opts, int opt_count)
+{
+	(void)opts;
+	(void)opt_count;
+	struct fw_listener *l = userdata;
+	if(l){
+		switch(l->kind){
+			case FW_L_ADMIN: mosquitto_callback_unregister(l->pid, MOSQ_EVT_CONTROL, on_control, FW_CONTROL_TOPIC); break;
+			case FW_L_PASSWORD:
+			case FW_L_LIVE:
+				mosquitto_callback_unregister(l->pid, MOSQ_EVT_BASIC_AUTH, on_basic_auth, NULL);
+				mosquitto_callback_unregister(l->pid, MOSQ_EVT_ACL_CHECK, on_acl_check, NULL);
+				break;
+			case FW_L_PSK:
+				mosquitto_callback_unregister(l->pid, MOSQ_EVT_PSK_KEY, on_psk_key, NULL);
+				mosquitto_callback_unregister(l->pid, MOSQ_EVT_ACL_CHECK, on_acl_check, NULL);
+				break;
+			case FW_L_CERT: mosquitto_callback_unregister(l->pid, MOSQ_EVT_ACL_CHECK, on_acl_check, NULL); break;
+		}
+		free(l->agent);
+		free(l);
+	}
+	if(--listeners_loaded == 0) fw_state_cleanup();
+	return MOSQ_ERR_SUCCESS;
+}

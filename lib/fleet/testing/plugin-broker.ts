@@ -1,0 +1,117 @@
+// A real Mosquitto enforcing with Fleetward's plugin, configured as Fleetward renders it (renderMosquittoConf with
+// the plugin) and loaded in its AddressSanitizer and UBSan build, so that a memory error or undefined behaviour in
+// the plugin stops the broker and fails the test. The agent's identity sends it command batches on the admin
+// listener, as the agent does.
+import { execFileSync, spawn } from "node:child_process";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import mqtt, { type MqttClient } from "mqtt";
+import { agentIdentity, LISTENERS, renderAdminAcl, renderMosquittoConf, type TBrokerPorts } from "@/lib/domain/mosquitto-conf";
+import { createCa, createCrl, issueCertificate, type TIssued } from "@/lib/server/pki/x509";
+import { syncCaDir } from "../agent/managed-files";
+import { alive, reservePorts, stopPids, waitForPort } from "../local-fleet";
+
+const ROOT = path.resolve(import.meta.dirname, "../../..");
+export const PLUGIN_SO = path.join(ROOT, "broker-plugin/build/fleetward.so");
+export const PLUGIN_ASAN_SO = path.join(ROOT, "broker-plugin/build/fleetward-asan.so");
+
+/** The plugin's answer to a batch (broker-plugin/src/commands.c). */
+export type TPluginReply = { revision: number | null; ok: boolean; error?: string; applied?: number; stage?: string; state: number; digest: string; clients: number };
+
+export type TPluginBroker = {
+  name: string;
+  dir: string;
+  ports: TBrokerPorts;
+  ca: TIssued;
+  pid: number;
+  /** Sends one batch (an object, or the raw bytes that go on the wire) and waits for the plugin's reply to it. */
+  command: (batch: unknown) => Promise<TPluginReply>;
+  /** The broker's log so far (its stderr: Mosquitto's lines and any sanitizer report). */
+  log: () => string;
+  /** Stops the broker; what the sanitizers reported about the plugin (errors, and leaks of its own memory). */
+  stop: () => Promise<string[]>;
+};
+
+function libasan(): string {
+  return execFileSync("gcc", ["-print-file-name=libasan.so"], { encoding: "utf8" }).trim();
+}
+
+/** Sanitizer reports in a log that concern the plugin: any error, and leak blocks allocated from its code. */
+export function sanitizerProblems(log: string): string[] {
+  const out: string[] = [];
+  for (const m of log.matchAll(/^.*(?:ERROR: AddressSanitizer|runtime error:).*$/gm)) out.push(m[0]);
+  for (const block of log.split(/\n(?=(?:Direct|Indirect) leak of )/)) {
+    if (/^(Direct|Indirect) leak of/.test(block) && block.split("\n\n")[0]!.includes("fleetward-asan.so")) out.push(block.split("\n\n")[0]!);
+  }
+  return out;
+}
+
+export async function startPluginBroker(o: { sanitized?: boolean } = {}): Promise<TPluginBroker> {
+  const sanitized = o.sanitized ?? true;
+  const so = sanitized ? PLUGIN_ASAN_SO : PLUGIN_SO;
+  if (!existsSync(so)) throw new Error(`${so} is not built: run npm run build:plugin`);
+  const name = "plugin-test";
+  const dir = mkdtempSync(path.join(os.tmpdir(), "fleetward-plugin-"));
+  chmodSync(dir, 0o755); // the broker drops to user mosquitto
+  const ca = await createCa("Plugin test fleet CA", 2);
+  const service = await createCa("Plugin test service CA", 2);
+  const server = await issueCertificate({ ca, commonName: "localhost", usage: "server", dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"], days: 2 });
+  const agent = await issueCertificate({ ca: service, commonName: agentIdentity(name), usage: "client", days: 2 });
+  const list = await reservePorts(LISTENERS.length);
+  const ports = Object.fromEntries(LISTENERS.map((l, i) => [l, list[i]!])) as TBrokerPorts;
+  const f = (p: string) => path.join(dir, p);
+  mkdirSync(f("managed"), { mode: 0o755 });
+  const write = (p: string, text: string) => writeFileSync(f(p), text, { mode: 0o644 });
+  write("ca.crt", ca.certPem);
+  write("service-ca.crt", service.certPem);
+  write("server.crt", server.certPem);
+  write("server.key", server.keyPem);
+  write("admin.acl", renderAdminAcl(name));
+  syncCaDir(f("managed"), ca.certPem);
+  write("managed/crl.pem", await createCrl(ca, []));
+  write("mosquitto.conf", renderMosquittoConf({ bind: "127.0.0.1", ports, caFile: f("ca.crt"), adminCaFile: f("service-ca.crt"), certFile: f("server.crt"), keyFile: f("server.key"), adminAclFile: f("admin.acl"), managedDir: f("managed"), plugin: { file: so, broker: name } }));
+  const logFile = f("mosquitto.log");
+  const fd = openSync(logFile, "a");
+  const env = sanitized ? { ...process.env, LD_PRELOAD: libasan(), ASAN_OPTIONS: "detect_leaks=1:abort_on_error=0:halt_on_error=1", UBSAN_OPTIONS: "print_stacktrace=1:halt_on_error=1" } : process.env;
+  const child = spawn("mosquitto", ["-c", f("mosquitto.conf")], { stdio: ["ignore", fd, fd], env });
+  const pid = child.pid!;
+  for (const l of LISTENERS) await waitForPort(ports[l], pid, "the plugin broker", logFile, 20_000);
+
+  const link: MqttClient = await mqtt.connectAsync(`mqtts://127.0.0.1:${ports.admin}`, { ca: ca.certPem, cert: agent.certPem, key: agent.keyPem, clientId: agentIdentity(name), protocolVersion: 5, reconnectPeriod: 0, connectTimeout: 10_000 });
+  const waiting: { resolve: (r: TPluginReply) => void; reject: (e: Error) => void }[] = [];
+  link.on("message", (_t, payload) => waiting.shift()?.resolve(JSON.parse(payload.toString()) as TPluginReply));
+  link.on("close", () => {
+    const e = new Error(`the admin connection closed:\n${readFileSync(logFile, "utf8").slice(-4000)}`);
+    for (const w of waiting.splice(0)) w.reject(e);
+  });
+  await link.subscribeAsync("$CONTROL/fleetward/v1/response", { qos: 1 });
+  // One batch at a time: a reply answers the oldest batch still waiting.
+  let chain: Promise<unknown> = Promise.resolve();
+  const command = (batch: unknown) => {
+    const next = chain.then(
+      () =>
+        new Promise<TPluginReply>((resolve, reject) => {
+          if (!alive(pid) || !link.connected) return reject(new Error(`the plugin broker is gone:\n${readFileSync(logFile, "utf8").slice(-4000)}`));
+          waiting.push({ resolve, reject });
+          link.publishAsync("$CONTROL/fleetward/v1", typeof batch === "string" || Buffer.isBuffer(batch) ? batch : JSON.stringify(batch), { qos: 1 }).catch(reject);
+        }),
+    );
+    chain = next.catch(() => undefined);
+    return next;
+  };
+  return {
+    name,
+    dir,
+    ports,
+    ca,
+    pid,
+    command,
+    log: () => readFileSync(logFile, "utf8"),
+    stop: async () => {
+      await link.endAsync(true).catch(() => undefined);
+      await stopPids([pid], 10_000);
+      return sanitizerProblems(readFileSync(logFile, "utf8"));
+    },
+  };
+}
