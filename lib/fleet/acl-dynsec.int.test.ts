@@ -1,11 +1,12 @@
-// Differential test: the dynsec simulator against Mosquitto 2.0.11's dynamic security plugin. fast-check makes
-// random policies (roles, rule types, priorities and ties, groups, default access, $ topics) and one action
-// each; every case is applied to a real broker and both decisions must agree.
+// Differential test: the dynsec simulator and Fleetward's broker plugin against Mosquitto 2.0.11's dynamic security
+// plugin. fast-check makes random policies (roles, rule types, priorities and ties, groups, default access, $ topics)
+// and one action each; every case is applied to a real broker with dynsec and to one with Fleetward's plugin (its
+// sanitizer build), and all three decisions must agree.
 import fc from "fast-check";
 import type { MqttClient } from "mqtt";
 import { describe, expect, it } from "vitest";
 import { decideDynsec, type TAclType, type TAction, type TDefaultAccess, type TDynsecPolicy, type TRole, type TRule } from "@/lib/domain/acl/dynsec";
-import { delivered, notAuthorised, publishAllowed, startDynsecBroker, type TDynsecConfig } from "./testing/acl-broker";
+import { delivered, notAuthorised, publishAllowed, startDynsecBroker, startPluginAclBroker, type TAclBroker, type TDynsecConfig } from "./testing/acl-broker";
 
 const CASES = Number(process.env.FLEETWARD_ACL_CASES ?? 240);
 const SEED = Number(process.env.FLEETWARD_ACL_SEED ?? Date.now() % 2_147_483_647);
@@ -21,12 +22,12 @@ const RELEVANT: Record<TAction, TAclType[]> = {
 const level = fc.constantFrom("a", "b", "", "+");
 const filter = fc.oneof(
   { weight: 3, arbitrary: fc.constantFrom("a", "a/b", "+", "+/b", "a/+", "#", "a/#", "+/#", "/#", "a/+/#") },
-  { weight: 1, arbitrary: fc.constantFrom("$SYS/#", "$SYS/a", "$CONTROL", "$CONTROL/#", "$x/#", "$x/a", "$share/g/a", "$share/g/#", "+/+") },
+  { weight: 1, arbitrary: fc.constantFrom("$SYS/#", "$SYS/a", "$CONTROL", "$CONTROL/#", "$x/#", "$x/a", "$share/g/a", "$share/g/#", "+/+", "fleetward/#", "fleetward/agent/+/cmd") },
   { weight: 1, arbitrary: fc.tuple(fc.constantFrom("a", "b", "+", "$x"), fc.array(level, { maxLength: 2 }), fc.boolean()).map(([first, rest, hash]) => [first, ...rest, ...(hash ? ["#"] : [])].join("/")) },
 );
 const name = fc.oneof(
   { weight: 3, arbitrary: fc.constantFrom("a", "a/b", "b", "a/b/c", "/", "a/") },
-  { weight: 1, arbitrary: fc.constantFrom("$SYS/a", "$x/a", "$x") },
+  { weight: 1, arbitrary: fc.constantFrom("$SYS/a", "$x/a", "$x", "fleetward/agent/a/heartbeat") },
 );
 const priority = fc.option(fc.integer({ min: -1, max: 1 }), { nil: undefined });
 const ROLE_NAMES = ["r1", "r2", "r3"];
@@ -95,34 +96,50 @@ async function observe(c: TCase, client: MqttClient, publisher: MqttClient): Pro
     const code = packet?.granted?.[0] ?? packet?.reasonCode ?? 0;
     return code < 0x80;
   }
-  return delivered(client, publisher, c.topic, `fw-sentinel/${c.id}`);
+  // A broker that refuses even the observer's subscription (the plugin, on Fleetward's topics) delivers nothing.
+  return delivered(client, publisher, c.topic, `fw-sentinel/${c.id}`).catch((e: unknown) => (notAuthorised(e) ? false : Promise.reject(e)));
 }
 
-describe("dynsec simulator vs Mosquitto's dynamic security plugin", () => {
-  it(`agrees on every decision of ${CASES} random cases (seed ${SEED})`, async () => {
+const FLEETWARD_RESERVED = (topic: string) => topic.startsWith("$CONTROL") || topic === "fleetward" || topic.startsWith("fleetward/");
+
+/** What a broker decides for each case of the group, by username. */
+async function decisions(broker: TAclBroker, group: readonly TCase[]): Promise<Map<string, boolean>> {
+  const out = new Map<string, boolean>();
+  const publisher = await broker.connect("fw-publisher", "publisher-pw");
+  try {
+    for (const c of group) {
+      const client = await broker.connect(c.id, `pw-${c.id}`);
+      try {
+        out.set(c.id, await observe(c, client, publisher));
+      } finally {
+        await client.endAsync(true);
+      }
+    }
+  } finally {
+    await publisher.endAsync(true);
+    await broker.stop();
+  }
+  return out;
+}
+
+describe("dynsec simulator and Fleetward's plugin vs Mosquitto's dynamic security plugin", () => {
+  it(`agree on every decision of ${CASES} random cases (seed ${SEED})`, async () => {
     const cases: TCase[] = fc.sample(policyCase, { numRuns: CASES, seed: SEED }).map((c, i) => ({ ...c, id: `k${String(i).padStart(4, "0")}` }));
     const byDefaults = new Map<string, TCase[]>();
     for (const c of cases) byDefaults.set(JSON.stringify(c.defaults), [...(byDefaults.get(JSON.stringify(c.defaults)) ?? []), c]);
     const disagreements: unknown[] = [];
     for (const [key, group] of byDefaults) {
-      const broker = await startDynsecBroker(configFor(group, JSON.parse(key) as TDefaultAccess));
-      const publisher = await broker.connect("fw-publisher", "publisher-pw");
-      try {
-        for (const c of group) {
-          const client = await broker.connect(c.id, `pw-${c.id}`);
-          try {
-            const actual = await observe(c, client, publisher);
-            const predicted = decideDynsec(policyOf(c), c.action, c.topic);
-            if (predicted.allowed !== actual) disagreements.push({ broker: actual ? "allowed" : "denied", simulator: predicted, action: c.action, topic: c.topic, policy: policyOf(c) });
-          } finally {
-            await client.endAsync(true);
-          }
-        }
-      } finally {
-        await publisher.endAsync(true);
-        await broker.stop();
+      const config = configFor(group, JSON.parse(key) as TDefaultAccess);
+      const dynsec = await decisions(await startDynsecBroker(config), group);
+      const plugin = await decisions(await startPluginAclBroker(config), group);
+      for (const c of group) {
+        const predicted = decideDynsec(policyOf(c), c.action, c.topic);
+        const actual = dynsec.get(c.id)!;
+        // The plugin keeps Fleetward's control plane out of every device's reach: those topics are refused whatever dynsec says.
+        const pluginWants = actual && !FLEETWARD_RESERVED(c.topic);
+        if (predicted.allowed !== actual || plugin.get(c.id) !== pluginWants) disagreements.push({ dynsec: actual ? "allowed" : "denied", plugin: plugin.get(c.id) ? "allowed" : "denied", simulator: predicted, action: c.action, topic: c.topic, policy: policyOf(c) });
       }
     }
     expect(disagreements, `seed ${SEED}: ${JSON.stringify(disagreements.slice(0, 3), null, 1)}`).toEqual([]);
-  }, 300_000);
+  }, 600_000);
 });

@@ -29,11 +29,12 @@ const ACLTYPES = ["publishClientSend", "publishClientReceive", "subscribeLiteral
 const TOPICS = ["a", "a/#", "+/b", "#", "devices/${clientId}/#", "x/${username}/+", "$SYS/#", "é/ü"];
 
 const priority = fc.option(fc.integer({ min: -3, max: 3 }), { nil: undefined });
-const refs = <K extends string>(key: K, names: string[]) => fc.uniqueArray(fc.record({ [key]: fc.constantFrom(...names), priority } as Record<K, fc.Arbitrary<string>>, { requiredKeys: [key] }), { maxLength: 3, selector: (r) => r[key] });
+const roleRefs = fc.uniqueArray(fc.record({ rolename: fc.constantFrom(...ROLES), priority }, { requiredKeys: ["rolename"] }), { maxLength: 3, selector: (r) => r.rolename });
+const groupRefs = fc.uniqueArray(fc.record({ groupname: fc.constantFrom(...GROUPS), priority }, { requiredKeys: ["groupname"] }), { maxLength: 3, selector: (r) => r.groupname });
 
 const op = () =>
   fc.oneof(
-    fc.record({ op: fc.constant("upsertClient"), username: fc.constantFrom(...NAMES), credential: fc.constantFrom("password", "psk", "cert"), secretPick: fc.nat(1), disabled: fc.option(fc.boolean(), { nil: undefined }), roles: refs("rolename", ROLES), groups: refs("groupname", GROUPS) }).map(({ secretPick, ...c }) => ({
+    fc.record({ op: fc.constant("upsertClient"), username: fc.constantFrom(...NAMES), credential: fc.constantFrom("password", "psk", "cert"), secretPick: fc.nat(1), disabled: fc.option(fc.boolean(), { nil: undefined }), roles: roleRefs, groups: groupRefs }).map(({ secretPick, ...c }) => ({
       ...c,
       clientid: c.username,
       ...(c.credential === "cert" ? {} : { secret: c.credential === "password" ? hashes[secretPick]! : ["0a1b", "ff".repeat(32)][secretPick]! }),
@@ -41,7 +42,7 @@ const op = () =>
     fc.record({ op: fc.constant("deleteClient"), username: fc.constantFrom(...NAMES) }),
     fc.record({ op: fc.constant("upsertRole"), rolename: fc.constantFrom(...ROLES), acls: fc.array(fc.record({ acltype: fc.constantFrom(...ACLTYPES), topic: fc.constantFrom(...TOPICS), priority, allow: fc.option(fc.boolean(), { nil: undefined }) }, { requiredKeys: ["acltype", "topic"] }), { maxLength: 5 }) }),
     fc.record({ op: fc.constant("deleteRole"), rolename: fc.constantFrom(...ROLES) }),
-    fc.record({ op: fc.constant("upsertGroup"), groupname: fc.constantFrom(...GROUPS), roles: refs("rolename", ROLES) }),
+    fc.record({ op: fc.constant("upsertGroup"), groupname: fc.constantFrom(...GROUPS), roles: roleRefs }),
     fc.record({ op: fc.constant("deleteGroup"), groupname: fc.constantFrom(...GROUPS) }),
     fc.record({ op: fc.constant("setDefaults"), publishClientSend: fc.boolean(), publishClientReceive: fc.boolean(), subscribe: fc.boolean(), unsubscribe: fc.boolean() }),
     fc.record({ op: fc.constantFrom("revoke", "unrevoke"), key: fc.constantFrom(...KEYS) }),

@@ -11,6 +11,7 @@ import type { TDefaultAccess, TRole, TRoleRef } from "@/lib/domain/acl/dynsec";
 import { mosquittoPasswordHash } from "@/lib/domain/mosquitto-password";
 import { createCa, issueCertificate } from "@/lib/server/pki/x509";
 import { reservePorts, stopPids, waitForPort } from "../local-fleet";
+import { startPluginBroker } from "./plugin-broker";
 
 export type TDynsecClient = { username: string; password: string; roles: readonly TRoleRef[] };
 export type TDynsecGroup = { groupname: string; roles: readonly TRoleRef[]; clients: readonly { username: string; priority?: number }[] };
@@ -70,6 +71,29 @@ export async function startDynsecBroker(config: TDynsecConfig): Promise<TAclBrok
     roles: config.roles,
   });
   return startTestBroker([`plugin ${dynsecPlugin()}`, "plugin_opt_config_file {dir}/dynsec.json"], { "dynsec.json": dynsec });
+}
+
+/** The same config held by Fleetward's broker plugin (startPluginBroker), sent to it as one command batch. */
+export async function startPluginAclBroker(config: TDynsecConfig): Promise<TAclBroker> {
+  const broker = await startPluginBroker();
+  const groupsOf = (username: string) => config.groups.flatMap((g) => g.clients.filter((c) => c.username === username).map((c) => ({ groupname: g.groupname, priority: c.priority })));
+  const ops = [
+    { op: "setDefaults", ...config.defaultACLAccess },
+    ...config.roles.map((r) => ({ op: "upsertRole", rolename: r.rolename, acls: r.acls })),
+    ...config.groups.map((g) => ({ op: "upsertGroup", groupname: g.groupname, roles: g.roles })),
+    ...(await Promise.all(config.clients.map(async (c) => ({ op: "upsertClient", username: c.username, clientid: c.username, credential: "password", secret: await mosquittoPasswordHash(c.password, 101), roles: c.roles, groups: groupsOf(c.username) })))),
+  ];
+  const reply = await broker.command({ revision: 1, ops });
+  if (!reply.ok) throw new Error(`the plugin refused the ACL test config: ${reply.error}`);
+  return {
+    dir: broker.dir,
+    port: broker.ports.tlsPassword,
+    connect: broker.connect,
+    stop: async () => {
+      const problems = await broker.stop();
+      if (problems.length) throw new Error(`sanitizer reports about the plugin:\n${problems.join("\n")}`);
+    },
+  };
 }
 
 export type TAclFileBroker = Awaited<ReturnType<typeof startTestBroker>> & { setAcl: (text: string) => void };

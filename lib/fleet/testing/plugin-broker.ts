@@ -25,6 +25,8 @@ export type TPluginBroker = {
   ports: TBrokerPorts;
   ca: TIssued;
   pid: number;
+  /** A device connection to the password listener (its client id is its username there). */
+  connect: (username: string, password: string) => Promise<MqttClient>;
   /** Sends one batch (an object, or the raw bytes that go on the wire) and waits for the plugin's reply to it. */
   command: (batch: unknown) => Promise<TPluginReply>;
   /** The broker's log so far (its stderr: Mosquitto's lines and any sanitizer report). */
@@ -107,6 +109,7 @@ export async function startPluginBroker(o: { sanitized?: boolean } = {}): Promis
     ca,
     pid,
     command,
+    connect: (username, password) => mqtt.connectAsync(`mqtts://127.0.0.1:${ports.tlsPassword}`, { ca: ca.certPem, username, password, clientId: username, protocolVersion: 5, reconnectPeriod: 0, connectTimeout: 10_000 }),
     log: () => readFileSync(logFile, "utf8"),
     stop: async () => {
       await link.endAsync(true).catch(() => undefined);
