@@ -680,6 +680,48 @@ static char *reply(long long revision, const char *error, int applied, const cha
 	return out;
 }
 
+static void discard_kicks(struct pending *k)
+{
+	for(int i = 0; i < k->users_n; i++) free(k->users[i]);
+	for(int i = 0; i < k->ids_n; i++) free(k->ids[i]);
+	free(k->users);
+	free(k->ids);
+	memset(k, 0, sizeof(*k));
+}
+
+/* Loads one line of the state folder into `m`: an op of a snapshot, or a batch of the journal. No session is kicked
+ * (none is connected while the broker starts). False, with `m` unchanged, when the line is not one. */
+bool fw_load_line(struct fw_model *m, const char *line, size_t len, bool is_batch)
+{
+	struct err e = { .set = false };
+	struct pending none = { 0 };
+	struct batch b;
+	bool ok;
+	if(is_batch){
+		ok = parse_batch(line, len, &b, &e) && !b.stage_id && b.revision >= m->revision;
+	}else{
+		memset(&b, 0, sizeof(b));
+		b.revision = m->revision;
+		b.ops = calloc(1, sizeof(struct op));
+		cJSON *o = b.ops ? cJSON_ParseWithLength(line, len) : NULL;
+		ok = o && parse_op(o, 0, &b.ops[0], &e);
+		b.count = b.ops ? 1 : 0;
+		cJSON_Delete(o);
+	}
+	if(ok){
+		apply_ops(m, &b, &none);
+		discard_kicks(&none);
+	}
+	ops_free(b.ops, b.count);
+	free(b.stage_id);
+	return ok;
+}
+
+void fw_model_init(struct fw_model *m)
+{
+	model_init(m);
+}
+
 static void run_kicks(struct pending *k)
 {
 	for(int i = 0; i < k->users_n; i++){ mosquitto_kick_client_by_username(k->users[i], false); free(k->users[i]); }
@@ -718,7 +760,10 @@ char *fw_apply_batch(const char *payload, size_t len)
 			out = reply(b.revision, note, 0, NULL);
 			goto done;
 		}
-		apply_ops(&staged, &b, &kick);
+		/* Parts are not written down: a broker restarted meanwhile refuses the next part, and the resync starts over. */
+		struct pending none = { 0 };
+		apply_ops(&staged, &b, &none);
+		discard_kicks(&none);
 		staged_part = b.part;
 		if(b.part == b.parts){
 			/* Every client the new model does not hold, or holds with another credential, is disconnected. */
@@ -731,6 +776,7 @@ char *fw_apply_batch(const char *payload, size_t len)
 			fw_state = staged;
 			memset(&staged, 0, sizeof(staged));
 			staged_id[0] = '\0';
+			fw_persist_snapshot();
 			snprintf(note, sizeof(note), "complete: %d parts", b.parts);
 		}else{
 			snprintf(note, sizeof(note), "part %d of %d staged", b.part, b.parts);
@@ -742,6 +788,11 @@ char *fw_apply_batch(const char *payload, size_t len)
 		char note[96];
 		snprintf(note, sizeof(note), "revision %lld is older than the applied %lld", b.revision, fw_state.revision);
 		out = reply(b.revision, note, 0, NULL);
+		goto done;
+	}
+	/* Written down before it is applied: what the broker enforces survives a restart without Fleetward. */
+	if(!fw_persist_batch(payload, len)){
+		out = reply(b.revision, "the batch could not be written to the state folder; nothing was applied", 0, NULL);
 		goto done;
 	}
 	apply_ops(&fw_state, &b, &kick);

@@ -131,7 +131,16 @@ void fw_digest_defaults(const struct fw_defaults *d, unsigned char out[32]);
 void fw_digest_xor(unsigned char acc[32], const unsigned char d[32]);
 void fw_digest_hex(const unsigned char d[32], char out[65]);
 
+/* persist.c: the state folder (plugin_opt_state_dir): snapshot.jsonl (a header line, then one op per entry) and
+ * journal.jsonl (each batch applied since, one per line), both fsynced. */
+bool fw_persist_open(const char *dir);
+bool fw_persist_batch(const char *payload, size_t len);
+bool fw_persist_snapshot(void);
+void fw_persist_close(void);
+
 /* commands.c */
+void fw_model_init(struct fw_model *m);
+bool fw_load_line(struct fw_model *m, const char *line, size_t len, bool is_batch);
 /* Applies one command batch (JSON) whole, or refuses it and changes nothing; the reply (JSON) is malloc'd. */
 char *fw_apply_batch(const char *payload, size_t len);
 

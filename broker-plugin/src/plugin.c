@@ -1,6 +1,7 @@
 /* Fleetward's Mosquitto plugin: loaded on each listener (per_listener_settings true) with
  *   plugin_opt_listener password|psk|cert|live|admin   which credentials the listener takes
  *   plugin_opt_agent fleetward-agent-<broker>            (admin) the only identity whose commands are taken
+ *   plugin_opt_state_dir <folder>                        (admin) where the state is kept across restarts (persist.c)
  * The model is the process's own, shared by every listener; each listener keeps its kind behind its userdata. */
 #include <mosquitto.h>
 #include <mosquitto_broker.h>
@@ -126,6 +127,13 @@ int mosquitto_plugin_init(mosquitto_plugin_id_t *identifier, void **userdata, st
 		}
 	}
 	if(listeners_loaded++ == 0) fw_state_init();
+	const char *state_dir = option(opts, opt_count, "state_dir");
+	if(state_dir && !fw_persist_open(state_dir)){
+		free(l->agent);
+		free(l);
+		listeners_loaded--;
+		return MOSQ_ERR_UNKNOWN;
+	}
 	*userdata = l;
 	int rc = MOSQ_ERR_SUCCESS;
 	switch(l->kind){
@@ -171,6 +179,9 @@ int mosquitto_plugin_cleanup(void *userdata, struct mosquitto_opt *opts, int opt
 		free(l->agent);
 		free(l);
 	}
-	if(--listeners_loaded == 0) fw_state_cleanup();
+	if(--listeners_loaded == 0){
+		fw_persist_close();
+		fw_state_cleanup();
+	}
 	return MOSQ_ERR_SUCCESS;
 }

@@ -26,7 +26,7 @@ export type TConfInput = {
    * Enforcement by Fleetward's broker plugin (broker-plugin/): the device and live listeners authenticate and check
    * ACLs in it, and it takes its commands from this broker's agent on the admin listener. Without it, the files.
    */
-  plugin?: { file: string; broker: string };
+  plugin?: { file: string; broker: string; stateDir: string };
 };
 
 /** What the plugin does on each listener (plugin_opt_listener). */
@@ -52,14 +52,16 @@ export function renderMosquittoConf(c: TConfInput): string {
   for (const k of ["bind", "caFile", "adminCaFile", "certFile", "keyFile", "adminAclFile", "managedDir"] as const) checkConfValue("the broker's mosquitto.conf", k, c[k]);
   if (c.plugin) {
     checkConfValue("the broker's mosquitto.conf", "plugin file", c.plugin.file);
+    checkConfValue("the broker's mosquitto.conf", "plugin state folder", c.plugin.stateDir);
     checkName(`broker ${JSON.stringify(c.plugin.broker)}`, "name", c.plugin.broker);
   }
   for (const l of LISTENER_NAMES) checkPort("the broker's mosquitto.conf", `${l} port`, c.ports[l]);
   const m = (f: string) => `${c.managedDir}/${f}`;
   const tls = [`cafile ${c.caFile}`, `certfile ${c.certFile}`, `keyfile ${c.keyFile}`, "tls_version tlsv1.2", `ciphers ${TLS12_CIPHERS}`];
-  // Each listener's plugin options follow its `plugin` line; the admin listener's name the one agent it takes commands from.
+  // Each listener's plugin options follow its `plugin` line; the admin listener's name the one agent it takes commands
+  // from and the folder where the plugin keeps what it applied.
   const plugin = (name: TListenerName) =>
-    c.plugin ? [`plugin ${c.plugin.file}`, `plugin_opt_listener ${PLUGIN_LISTENER[name]}`, ...(name === "admin" ? [`plugin_opt_agent ${agentIdentity(c.plugin.broker)}`] : [])] : [];
+    c.plugin ? [`plugin ${c.plugin.file}`, `plugin_opt_listener ${PLUGIN_LISTENER[name]}`, ...(name === "admin" ? [`plugin_opt_agent ${agentIdentity(c.plugin.broker)}`, `plugin_opt_state_dir ${c.plugin.stateDir}`] : [])] : [];
   // With the plugin, a listener's credentials and ACLs are the plugin's; the files are left out.
   const files = (lines: string[]) => (c.plugin ? [] : lines);
   const device = ["allow_anonymous false", ...files([`acl_file ${m("acl")}`]), "use_username_as_clientid true"];

@@ -54,7 +54,7 @@ function chownTree(p: string, uid: number, gid: number) {
   if (statSync(p).isDirectory()) for (const e of readdirSync(p)) chownTree(path.join(p, e), uid, gid);
 }
 
-function mosquittoUser(): { uid: number; gid: number } | null {
+export function mosquittoUser(): { uid: number; gid: number } | null {
   if (process.getuid?.() !== 0) return null;
   const r = spawnSync("id", ["-u", "mosquitto"], { encoding: "utf8" });
   const g = spawnSync("id", ["-g", "mosquitto"], { encoding: "utf8" });

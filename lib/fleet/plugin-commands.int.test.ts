@@ -124,5 +124,22 @@ describe("the broker plugin under random command batches", () => {
         expect(r.state).toBe(revision);
       }
     }
+    // What it applied survives a restart (replayed from its journal), and the same state sent whole as a staged
+    // resync replaces it with an equal one, kept as a snapshot.
+    await broker.restart();
+    expect((await broker.command({ revision, ops: [] })).digest, "after a restart: replayed from the journal").toBe(expected());
+    const all = [
+      { op: "setDefaults", ...defaults },
+      ...[...roles.values()].map((r) => ({ op: "upsertRole", ...r })),
+      ...[...groups.values()].map((g) => ({ op: "upsertGroup", ...g })),
+      ...[...clients.values()].map((c) => ({ op: "upsertClient", ...c })),
+      ...[...revoked].map((key) => ({ op: "revoke", key })),
+    ];
+    const half = Math.ceil(all.length / 2);
+    const stage = { id: `whole-${SEED}`, parts: 2 };
+    await broker.command({ revision: ++revision, stage: { ...stage, part: 1 }, ops: all.slice(0, half) });
+    expect((await broker.command({ revision, stage: { ...stage, part: 2 }, ops: all.slice(half) })).digest, "the same state sent whole").toBe(expected());
+    await broker.restart();
+    expect((await broker.command({ revision, ops: [] })).digest, "after a restart: loaded from the snapshot").toBe(expected());
   }, 240_000);
 });

@@ -3,7 +3,7 @@
 // Fleetward's own topics out of every device's reach.
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { writeFileSync } from "node:fs";
+import { appendFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import mqtt, { type MqttClient } from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -157,4 +157,19 @@ describe("the broker plugin", () => {
     expect(done).toMatchObject({ ok: true, stage: "complete: 2 parts", clients: 2, state: rev });
     expect(done.digest).not.toBe(keep.digest);
   });
+
+  it("comes back from a restart without Fleetward with what it last applied; a journal line cut short is dropped", async () => {
+    const id = `kept-${randomBytes(3).toString("hex")}`;
+    const password = randomBytes(12).toString("base64url");
+    await broker.command({ revision: next(), ops: [{ op: "upsertRole", rolename: "kept", acls: [{ acltype: "publishClientSend", topic: "devices/${clientId}/#", allow: true }] }, { op: "upsertClient", username: id, clientid: id, credential: "password", secret: await mosquittoPasswordHash(password), roles: [{ rolename: "kept" }] }] });
+    const before = await broker.command({ revision, ops: [] });
+    // A batch whose line a crash cut short, after the last whole one.
+    appendFileSync(path.join(broker.dir, "state/journal.jsonl"), `{"revision":${revision + 1},"ops":[{"op":"deleteClient","user`);
+    await broker.restart();
+    const after = await broker.command({ revision, ops: [] });
+    expect(after).toMatchObject({ ok: true, state: revision, digest: before.digest, clients: before.clients });
+    expect(pub("tlsPassword", ["-u", id, "-P", password], `devices/${id}/t`)).toMatchObject({ ok: true });
+    expect(broker.log()).toMatch(/fleetward: state loaded from .*: revision \d+, \d+ entries and \d+ batches/);
+    expect(broker.log()).toMatch(/journal.jsonl ends with \d+ bytes that are not a whole batch/);
+  }, 60_000);
 });

@@ -3,14 +3,14 @@
 // the plugin stops the broker and fails the test. The agent's identity sends it command batches on the admin
 // listener, as the agent does.
 import { execFileSync, spawn } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import mqtt, { type MqttClient } from "mqtt";
 import { agentIdentity, LISTENERS, renderAdminAcl, renderMosquittoConf, type TBrokerPorts } from "@/lib/domain/mosquitto-conf";
 import { createCa, createCrl, issueCertificate, type TIssued } from "@/lib/server/pki/x509";
 import { syncCaDir } from "../agent/managed-files";
-import { alive, reservePorts, stopPids, waitForPort } from "../local-fleet";
+import { alive, mosquittoUser, reservePorts, stopPids, waitForPort } from "../local-fleet";
 
 const ROOT = path.resolve(import.meta.dirname, "../../..");
 export const PLUGIN_SO = path.join(ROOT, "broker-plugin/build/fleetward.so");
@@ -29,6 +29,8 @@ export type TPluginBroker = {
   connect: (username: string, password: string) => Promise<MqttClient>;
   /** Sends one batch (an object, or the raw bytes that go on the wire) and waits for the plugin's reply to it. */
   command: (batch: unknown) => Promise<TPluginReply>;
+  /** Stops the broker and starts it again on the same folder and ports, as a restart without Fleetward would. */
+  restart: () => Promise<void>;
   /** The broker's log so far (its stderr: Mosquitto's lines and any sanitizer report). */
   log: () => string;
   /** Stops the broker; what the sanitizers reported about the plugin (errors, and leaks of its own memory). */
@@ -72,29 +74,44 @@ export async function startPluginBroker(o: { sanitized?: boolean } = {}): Promis
   write("admin.acl", renderAdminAcl(name));
   syncCaDir(f("managed"), ca.certPem);
   write("managed/crl.pem", await createCrl(ca, []));
-  write("mosquitto.conf", renderMosquittoConf({ bind: "127.0.0.1", ports, caFile: f("ca.crt"), adminCaFile: f("service-ca.crt"), certFile: f("server.crt"), keyFile: f("server.key"), adminAclFile: f("admin.acl"), managedDir: f("managed"), plugin: { file: so, broker: name } }));
+  mkdirSync(f("state"), { mode: 0o700 });
+  const owner = mosquittoUser();
+  if (owner) chownSync(f("state"), owner.uid, owner.gid); // the broker writes it after dropping to user mosquitto
+  write("mosquitto.conf", renderMosquittoConf({ bind: "127.0.0.1", ports, caFile: f("ca.crt"), adminCaFile: f("service-ca.crt"), certFile: f("server.crt"), keyFile: f("server.key"), adminAclFile: f("admin.acl"), managedDir: f("managed"), plugin: { file: so, broker: name, stateDir: f("state") } }));
   const logFile = f("mosquitto.log");
-  const fd = openSync(logFile, "a");
   const env = sanitized ? { ...process.env, LD_PRELOAD: libasan(), ASAN_OPTIONS: "detect_leaks=1:abort_on_error=0:halt_on_error=1", UBSAN_OPTIONS: "print_stacktrace=1:halt_on_error=1" } : process.env;
-  const child = spawn("mosquitto", ["-c", f("mosquitto.conf")], { stdio: ["ignore", fd, fd], env });
-  const pid = child.pid!;
-  for (const l of LISTENERS) await waitForPort(ports[l], pid, "the plugin broker", logFile, 20_000);
 
-  const link: MqttClient = await mqtt.connectAsync(`mqtts://127.0.0.1:${ports.admin}`, { ca: ca.certPem, cert: agent.certPem, key: agent.keyPem, clientId: agentIdentity(name), protocolVersion: 5, reconnectPeriod: 0, connectTimeout: 10_000 });
+  let pid = 0;
+  let link: MqttClient | undefined;
   const waiting: { resolve: (r: TPluginReply) => void; reject: (e: Error) => void }[] = [];
-  link.on("message", (_t, payload) => waiting.shift()?.resolve(JSON.parse(payload.toString()) as TPluginReply));
-  link.on("close", () => {
-    const e = new Error(`the admin connection closed:\n${readFileSync(logFile, "utf8").slice(-4000)}`);
-    for (const w of waiting.splice(0)) w.reject(e);
-  });
-  await link.subscribeAsync("$CONTROL/fleetward/v1/response", { qos: 1 });
+  const logTail = () => readFileSync(logFile, "utf8").slice(-4000);
+  const launch = async () => {
+    const fd = openSync(logFile, "a");
+    const child = spawn("mosquitto", ["-c", f("mosquitto.conf")], { stdio: ["ignore", fd, fd], env });
+    closeSync(fd);
+    pid = child.pid!;
+    for (const l of LISTENERS) await waitForPort(ports[l], pid, "the plugin broker", logFile, 20_000);
+    const c = await mqtt.connectAsync(`mqtts://127.0.0.1:${ports.admin}`, { ca: ca.certPem, cert: agent.certPem, key: agent.keyPem, clientId: agentIdentity(name), protocolVersion: 5, reconnectPeriod: 0, connectTimeout: 10_000 });
+    c.on("message", (_t, payload) => waiting.shift()?.resolve(JSON.parse(payload.toString()) as TPluginReply));
+    c.on("close", () => {
+      const e = new Error(`the admin connection closed:\n${logTail()}`);
+      for (const w of waiting.splice(0)) w.reject(e);
+    });
+    await c.subscribeAsync("$CONTROL/fleetward/v1/response", { qos: 1 });
+    link = c;
+  };
+  const halt = async () => {
+    await link?.endAsync(true).catch(() => undefined);
+    await stopPids([pid], 10_000);
+  };
+  await launch();
   // One batch at a time: a reply answers the oldest batch still waiting.
   let chain: Promise<unknown> = Promise.resolve();
   const command = (batch: unknown) => {
     const next = chain.then(
       () =>
         new Promise<TPluginReply>((resolve, reject) => {
-          if (!alive(pid) || !link.connected) return reject(new Error(`the plugin broker is gone:\n${readFileSync(logFile, "utf8").slice(-4000)}`));
+          if (!alive(pid) || !link?.connected) return reject(new Error(`the plugin broker is gone:\n${logTail()}`));
           waiting.push({ resolve, reject });
           link.publishAsync("$CONTROL/fleetward/v1", typeof batch === "string" || Buffer.isBuffer(batch) ? batch : JSON.stringify(batch), { qos: 1 }).catch(reject);
         }),
@@ -107,13 +124,18 @@ export async function startPluginBroker(o: { sanitized?: boolean } = {}): Promis
     dir,
     ports,
     ca,
-    pid,
+    get pid() {
+      return pid;
+    },
     command,
+    restart: async () => {
+      await halt();
+      await launch();
+    },
     connect: (username, password) => mqtt.connectAsync(`mqtts://127.0.0.1:${ports.tlsPassword}`, { ca: ca.certPem, username, password, clientId: username, protocolVersion: 5, reconnectPeriod: 0, connectTimeout: 10_000 }),
     log: () => readFileSync(logFile, "utf8"),
     stop: async () => {
-      await link.endAsync(true).catch(() => undefined);
-      await stopPids([pid], 10_000);
+      await halt();
       return sanitizerProblems(readFileSync(logFile, "utf8"));
     },
   };
