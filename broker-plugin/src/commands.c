@@ -655,6 +655,7 @@ void fw_state_init(void)
 
 void fw_state_cleanup(void)
 {
+	fw_conns_free();
 	fw_model_free(&fw_state);
 	fw_model_free(&staged);
 	staged_id[0] = '\0';

@@ -16,6 +16,7 @@
 
 #define FW_CONTROL_TOPIC "$CONTROL/fleetward/v1"
 #define FW_RESPONSE_TOPIC "$CONTROL/fleetward/v1/response"
+#define FW_EVENTS_TOPIC "$CONTROL/fleetward/v1/events"
 /* The first level of every topic Fleetward's control plane uses: no device may publish, subscribe or receive there. */
 #define FW_RESERVED_PREFIX "fleetward"
 
@@ -98,7 +99,21 @@ struct fw_listener {
 	void *pid;    /* mosquitto_plugin_id_t */
 };
 
+/* A connection the plugin has seen: the PSK identity its handshake gave, the key of its certificate. Kept from the
+ * handshake (or login) to its disconnect, keyed by the broker's client pointer. */
+struct fw_conn {
+	const void *client;
+	char *identity;
+	char cert_key[160];
+	bool logged_in;
+	UT_hash_handle hh;
+};
+
 /* state.c */
+struct fw_conn *fw_conn_find(const void *client);
+struct fw_conn *fw_conn_get(const void *client);
+void fw_conn_drop(const void *client);
+void fw_conns_free(void);
 extern struct fw_model fw_state;
 void fw_state_init(void);
 void fw_state_cleanup(void);
@@ -137,6 +152,12 @@ bool fw_persist_open(const char *dir);
 bool fw_persist_batch(const char *payload, size_t len);
 bool fw_persist_snapshot(void);
 void fw_persist_close(void);
+
+/* events.c */
+struct mosquitto;
+void fw_event_connect(const struct mosquitto *client, const struct fw_listener *l, const struct fw_client *c, const char *cert_key);
+void fw_event_refused(const struct mosquitto *client, const struct fw_listener *l, const char *username, const char *reason, bool tls);
+void fw_event_disconnect(const struct mosquitto *client, int reason);
 
 /* commands.c */
 void fw_model_init(struct fw_model *m);

@@ -31,13 +31,24 @@ static bool credential_for(const struct fw_listener *l, const struct fw_client *
 	return false;
 }
 
-/* The client this connection is, when it may be on this listener with this client id. */
-static struct fw_client *known(const struct fw_listener *l, const struct mosquitto *client)
+/* Who a login on this listener says it is: the password listeners' username; the PSK identity of the handshake;
+ * the certificate's CN (the broker leaves the username alone on those two: use_identity_as_username is off, so the
+ * plugin sees every login). */
+static const char *claimed_identity(const struct fw_listener *l, struct mosquitto *client, struct fw_conn *conn, const char *username, char *cn, size_t cap)
 {
-	struct fw_client *c = fw_find_client(mosquitto_client_username(client));
-	const char *id = mosquitto_client_id(client);
-	if(!c || c->disabled || !credential_for(l, c) || !id || strcmp(id, c->clientid)) return NULL;
-	return c;
+	if(l->kind == FW_L_PSK) return conn->identity;
+	if(l->kind != FW_L_CERT) return username;
+	X509 *cert = mosquitto_client_certificate(client);
+	int n = cert ? X509_NAME_get_text_by_NID(X509_get_subject_name(cert), NID_commonName, cn, (int)cap) : -1;
+	if(!cert || !fw_cert_key(cert, conn->cert_key, sizeof(conn->cert_key))) conn->cert_key[0] = '\0';
+	X509_free(cert);
+	return n > 0 && (size_t)n < cap && strlen(cn) == (size_t)n ? cn : NULL;
+}
+
+static int refuse(const struct fw_listener *l, struct mosquitto *client, const char *who, const char *reason)
+{
+	fw_event_refused(client, l, who, reason, false);
+	return MOSQ_ERR_AUTH;
 }
 
 static int on_basic_auth(int event, void *event_data, void *userdata)
@@ -45,20 +56,56 @@ static int on_basic_auth(int event, void *event_data, void *userdata)
 	(void)event;
 	struct mosquitto_evt_basic_auth *ed = event_data;
 	const struct fw_listener *l = userdata;
-	struct fw_client *c = known(l, ed->client);
-	if(!c || !fw_password_matches(c->secret, ed->password)) return MOSQ_ERR_AUTH;
+	char cn[256];
+	struct fw_conn *conn = fw_conn_get(ed->client);
+	if(!conn) return MOSQ_ERR_NOMEM;
+	const char *who = claimed_identity(l, ed->client, conn, ed->username, cn, sizeof(cn));
+	const char *id = mosquitto_client_id(ed->client);
+	struct fw_client *c = fw_find_client(who);
+	if(!c || !credential_for(l, c)) return refuse(l, ed->client, who ? who : ed->username, "unknown client");
+	if(c->disabled) return refuse(l, ed->client, who, "disabled");
+	if(!id || strcmp(id, c->clientid)) return refuse(l, ed->client, who, "its client id is not the one it was given");
+	if(l->kind == FW_L_CERT || l->kind == FW_L_PSK){
+		/* Its identity is its certificate or key; a username sent beside it must be the same. */
+		if(ed->username && strcmp(ed->username, c->username)) return refuse(l, ed->client, who, "its username is not its identity");
+		if(l->kind == FW_L_CERT && (!conn->cert_key[0] || fw_is_revoked(conn->cert_key))) return refuse(l, ed->client, who, "certificate revoked");
+		if(!ed->username && mosquitto_set_username(ed->client, c->username) != MOSQ_ERR_SUCCESS) return MOSQ_ERR_NOMEM;
+	}else if(!fw_password_matches(c->secret, ed->password)){
+		return refuse(l, ed->client, who, "wrong password");
+	}
+	conn->logged_in = true;
+	fw_event_connect(ed->client, l, c, l->kind == FW_L_CERT ? conn->cert_key : NULL);
 	return MOSQ_ERR_SUCCESS;
 }
 
 static int on_psk_key(int event, void *event_data, void *userdata)
 {
 	(void)event;
-	(void)userdata;
 	struct mosquitto_evt_psk_key *ed = event_data;
+	const struct fw_listener *l = userdata;
 	struct fw_client *c = fw_find_client(ed->identity);
-	if(!c || c->disabled || (c->credential != FW_CRED_PSK && c->credential != FW_CRED_PROBE)) return MOSQ_ERR_AUTH;
-	if((int)strlen(c->secret) >= ed->max_key_len) return MOSQ_ERR_AUTH;
+	if(!c || c->disabled || (c->credential != FW_CRED_PSK && c->credential != FW_CRED_PROBE) || (int)strlen(c->secret) >= ed->max_key_len){
+		fw_event_refused(ed->client, l, ed->identity, c && c->disabled ? "disabled" : "unknown PSK identity", true);
+		return MOSQ_ERR_AUTH;
+	}
+	/* The login that follows the handshake is this identity's (the broker does not say which key it used). */
+	struct fw_conn *conn = fw_conn_get(ed->client);
+	char *identity = conn ? strdup(ed->identity) : NULL;
+	if(!identity) return MOSQ_ERR_NOMEM;
+	free(conn->identity);
+	conn->identity = identity;
 	memcpy(ed->key, c->secret, strlen(c->secret) + 1);
+	return MOSQ_ERR_SUCCESS;
+}
+
+static int on_disconnect(int event, void *event_data, void *userdata)
+{
+	(void)event;
+	(void)userdata;
+	struct mosquitto_evt_disconnect *ed = event_data;
+	struct fw_conn *conn = fw_conn_find(ed->client);
+	if(conn && conn->logged_in) fw_event_disconnect(ed->client, ed->reason);
+	fw_conn_drop(ed->client);
 	return MOSQ_ERR_SUCCESS;
 }
 
@@ -67,17 +114,15 @@ static int on_acl_check(int event, void *event_data, void *userdata)
 	(void)event;
 	struct mosquitto_evt_acl_check *ed = event_data;
 	const struct fw_listener *l = userdata;
-	struct fw_client *c = known(l, ed->client);
-	if(!c || c->credential == FW_CRED_PROBE) return MOSQ_ERR_ACL_DENIED;
+	struct fw_client *c = fw_find_client(mosquitto_client_username(ed->client));
+	const char *id = mosquitto_client_id(ed->client);
+	if(!c || c->disabled || !credential_for(l, c) || !id || strcmp(id, c->clientid) || c->credential == FW_CRED_PROBE) return MOSQ_ERR_ACL_DENIED;
 	if(c->credential == FW_CRED_CERT){
 		/* A revoked certificate is refused on its next packet, whatever its TLS session says. */
-		char key[160];
-		X509 *cert = mosquitto_client_certificate(ed->client);
-		bool readable = cert && fw_cert_key(cert, key, sizeof(key));
-		X509_free(cert);
-		if(!readable || fw_is_revoked(key)) return MOSQ_ERR_ACL_DENIED;
+		const struct fw_conn *conn = fw_conn_find(ed->client);
+		if(!conn || !conn->cert_key[0] || fw_is_revoked(conn->cert_key)) return MOSQ_ERR_ACL_DENIED;
 	}
-	return fw_acl_allows(c, mosquitto_client_id(ed->client), ed->access, ed->topic) ? MOSQ_ERR_SUCCESS : MOSQ_ERR_ACL_DENIED;
+	return fw_acl_allows(c, id, ed->access, ed->topic) ? MOSQ_ERR_SUCCESS : MOSQ_ERR_ACL_DENIED;
 }
 
 static int on_control(int event, void *event_data, void *userdata)
@@ -136,22 +181,14 @@ int mosquitto_plugin_init(mosquitto_plugin_id_t *identifier, void **userdata, st
 	}
 	*userdata = l;
 	int rc = MOSQ_ERR_SUCCESS;
-	switch(l->kind){
-		case FW_L_ADMIN:
-			rc = mosquitto_callback_register(identifier, MOSQ_EVT_CONTROL, on_control, FW_CONTROL_TOPIC, l);
-			break;
-		case FW_L_PASSWORD:
-		case FW_L_LIVE:
-			rc = mosquitto_callback_register(identifier, MOSQ_EVT_BASIC_AUTH, on_basic_auth, NULL, l);
-			if(!rc) rc = mosquitto_callback_register(identifier, MOSQ_EVT_ACL_CHECK, on_acl_check, NULL, l);
-			break;
-		case FW_L_PSK:
-			rc = mosquitto_callback_register(identifier, MOSQ_EVT_PSK_KEY, on_psk_key, NULL, l);
-			if(!rc) rc = mosquitto_callback_register(identifier, MOSQ_EVT_ACL_CHECK, on_acl_check, NULL, l);
-			break;
-		case FW_L_CERT:
-			rc = mosquitto_callback_register(identifier, MOSQ_EVT_ACL_CHECK, on_acl_check, NULL, l);
-			break;
+	if(l->kind == FW_L_ADMIN){
+		rc = mosquitto_callback_register(identifier, MOSQ_EVT_CONTROL, on_control, FW_CONTROL_TOPIC, l);
+	}else{
+		/* Every device and live listener: logins, ACL checks, disconnects; the PSK listener's keys too. */
+		rc = mosquitto_callback_register(identifier, MOSQ_EVT_BASIC_AUTH, on_basic_auth, NULL, l);
+		if(!rc) rc = mosquitto_callback_register(identifier, MOSQ_EVT_ACL_CHECK, on_acl_check, NULL, l);
+		if(!rc) rc = mosquitto_callback_register(identifier, MOSQ_EVT_DISCONNECT, on_disconnect, NULL, l);
+		if(!rc && l->kind == FW_L_PSK) rc = mosquitto_callback_register(identifier, MOSQ_EVT_PSK_KEY, on_psk_key, NULL, l);
 	}
 	mosquitto_log_printf(MOSQ_LOG_INFO, "fleetward: plugin loaded on a %s listener", KINDS[k]);
 	return rc;
@@ -163,18 +200,13 @@ int mosquitto_plugin_cleanup(void *userdata, struct mosquitto_opt *opts, int opt
 	(void)opt_count;
 	struct fw_listener *l = userdata;
 	if(l){
-		switch(l->kind){
-			case FW_L_ADMIN: mosquitto_callback_unregister(l->pid, MOSQ_EVT_CONTROL, on_control, FW_CONTROL_TOPIC); break;
-			case FW_L_PASSWORD:
-			case FW_L_LIVE:
-				mosquitto_callback_unregister(l->pid, MOSQ_EVT_BASIC_AUTH, on_basic_auth, NULL);
-				mosquitto_callback_unregister(l->pid, MOSQ_EVT_ACL_CHECK, on_acl_check, NULL);
-				break;
-			case FW_L_PSK:
-				mosquitto_callback_unregister(l->pid, MOSQ_EVT_PSK_KEY, on_psk_key, NULL);
-				mosquitto_callback_unregister(l->pid, MOSQ_EVT_ACL_CHECK, on_acl_check, NULL);
-				break;
-			case FW_L_CERT: mosquitto_callback_unregister(l->pid, MOSQ_EVT_ACL_CHECK, on_acl_check, NULL); break;
+		if(l->kind == FW_L_ADMIN){
+			mosquitto_callback_unregister(l->pid, MOSQ_EVT_CONTROL, on_control, FW_CONTROL_TOPIC);
+		}else{
+			mosquitto_callback_unregister(l->pid, MOSQ_EVT_BASIC_AUTH, on_basic_auth, NULL);
+			mosquitto_callback_unregister(l->pid, MOSQ_EVT_ACL_CHECK, on_acl_check, NULL);
+			mosquitto_callback_unregister(l->pid, MOSQ_EVT_DISCONNECT, on_disconnect, NULL);
+			if(l->kind == FW_L_PSK) mosquitto_callback_unregister(l->pid, MOSQ_EVT_PSK_KEY, on_psk_key, NULL);
 		}
 		free(l->agent);
 		free(l);

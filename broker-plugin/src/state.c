@@ -4,6 +4,7 @@
 #include "fw.h"
 
 struct fw_model fw_state;
+static struct fw_conn *conns;
 
 static void refs_free(struct fw_ref *refs, int n)
 {
@@ -48,6 +49,7 @@ void fw_group_free(struct fw_group *g)
 
 void fw_model_free(struct fw_model *m)
 {
+
 	struct fw_client *c, *ct;
 	struct fw_role *r, *rt;
 	struct fw_group *g, *gt;
@@ -99,4 +101,38 @@ bool fw_is_revoked(const char *key)
 	struct fw_revoked *v = NULL;
 	HASH_FIND_STR(fw_state.revoked, key, v);
 	return v != NULL;
+}
+
+void fw_conns_free(void)
+{
+	struct fw_conn *x, *xt;
+	HASH_ITER(hh, conns, x, xt){ HASH_DEL(conns, x); free(x->identity); free(x); }
+}
+
+struct fw_conn *fw_conn_find(const void *client)
+{
+	struct fw_conn *c = NULL;
+	HASH_FIND_PTR(conns, &client, c);
+	return c;
+}
+
+/* The connection's record, made when it is first seen; NULL when memory runs out. */
+struct fw_conn *fw_conn_get(const void *client)
+{
+	struct fw_conn *c = fw_conn_find(client);
+	if(c) return c;
+	c = calloc(1, sizeof(*c));
+	if(!c) return NULL;
+	c->client = client;
+	HASH_ADD_PTR(conns, client, c);
+	return c;
+}
+
+void fw_conn_drop(const void *client)
+{
+	struct fw_conn *c = fw_conn_find(client);
+	if(!c) return;
+	HASH_DEL(conns, c);
+	free(c->identity);
+	free(c);
 }

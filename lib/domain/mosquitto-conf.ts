@@ -65,6 +65,10 @@ export function renderMosquittoConf(c: TConfInput): string {
   // With the plugin, a listener's credentials and ACLs are the plugin's; the files are left out.
   const files = (lines: string[]) => (c.plugin ? [] : lines);
   const device = ["allow_anonymous false", ...files([`acl_file ${m("acl")}`]), "use_username_as_clientid true"];
+  // Certificate and PSK identities: without the plugin, the broker takes them as the username (and so the client id)
+  // and skips authentication; the plugin takes the login itself, so that it sees and judges each one (the client id
+  // must then be the identity).
+  const identity = c.plugin ? ["allow_anonymous false"] : ["use_identity_as_username true", ...device];
   const block = (name: TListenerName, lines: string[]) => [`# ${name}`, `listener ${c.ports[name]} ${c.bind}`, ...lines, ...plugin(name), ""].join("\n");
   return [
     "# Rendered by Fleetward. Each listener has its own authentication and ACL settings.",
@@ -88,8 +92,8 @@ export function renderMosquittoConf(c: TConfInput): string {
     block("tlsPassword", [...tls, "require_certificate false", ...device, ...files([`password_file ${m("passwd")}`])]),
     // Device certificates may come from the fleet CA (cafile) or a CA added later (capath, read on each handshake:
     // Mosquitto 2.0 does not reload cafile on SIGHUP); crl.pem holds a CRL for each of them.
-    block("mtls", [...tls, `capath ${m(CA_DIR)}`, "require_certificate true", "use_identity_as_username true", `crlfile ${m("crl.pem")}`, ...device]),
-    block("psk", ["psk_hint fleetward", ...files([`psk_file ${m("psk")}`]), "use_identity_as_username true", "tls_version tlsv1.2", `ciphers ${PSK_CIPHERS}`, `ciphers_tls1.3 ${PSK_TLS13_CIPHERS}`, ...device]),
+    block("mtls", [...tls, `capath ${m(CA_DIR)}`, "require_certificate true", `crlfile ${m("crl.pem")}`, ...identity]),
+    block("psk", ["psk_hint fleetward", ...files([`psk_file ${m("psk")}`]), "tls_version tlsv1.2", `ciphers ${PSK_CIPHERS}`, `ciphers_tls1.3 ${PSK_TLS13_CIPHERS}`, ...identity]),
     block("wss", ["protocol websockets", ...tls, ...device, ...files([`password_file ${m("passwd")}`])]),
     // Browsers' live views only, through Fleetward's relay: short-lived read-only credentials of their own.
     block("live", ["protocol websockets", ...tls, "allow_anonymous false", ...files([`password_file ${m("live-passwd")}`, `acl_file ${m("live-acl")}`]), "use_username_as_clientid true"]),
@@ -116,9 +120,10 @@ export function renderAdminAcl(broker: string): string {
     `topic write ${base}/clients`,
     `topic write ${base}/events`,
     `topic write ${base}/load`,
-    // The broker plugin's commands, handed on by the agent once it has checked Fleetward's signature, and its replies.
+    // The broker plugin's commands, handed on by the agent once it has checked Fleetward's signature, its replies and events.
     "topic write $CONTROL/fleetward/v1",
     "topic read $CONTROL/fleetward/v1/response",
+    "topic read $CONTROL/fleetward/v1/events",
     "topic read $SYS/#",
     "",
   ].join("\n");

@@ -15,6 +15,7 @@ import { alive, mosquittoUser, reservePorts, stopPids, waitForPort } from "../lo
 const ROOT = path.resolve(import.meta.dirname, "../../..");
 export const PLUGIN_SO = path.join(ROOT, "broker-plugin/build/fleetward.so");
 export const PLUGIN_ASAN_SO = path.join(ROOT, "broker-plugin/build/fleetward-asan.so");
+const EVENTS_TOPIC = "$CONTROL/fleetward/v1/events";
 
 /** The plugin's answer to a batch (broker-plugin/src/commands.c). */
 export type TPluginReply = { revision: number | null; ok: boolean; error?: string; applied?: number; stage?: string; state: number; digest: string; clients: number };
@@ -25,6 +26,10 @@ export type TPluginBroker = {
   ports: TBrokerPorts;
   ca: TIssued;
   pid: number;
+  /** Every event the plugin has published (logins accepted and refused, disconnects), oldest first. */
+  events: Record<string, unknown>[];
+  /** The first event (already seen or still to come) that passes `test`. */
+  nextEvent: (test: (e: Record<string, unknown>) => boolean) => Promise<Record<string, unknown>>;
   /** A device connection to the password listener (its client id is its username there). */
   connect: (username: string, password: string) => Promise<MqttClient>;
   /** Sends one batch (an object, or the raw bytes that go on the wire) and waits for the plugin's reply to it. */
@@ -84,6 +89,8 @@ export async function startPluginBroker(o: { sanitized?: boolean } = {}): Promis
   let pid = 0;
   let link: MqttClient | undefined;
   const waiting: { resolve: (r: TPluginReply) => void; reject: (e: Error) => void }[] = [];
+  const events: Record<string, unknown>[] = [];
+  const watchers: { test: (e: Record<string, unknown>) => boolean; resolve: (e: Record<string, unknown>) => void }[] = [];
   const logTail = () => readFileSync(logFile, "utf8").slice(-4000);
   const launch = async () => {
     const fd = openSync(logFile, "a");
@@ -92,12 +99,21 @@ export async function startPluginBroker(o: { sanitized?: boolean } = {}): Promis
     pid = child.pid!;
     for (const l of LISTENERS) await waitForPort(ports[l], pid, "the plugin broker", logFile, 20_000);
     const c = await mqtt.connectAsync(`mqtts://127.0.0.1:${ports.admin}`, { ca: ca.certPem, cert: agent.certPem, key: agent.keyPem, clientId: agentIdentity(name), protocolVersion: 5, reconnectPeriod: 0, connectTimeout: 10_000 });
-    c.on("message", (_t, payload) => waiting.shift()?.resolve(JSON.parse(payload.toString()) as TPluginReply));
+    c.on("message", (topic, payload) => {
+      const body = JSON.parse(payload.toString()) as Record<string, unknown>;
+      if (topic === EVENTS_TOPIC) {
+        events.push(body);
+        for (const w of watchers.filter((x) => x.test(body))) {
+          watchers.splice(watchers.indexOf(w), 1);
+          w.resolve(body);
+        }
+      } else waiting.shift()?.resolve(body as TPluginReply);
+    });
     c.on("close", () => {
       const e = new Error(`the admin connection closed:\n${logTail()}`);
       for (const w of waiting.splice(0)) w.reject(e);
     });
-    await c.subscribeAsync("$CONTROL/fleetward/v1/response", { qos: 1 });
+    await c.subscribeAsync(["$CONTROL/fleetward/v1/response", EVENTS_TOPIC], { qos: 1 });
     link = c;
   };
   const halt = async () => {
@@ -128,6 +144,11 @@ export async function startPluginBroker(o: { sanitized?: boolean } = {}): Promis
       return pid;
     },
     command,
+    events,
+    nextEvent: (test) => {
+      const seen = events.find(test);
+      return seen ? Promise.resolve(seen) : new Promise((resolve) => watchers.push({ test, resolve }));
+    },
     restart: async () => {
       await halt();
       await launch();
