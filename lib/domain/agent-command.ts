@@ -13,8 +13,16 @@ export type TAgentCommand =
   | { type: "ping" }
   | { type: "apply"; revision: string; files: Partial<Record<TManagedFile, string>>; patches?: Partial<Record<TPatchableFile, TLinePatch>>; sealed?: TSealedBox }
   | { type: "kick"; clientIds: string[] }
+  /**
+   * A command batch for the broker plugin (broker-plugin/src/commands.c), which the agent hands on over the admin
+   * listener once it has checked this command's signature. Its clients' secrets travel only inside `sealed`.
+   */
+  | { type: "plugin"; batch: TPluginBatch; sealed?: TSealedBox }
   /** Secret-free summaries of the managed files, for a drift diff. */
   | { type: "inspect" };
+
+/** A plugin batch as Fleetward sends it; the plugin checks every op (and refuses the batch whole). */
+export type TPluginBatch = { revision: number; ops: Record<string, unknown>[]; stage?: { id: string; part: number; parts: number } };
 
 export type TCommandHeader = { id: string; seq: string; issuedAt: number; broker: string };
 export type TSignedCommand = { cmd: TCommandHeader & TAgentCommand; sig: string };
@@ -28,6 +36,8 @@ export type TAgentReply = {
   /** What the agent last read from the broker's $SYS topics. */
   facts?: { version: string | null; uptimeSeconds: number | null; connectedClients: number | null };
   summaries?: Partial<Record<TManagedFile, string[]>>;
+  /** The broker plugin's answer to a plugin batch: its revision, state digest and client count, or why it refused. */
+  plugin?: Record<string, unknown>;
   at: number;
 };
 
@@ -78,6 +88,11 @@ export function commandRefusal(input: unknown, ctx: TVerifyContext): string | nu
     if (cmd.sealed !== undefined && !isSealedBox(cmd.sealed)) return "bad sealed secrets";
   } else if (cmd.type === "kick") {
     if (!Array.isArray(cmd.clientIds) || cmd.clientIds.some((c) => typeof c !== "string" || c.length === 0 || c.length > 65_535)) return "bad client ids";
+  } else if (cmd.type === "plugin") {
+    const b = cmd.batch as Partial<TPluginBatch> | null;
+    if (!b || typeof b !== "object" || !Array.isArray(b.ops) || b.ops.some((o) => !o || typeof o !== "object")) return "bad plugin batch";
+    if (b.ops.some((o) => "secret" in o)) return "a plugin batch's secrets must come encrypted to this agent";
+    if (cmd.sealed !== undefined && !isSealedBox(cmd.sealed)) return "bad sealed secrets";
   } else if (cmd.type !== "ping" && cmd.type !== "inspect") {
     return "unknown command type";
   }
@@ -121,4 +136,28 @@ export function openApply(cmd: Extract<TAgentCommand, { type: "apply" }>, certPe
   const problem = typeof files === "object" && typeof patches === "object" ? applyPartsRefusal(files, patches, true) : "bad sealed secrets";
   if (problem) throw new Error(`refused: ${problem}`);
   return { files: { ...cmd.files, ...files }, patches: { ...cmd.patches, ...patches } };
+}
+
+/** A plugin batch as sent: each client's secret (password hash, PSK key) moved into a box sealed to the agent. */
+export function sealPluginBatch(batch: TPluginBatch, agentCertPem: string): { batch: TPluginBatch; sealed?: TSealedBox } {
+  const secrets: Record<string, string> = {};
+  const ops = batch.ops.map((o, i) => {
+    if (typeof o.secret !== "string") return o;
+    secrets[String(i)] = o.secret;
+    const { secret: _secret, ...rest } = o;
+    return rest;
+  });
+  if (!Object.keys(secrets).length) return { batch };
+  return { batch: { ...batch, ops }, sealed: sealToCertificate(JSON.stringify({ secrets }), agentCertPem) };
+}
+
+/** The agent's side: the batch of a verified plugin command with its secrets back in place; throws saying what is wrong. */
+export function openPluginBatch(cmd: Extract<TAgentCommand, { type: "plugin" }>, certPem: string, keyPem: string): TPluginBatch {
+  if (!cmd.sealed) return cmd.batch;
+  const inner = JSON.parse(openSealedBox(cmd.sealed, certPem, keyPem)) as { secrets?: unknown } | null;
+  const secrets = inner?.secrets;
+  if (!secrets || typeof secrets !== "object" || Object.entries(secrets).some(([k, v]) => typeof v !== "string" || !cmd.batch.ops[Number(k)] || cmd.batch.ops[Number(k)]!.op !== "upsertClient")) {
+    throw new Error("refused: bad sealed secrets");
+  }
+  return { ...cmd.batch, ops: cmd.batch.ops.map((o, i) => ((secrets as Record<string, string>)[String(i)] === undefined ? o : { ...o, secret: (secrets as Record<string, string>)[String(i)] })) };
 }

@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createCa, issueCertificate, type TKeyPairPem } from "@/lib/server/pki/x509";
-import { commandRefusal, openApply, sealApply, signCommand, type TSignedCommand } from "./agent-command";
+import { commandRefusal, openApply, openPluginBatch, sealApply, sealPluginBatch, signCommand, type TSignedCommand } from "./agent-command";
 import { openSealedBox, sealToCertificate } from "./agent-sealing";
 import { joinLines, linePatch } from "./broker-files";
 
@@ -67,5 +67,37 @@ describe("an apply's secrets on the bus", () => {
     expect(sealed.sealed?.alg).toBe("RSA-OAEP-256+A256GCM");
     expect(openApply({ type: "apply", revision: "1", ...sealed }, rsa.certPem, rsa.keyPem).files).toEqual(files);
     expect(sealApply({ files: { acl: "x" }, patches: {} }, agent.certPem)).toEqual({ files: { acl: "x" } });
+  });
+});
+
+describe("plugin batches for the agent", () => {
+  const batch = {
+    revision: 7,
+    ops: [
+      { op: "upsertRole", rolename: "r", acls: [] },
+      { op: "upsertClient", username: "dev-1", clientid: "dev-1", credential: "psk", secret: PSK_KEY },
+      { op: "upsertClient", username: "dev-2", clientid: "dev-2", credential: "cert" },
+    ],
+  };
+  const signed = (body: Partial<Extract<TSignedCommand["cmd"], { type: "plugin" }>>) => signCommand({ type: "plugin", id: "p-1", seq: "9", issuedAt: Date.now(), broker: "b-1", batch, ...body } as TSignedCommand["cmd"], signingKey);
+  const ctx = () => ({ publicKeyPem, broker: "b-1", lastSeq: 0n, now: Date.now() });
+
+  it("carries no secret in the clear: the PSK key is sealed to the agent and put back in place by it alone", () => {
+    const sent = sealPluginBatch(batch, agent.certPem);
+    expect(JSON.stringify(sent.batch)).not.toContain(PSK_KEY);
+    expect(JSON.stringify(sent.sealed)).not.toContain(PSK_KEY);
+    const cmd = signed(sent);
+    expect(commandRefusal(cmd, ctx())).toBeNull();
+    expect(openPluginBatch(cmd.cmd as Extract<TSignedCommand["cmd"], { type: "plugin" }>, agent.certPem, agent.keyPem)).toEqual(batch);
+    expect(() => openPluginBatch(cmd.cmd as Extract<TSignedCommand["cmd"], { type: "plugin" }>, other.certPem, other.keyPem)).toThrow(/not this agent's/);
+  });
+
+  it("refuses a batch with a secret in the clear, one that is no batch, and sealed secrets that fit no client", () => {
+    expect(commandRefusal(signed({ batch }), ctx())).toBe("a plugin batch's secrets must come encrypted to this agent");
+    expect(commandRefusal(signed({ batch: { revision: 1, ops: "x" } as never }), ctx())).toBe("bad plugin batch");
+    const { sealed } = sealPluginBatch({ revision: 1, ops: [{ op: "upsertClient", secret: "x" }] }, agent.certPem);
+    const mismatch = signed({ batch: { revision: 1, ops: [{ op: "upsertRole", rolename: "r", acls: [] }] }, sealed });
+    expect(commandRefusal(mismatch, ctx())).toBeNull();
+    expect(() => openPluginBatch(mismatch.cmd as Extract<TSignedCommand["cmd"], { type: "plugin" }>, agent.certPem, agent.keyPem)).toThrow("refused: bad sealed secrets");
   });
 });

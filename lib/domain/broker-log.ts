@@ -1,11 +1,13 @@
 // Mosquitto has no client list; with `log_dest topic` it reports connections on $SYS/broker/log/N.
-// These parse those lines (timestamp prefix optional) into events.
+// These parse those lines (timestamp prefix optional) into events; a broker with Fleetward's plugin reports the same
+// events itself, exactly (pluginEvent).
 
 export type TLogEvent =
-  | { kind: "connect"; clientId: string; ip: string; port: number; protocol: string; cleanStart: boolean; keepalive: number; username: string | null }
+  /** `port`: null when the broker plugin reported it (Mosquitto gives a plugin the address without its port). */
+  | { kind: "connect"; clientId: string; ip: string; port: number | null; protocol: string; cleanStart: boolean; keepalive: number; username: string | null; listener?: string; certSerial?: string }
   | { kind: "disconnect"; clientId: string; reason: string }
   /** A refused login, or (`tls`) a TLS handshake that failed: a revoked or unknown certificate, none at all. */
-  | { kind: "refused"; clientId: string | null; ip: string | null; reason: string; tls?: true }
+  | { kind: "refused"; clientId: string | null; ip: string | null; reason: string; tls?: true; username?: string | null; listener?: string }
   /** A socket accepted, not yet a client: what a refusal's address is learnt from. */
   | { kind: "socket"; ip: string; port: number };
 
@@ -101,4 +103,20 @@ export function trackSockets(pending: TPendingSocket[], e: TLogEvent, at: number
   }
   if (e.clientId === "<unknown>") pending.shift(); // a socket that never became a client went away
   return e;
+}
+
+const text = (v: unknown, max = 65_535): v is string => typeof v === "string" && v.length <= max;
+const textOrNull = (v: unknown) => (text(v) ? v : null);
+
+/** An event of the broker plugin (broker-plugin/src/events.c) as one of these; null for anything else. */
+export function pluginEvent(o: Record<string, unknown>): TLogEvent | null {
+  const listener = text(o.listener, 16) ? { listener: o.listener } : {};
+  if (o.kind === "connect" && text(o.clientId) && text(o.protocol, 32) && typeof o.cleanStart === "boolean" && typeof o.keepalive === "number") {
+    return { kind: "connect", clientId: o.clientId, ip: textOrNull(o.ip) ?? "", port: null, protocol: o.protocol, cleanStart: o.cleanStart, keepalive: o.keepalive, username: textOrNull(o.username), ...listener, ...(text(o.certSerial, 64) ? { certSerial: o.certSerial } : {}) };
+  }
+  if (o.kind === "disconnect" && text(o.clientId) && text(o.reason, 200)) return { kind: "disconnect", clientId: o.clientId, reason: o.reason };
+  if (o.kind === "refused" && text(o.reason, 200)) {
+    return { kind: "refused", clientId: textOrNull(o.clientId), ip: textOrNull(o.ip), reason: o.reason, username: textOrNull(o.username), ...listener, ...(o.tls === true ? { tls: true as const } : {}) };
+  }
+  return null;
 }

@@ -17,6 +17,11 @@ export const ZAgentConfig = z.strictObject({
   fleetwardPublicKeyFile: z.string(),
   /** The broker's mosquitto.conf, read (never written) to report its listeners' TLS and its connection logging. */
   brokerConfFile: z.string().optional(),
+  /**
+   * How the broker enforces: Fleetward's plugin (the agent hands it its batches and reports its events) or the files
+   * the agent writes (passwd, acl, psk, reloaded by SIGHUP; connections read from the broker's log).
+   */
+  enforcement: z.enum(["plugin", "files"]).default("files"),
 });
 export type TAgentConfig = z.infer<typeof ZAgentConfig>;
 

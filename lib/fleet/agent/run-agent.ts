@@ -1,11 +1,11 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import mqtt, { type MqttClient } from "mqtt";
-import { AGENT_TOPICS, commandPublicKeys, commandRefusal, openApply, type TAgentReply, type TSignedCommand } from "@/lib/domain/agent-command";
+import { AGENT_TOPICS, commandPublicKeys, commandRefusal, openApply, openPluginBatch, type TAgentReply, type TSignedCommand } from "@/lib/domain/agent-command";
 import { applyLinePatch, CA_DIR, MANAGED_FILES, type TLinePatch, type TManagedFile, type TPatchableFile } from "@/lib/domain/broker-files";
 import { summarizeFiles } from "@/lib/domain/broker-drift";
 import { AGENT_LOAD_EVERY_MS, emptyLoad, HOUR_MS, LOAD_TOPICS, readLoadTopic, type TLoadSample } from "@/lib/domain/broker-load";
-import { applyLogEvent, parseLogLine, trackSockets, type TConnectedClient, type TPendingSocket } from "@/lib/domain/broker-log";
+import { applyLogEvent, parseLogLine, pluginEvent, trackSockets, type TConnectedClient, type TPendingSocket } from "@/lib/domain/broker-log";
 import { confPosture, type TConfPosture } from "@/lib/domain/broker-conf-posture";
 import { agentIdentity } from "@/lib/domain/mosquitto-conf";
 import type { TAgentConfig } from "./agent-config";
@@ -13,6 +13,9 @@ import { loadState, saveState } from "./agent-state";
 import { currentDigests, readManaged, syncCaDir, writeAtomic } from "./managed-files";
 
 const HEARTBEAT_MS = 5_000;
+/** The broker plugin's channel on the admin listener (broker-plugin/src/fw.h). */
+const PLUGIN = { control: "$CONTROL/fleetward/v1", response: "$CONTROL/fleetward/v1/response", events: "$CONTROL/fleetward/v1/events" };
+const PLUGIN_REPLY_MS = 30_000;
 /** The full snapshot of connected clients goes out when it changed, and at least this often. */
 const SNAPSHOT_AT_LEAST_MS = 60_000;
 const CONF_READ_EVERY_MS = 60_000;
@@ -31,6 +34,15 @@ function readBrokerConf(file: string): TConfPosture | null {
     return null;
   }
 }
+
+const parseObject = (text: string): Record<string, unknown> => {
+  try {
+    const v: unknown = JSON.parse(text);
+    return v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+};
 
 type TLog = (level: "info" | "warn" | "error", msg: string, extra?: Record<string, unknown>) => void;
 const log: TLog = (level, msg, extra) => console.log(JSON.stringify({ at: new Date().toISOString(), level, msg, ...extra }));
@@ -153,9 +165,26 @@ export function runAgent(cfg: TAgentConfig): { stop: () => Promise<void> } {
     }
   }
 
+  // The plugin answers its batches in the order it takes them: each waiting batch gets the next answer.
+  const pluginWaiting: ((reply: Record<string, unknown>) => void)[] = [];
+  function handToPlugin(batch: unknown): Promise<Record<string, unknown>> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`the broker plugin did not answer within ${PLUGIN_REPLY_MS / 1000} s`)), PLUGIN_REPLY_MS);
+      pluginWaiting.push((r) => (clearTimeout(timer), resolve(r)));
+      client.publishAsync(PLUGIN.control, JSON.stringify(batch), { qos: 1 }).catch((e: unknown) => (clearTimeout(timer), reject(e instanceof Error ? e : new Error(String(e)))));
+    });
+  }
+
   async function execute(signed: TSignedCommand): Promise<TAgentReply> {
     const { cmd } = signed;
     const base = { id: cmd.id, at: Date.now() };
+    if (cmd.type === "plugin") {
+      if (cfg.enforcement !== "plugin") throw new Error("this broker enforces with files: it has no plugin to hand a batch to");
+      const answer = await handToPlugin(openPluginBatch(cmd, certPem, tls.key.toString("utf8")));
+      if (answer.ok !== true) return { ...base, ok: false, error: `the broker plugin refused the batch: ${String(answer.error)}`, plugin: answer };
+      log("info", "plugin batch applied", { id: cmd.id, revision: answer.revision, applied: answer.applied });
+      return { ...base, ok: true, plugin: answer, facts: currentFacts() };
+    }
     if (cmd.type === "apply") {
       const parts = openApply(cmd, certPem, tls.key.toString("utf8"));
       const written: Partial<Record<TManagedFile, string>> = { ...parts.files };
@@ -219,6 +248,7 @@ export function runAgent(cfg: TAgentConfig): { stop: () => Promise<void> } {
     log("info", "connected to broker", { broker: cfg.broker });
     // Connections are logged as notices, refused TLS handshakes as errors.
     client.subscribe([topics.cmd, "$SYS/broker/version", "$SYS/broker/uptime", "$SYS/broker/log/N", "$SYS/broker/log/E", ...Object.keys(LOAD_TOPICS)], { qos: 0 });
+    if (cfg.enforcement === "plugin") client.subscribe([PLUGIN.response, PLUGIN.events], { qos: 1 });
     clientsChanged = true;
     heartbeat();
     // The first sample once the broker's $SYS values (every 5 s) have come in.
@@ -231,8 +261,17 @@ export function runAgent(cfg: TAgentConfig): { stop: () => Promise<void> } {
     if (topic === "$SYS/broker/version") facts.version = text;
     else if (topic === "$SYS/broker/uptime") facts.uptime = Number.parseInt(text, 10);
     else if (readLoadTopic(load, topic, text)) facts.clients = load.clients;
-    else if (topic === "$SYS/broker/log/N" || topic === "$SYS/broker/log/E") {
+    else if (topic === PLUGIN.response) pluginWaiting.shift()?.(parseObject(text));
+    else if (topic === PLUGIN.events) {
+      // From the plugin itself: exact client ids, usernames and addresses.
+      const e = pluginEvent(parseObject(text));
+      const changed = e ? applyLogEvent(clients, e, Date.now()) : false;
+      clientsChanged ||= changed;
+      if (e) publish(topics.events, { ...e, at: Date.now(), seq: ++eventSeq });
+    } else if (topic === "$SYS/broker/log/N" || topic === "$SYS/broker/log/E") {
       const parsed = parseLogLine(text);
+      // With the plugin, the log tells only what the plugin cannot see: a TLS handshake that failed.
+      if (cfg.enforcement === "plugin" && !(parsed?.kind === "refused" && parsed.tls)) return;
       const e = parsed && trackSockets(sockets, parsed, Date.now());
       // Changes to who is connected, and refusals (with the address they came from) for the failed-attempts view.
       const changed = e ? applyLogEvent(clients, e, Date.now()) : false;

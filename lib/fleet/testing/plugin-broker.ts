@@ -24,7 +24,11 @@ export type TPluginBroker = {
   name: string;
   dir: string;
   ports: TBrokerPorts;
+  /** The fleet CA (it issued the server certificate; device certificates come from it too). */
   ca: TIssued;
+  /** Fleetward's service CA, the admin listener's only trust, and the agent identity it issued. */
+  service: TIssued;
+  agent: TIssued;
   pid: number;
   /** Every event the plugin has published (logins accepted and refused, disconnects), oldest first. */
   events: Record<string, unknown>[];
@@ -56,8 +60,13 @@ export function sanitizerProblems(log: string): string[] {
   return out;
 }
 
-export async function startPluginBroker(o: { sanitized?: boolean } = {}): Promise<TPluginBroker> {
+/**
+ * `agentLink: false`: the harness does not connect as the agent (a real agent runs, with the files the harness wrote:
+ * agent.crt, agent.key); `command` is then unavailable.
+ */
+export async function startPluginBroker(o: { sanitized?: boolean; agentLink?: boolean } = {}): Promise<TPluginBroker> {
   const sanitized = o.sanitized ?? true;
+  const agentLink = o.agentLink ?? true;
   const so = sanitized ? PLUGIN_ASAN_SO : PLUGIN_SO;
   if (!existsSync(so)) throw new Error(`${so} is not built: run npm run build:plugin`);
   const name = "plugin-test";
@@ -76,6 +85,8 @@ export async function startPluginBroker(o: { sanitized?: boolean } = {}): Promis
   write("service-ca.crt", service.certPem);
   write("server.crt", server.certPem);
   write("server.key", server.keyPem);
+  write("agent.crt", agent.certPem);
+  writeFileSync(f("agent.key"), agent.keyPem, { mode: 0o600 });
   write("admin.acl", renderAdminAcl(name));
   syncCaDir(f("managed"), ca.certPem);
   write("managed/crl.pem", await createCrl(ca, []));
@@ -98,6 +109,8 @@ export async function startPluginBroker(o: { sanitized?: boolean } = {}): Promis
     closeSync(fd);
     pid = child.pid!;
     for (const l of LISTENERS) await waitForPort(ports[l], pid, "the plugin broker", logFile, 20_000);
+    writeFileSync(f("broker.pid"), String(pid));
+    if (!agentLink) return;
     const c = await mqtt.connectAsync(`mqtts://127.0.0.1:${ports.admin}`, { ca: ca.certPem, cert: agent.certPem, key: agent.keyPem, clientId: agentIdentity(name), protocolVersion: 5, reconnectPeriod: 0, connectTimeout: 10_000 });
     c.on("message", (topic, payload) => {
       const body = JSON.parse(payload.toString()) as Record<string, unknown>;
@@ -140,6 +153,8 @@ export async function startPluginBroker(o: { sanitized?: boolean } = {}): Promis
     dir,
     ports,
     ca,
+    service,
+    agent,
     get pid() {
       return pid;
     },
