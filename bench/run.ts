@@ -14,6 +14,7 @@ import { fleetSyncBench } from "./fleet-sync.bench";
 import { liveBench } from "./live.bench";
 import { lintLoadBench } from "./lint-load.bench";
 import { pagesBench } from "./pages.bench";
+import { pluginBench } from "./plugin.bench";
 import { securityBench } from "./security.bench";
 import { signingBench } from "./signing.bench";
 import { stopBenchServer } from "./web-server";
@@ -30,6 +31,7 @@ const BENCHES: Record<string, () => Promise<TFigure[]>> = {
   "device-list": () => deviceListBench(),
   pages: () => pagesBench(),
   "lint-load": () => lintLoadBench(),
+  plugin: () => pluginBench(),
   audit: () => auditBench(),
   capacity: () => capacityBench(),
 };

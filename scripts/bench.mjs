@@ -1,10 +1,11 @@
-// npm run bench [-- name…] (fleet-sync, devices, device-list, pages, lint-load, acl, live, audit, security, signing; and capacity, run only
+// npm run bench [-- name…] (fleet-sync, devices, device-list, pages, lint-load, plugin, acl, live, audit, security, signing; and capacity, run only
 // when named): every benchmark on a fresh embedded Postgres and its own local fleet; prints a table and writes
 // bench/results.json. Each benchmark has a budget (bench/run.ts); the whole run has one too, past which everything it
 // started is killed and the run fails, so a hung child is a failed run, never a silent one.
 import { spawn } from "node:child_process";
 import { readdirSync } from "node:fs";
 import path from "node:path";
+import { buildPlugin } from "./lib/plugin.mjs";
 import { buildIfStale, ensureDependencies } from "./lib/setup.mjs";
 
 // Backstop over the per-benchmark budgets (30 min each, capacity 240): those fail first, this one if they cannot.
@@ -13,6 +14,7 @@ const CAPACITY_BUDGET_MIN = 240;
 const SETUP_MIN = 15;
 
 ensureDependencies();
+buildPlugin();
 // The device list API, pages and live benchmarks drive the production build (the last two in Chromium); the others
 // need none, so naming only those does not wait for a build.
 const named = process.argv.slice(2);

@@ -8,6 +8,7 @@ import { AGENT_LOAD_EVERY_MS, emptyLoad, HOUR_MS, LOAD_TOPICS, readLoadTopic, ty
 import { applyLogEvent, parseLogLine, pluginEvent, trackSockets, type TConnectedClient, type TPendingSocket } from "@/lib/domain/broker-log";
 import { confPosture, type TConfPosture } from "@/lib/domain/broker-conf-posture";
 import { agentIdentity } from "@/lib/domain/mosquitto-conf";
+import { noDelay } from "../admin-channel";
 import type { TAgentConfig } from "./agent-config";
 import { loadState, saveState } from "./agent-state";
 import { currentDigests, readManaged, syncCaDir, writeAtomic } from "./managed-files";
@@ -245,6 +246,7 @@ export function runAgent(cfg: TAgentConfig): { stop: () => Promise<void> } {
   }
 
   client.on("connect", () => {
+    noDelay(client);
     log("info", "connected to broker", { broker: cfg.broker });
     // Connections are logged as notices, refused TLS handshakes as errors.
     client.subscribe([topics.cmd, "$SYS/broker/version", "$SYS/broker/uptime", "$SYS/broker/log/N", "$SYS/broker/log/E", ...Object.keys(LOAD_TOPICS)], { qos: 0 });

@@ -9,6 +9,7 @@ import path from "node:path";
 import mqtt, { type MqttClient } from "mqtt";
 import { agentIdentity, LISTENERS, renderAdminAcl, renderMosquittoConf, type TBrokerPorts } from "@/lib/domain/mosquitto-conf";
 import { createCa, createCrl, issueCertificate, type TIssued } from "@/lib/server/pki/x509";
+import { noDelay } from "../admin-channel";
 import { syncCaDir } from "../agent/managed-files";
 import { alive, mosquittoUser, reservePorts, stopPids, waitForPort } from "../local-fleet";
 
@@ -112,6 +113,7 @@ export async function startPluginBroker(o: { sanitized?: boolean; agentLink?: bo
     writeFileSync(f("broker.pid"), String(pid));
     if (!agentLink) return;
     const c = await mqtt.connectAsync(`mqtts://127.0.0.1:${ports.admin}`, { ca: ca.certPem, cert: agent.certPem, key: agent.keyPem, clientId: agentIdentity(name), protocolVersion: 5, reconnectPeriod: 0, connectTimeout: 10_000 });
+    noDelay(c);
     c.on("message", (topic, payload) => {
       const body = JSON.parse(payload.toString()) as Record<string, unknown>;
       if (topic === EVENTS_TOPIC) {
