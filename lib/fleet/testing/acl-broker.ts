@@ -55,6 +55,7 @@ async function startTestBroker(security: string[], files: Record<string, string>
     dir,
     port: port!,
     write: file,
+    pid: broker.pid!,
     reload: () => process.kill(broker.pid!, "SIGHUP"),
     connect: (username: string, password: string, clientId = `${username}-${randomBytes(3).toString("hex")}`) =>
       mqtt.connectAsync(`mqtts://127.0.0.1:${port}`, { ca: ca.certPem, username, password, clientId, protocolVersion: 5, reconnectPeriod: 0, connectTimeout: 5_000 }),
