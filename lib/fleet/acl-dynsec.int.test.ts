@@ -1,7 +1,8 @@
 // Differential test: the dynsec simulator and Fleetward's broker plugin against Mosquitto 2.0.11's dynamic security
 // plugin. fast-check makes random policies (roles, rule types, priorities and ties, groups, default access, $ topics)
 // and one action each; every case is applied to a real broker with dynsec and to one with Fleetward's plugin (its
-// sanitizer build), and all three decisions must agree.
+// sanitizer build), and all three decisions must agree. Rule topics may hold ${clientId} and ${username}: the plugin
+// reads them at check time, while dynsec (which has no templates) and the simulator get them expanded for the client.
 import fc from "fast-check";
 import type { MqttClient } from "mqtt";
 import { describe, expect, it } from "vitest";
@@ -23,11 +24,13 @@ const level = fc.constantFrom("a", "b", "", "+");
 const filter = fc.oneof(
   { weight: 3, arbitrary: fc.constantFrom("a", "a/b", "+", "+/b", "a/+", "#", "a/#", "+/#", "/#", "a/+/#") },
   { weight: 1, arbitrary: fc.constantFrom("$SYS/#", "$SYS/a", "$CONTROL", "$CONTROL/#", "$x/#", "$x/a", "$share/g/a", "$share/g/#", "+/+", "fleetward/#", "fleetward/agent/+/cmd") },
+  { weight: 2, arbitrary: fc.constantFrom("${clientId}/#", "a/${username}", "${clientId}/+", "a/${clientId}/#", "${username}") },
   { weight: 1, arbitrary: fc.tuple(fc.constantFrom("a", "b", "+", "$x"), fc.array(level, { maxLength: 2 }), fc.boolean()).map(([first, rest, hash]) => [first, ...rest, ...(hash ? ["#"] : [])].join("/")) },
 );
 const name = fc.oneof(
   { weight: 3, arbitrary: fc.constantFrom("a", "a/b", "b", "a/b/c", "/", "a/") },
   { weight: 1, arbitrary: fc.constantFrom("$SYS/a", "$x/a", "$x", "fleetward/agent/a/heartbeat") },
+  { weight: 2, arbitrary: fc.constantFrom("${clientId}/a", "a/${clientId}", "a/${clientId}/b", "${clientId}") },
 );
 const priority = fc.option(fc.integer({ min: -1, max: 1 }), { nil: undefined });
 const ROLE_NAMES = ["r1", "r2", "r3"];
@@ -55,22 +58,27 @@ const policyCase = fc.constantFrom<TAction>("publish", "receive", "subscribe", "
 
 type TCase = (typeof policyCase extends fc.Arbitrary<infer T> ? T : never) & { id: string };
 
+/** A rule topic or case topic with the client's templates expanded (every case's client id and username are its id). */
+const expanded = (c: TCase, topic: string) => topic.replaceAll("${clientId}", c.id).replaceAll("${username}", c.id);
+const expandedRoles = (c: TCase) => c.roles.map((r) => ({ ...r, acls: r.acls.map((a) => ({ ...a, topic: expanded(c, a.topic) })) }));
+
 const policyOf = (c: TCase): TDynsecPolicy => ({
-  roles: c.roles,
+  roles: expandedRoles(c),
   groups: c.groups.map((g) => ({ groupname: g.groupname, roles: g.roles })),
   client: { username: c.id, roles: c.clientRoles, groups: c.groups.map((g) => ({ groupname: g.groupname, priority: g.priority })) },
   defaultACLAccess: c.defaults,
 });
 
 // Each case gets its own names on the shared broker; a common prefix keeps the plugin's name order.
-function configFor(cases: readonly TCase[], defaults: TDefaultAccess): TDynsecConfig {
+/** `templates`: the rules as written (for the plugin), else expanded for each case's client (for dynsec). */
+function configFor(cases: readonly TCase[], defaults: TDefaultAccess, templates: boolean): TDynsecConfig {
   const ns = (c: TCase, n: string) => `${c.id}-${n}`;
   return {
     defaultACLAccess: defaults,
     roles: [
       { rolename: "fw-publisher", acls: [{ acltype: "publishClientSend", topic: "#", allow: true }, { acltype: "publishClientSend", topic: "$x/#", allow: true }] },
       ...cases.flatMap((c) => [
-        ...c.roles.map((r) => ({ rolename: ns(c, r.rolename), acls: r.acls })),
+        ...(templates ? c.roles : expandedRoles(c)).map((r) => ({ rolename: ns(c, r.rolename), acls: r.acls })),
         // Lets a receive case subscribe to its topic and to its sentinel, first of all its roles; it holds no
         // receive rule for the topic, so the decision under test is the policy's own.
         { rolename: ns(c, "~observer"), acls: [{ acltype: "subscribeLiteral" as const, topic: c.topic, allow: true }, { acltype: "subscribeLiteral" as const, topic: `fw-sentinel/${c.id}`, allow: true }, { acltype: "publishClientReceive" as const, topic: `fw-sentinel/${c.id}`, allow: true }] },
@@ -124,14 +132,18 @@ async function decisions(broker: TAclBroker, group: readonly TCase[]): Promise<M
 
 describe("dynsec simulator and Fleetward's plugin vs Mosquitto's dynamic security plugin", () => {
   it(`agree on every decision of ${CASES} random cases (seed ${SEED})`, async () => {
-    const cases: TCase[] = fc.sample(policyCase, { numRuns: CASES, seed: SEED }).map((c, i) => ({ ...c, id: `k${String(i).padStart(4, "0")}` }));
+    const cases: TCase[] = fc.sample(policyCase, { numRuns: CASES, seed: SEED }).map((c, i) => {
+      const id = `k${String(i).padStart(4, "0")}`;
+      // The action's topic is what the client really sends: its own id where the case names it.
+      return { ...c, id, topic: c.topic.replaceAll("${clientId}", id).replaceAll("${username}", id) };
+    });
     const byDefaults = new Map<string, TCase[]>();
     for (const c of cases) byDefaults.set(JSON.stringify(c.defaults), [...(byDefaults.get(JSON.stringify(c.defaults)) ?? []), c]);
     const disagreements: unknown[] = [];
     for (const [key, group] of byDefaults) {
-      const config = configFor(group, JSON.parse(key) as TDefaultAccess);
-      const dynsec = await decisions(await startDynsecBroker(config), group);
-      const plugin = await decisions(await startPluginAclBroker(config), group);
+      const defaults = JSON.parse(key) as TDefaultAccess;
+      const dynsec = await decisions(await startDynsecBroker(configFor(group, defaults, false)), group);
+      const plugin = await decisions(await startPluginAclBroker(configFor(group, defaults, true)), group);
       for (const c of group) {
         const predicted = decideDynsec(policyOf(c), c.action, c.topic);
         const actual = dynsec.get(c.id)!;
