@@ -22,16 +22,22 @@ import { registerBroker } from "@/lib/server/services/brokers/register-broker";
 import { commandSigningKey, fleetCa, serviceCa } from "@/lib/server/services/fleet/fleet-keys";
 import { renderDesiredState } from "@/lib/server/services/fleet/render-desired-state";
 import { linkedFolder, userIds } from "../../scripts/lib/pg-runtime.mjs";
+import type { TBrokerCreate } from "@/lib/schemas/broker";
 import { cliActor } from "./cli-input";
 
 const projectRoot = path.resolve(import.meta.dirname, "../..");
 const fleetDir = (flags: Record<string, string | undefined>) => path.resolve(flags.dir ?? ".data/fleet");
 
-/** fleet up --brokers N: starts N local brokers with agents and registers them (replacing a running local fleet). */
+/**
+ * fleet up --brokers N [--enforcement plugin|files]: starts N local brokers with agents and registers them (replacing
+ * a running local fleet); with the plugin, the brokers enforce with Fleetward's broker plugin.
+ */
 export async function fleetUpCommand(flags: Record<string, string | undefined>) {
   const count = Number(flags.brokers ?? 3);
   if (!Number.isInteger(count) || count < 1 || count > 20) throw new Error("--brokers must be a whole number from 1 to 20");
   const prefix = flags.prefix ?? "demo";
+  const enforcement = flags.enforcement ?? "files";
+  if (enforcement !== "plugin" && enforcement !== "files") throw new Error("--enforcement must be plugin or files");
   if (!/^[a-z0-9][a-z0-9-]{0,40}$/.test(prefix)) throw new Error("--prefix must be a-z, 0-9 and -");
   ensureMosquittoInstalled();
   await fleetDownCommand(flags, true);
@@ -63,13 +69,14 @@ export async function fleetUpCommand(flags: Record<string, string | undefined>) 
         pki: { caPem: ca.certPem, serviceCaPem: service.certPem, serverCertPem: server.certPem, serverKeyPem: server.keyPem, agentCertPem: agent.certPem, agentKeyPem: agent.keyPem },
         files: desired.files,
         fleetwardPublicKeyPem: signing.publicPem,
+        enforcement,
       });
       const brokerPid = await startBroker(dir, ports);
       const agentPid = startAgent(dir, projectRoot);
       brokers.push({ name, dir, ports, brokerPid, agentPid });
       writeFleetFile(root, { brokers });
       await waitForAgent(dir, agentPid);
-      await registerWhenAgentAnswers(name, ports, ca.certPem, admin);
+      await registerWhenAgentAnswers({ name, host: "127.0.0.1", ports, caPem: ca.certPem, adminCertPem: admin.certPem, adminKeyPem: admin.keyPem, tags: ["local"], enforcement });
       console.log(`${name}: admin ${ports.admin}, tls-password ${ports.tlsPassword}, mtls ${ports.mtls}, psk ${ports.psk}, wss ${ports.wss}, live ${ports.live}`);
     }
   } catch (e) {
@@ -79,8 +86,7 @@ export async function fleetUpCommand(flags: Record<string, string | undefined>) 
   console.log(`Fleet of ${count} broker(s) running; state in ${root}. Stop it with: fleetward fleet down`);
 }
 
-async function registerWhenAgentAnswers(name: string, ports: TBrokerPorts, caPem: string, admin: { certPem: string; keyPem: string }) {
-  const input = { name, host: "127.0.0.1", ports, caPem, adminCertPem: admin.certPem, adminKeyPem: admin.keyPem, tags: ["local"] };
+async function registerWhenAgentAnswers(input: TBrokerCreate) {
   for (let attempt = 1; ; attempt++) {
     try {
       return await registerBroker({ actor: cliActor(), input, replace: true });

@@ -1,7 +1,7 @@
 // A device identity trying to be Fleetward, through the API and Debian's own MQTT clients: its certificate is not an
 // admin identity anywhere, and a role of `#` reaches none of Fleetward's control topics.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
@@ -29,15 +29,18 @@ test("a device's certificate is no admin identity: refused as one by the API and
 
   writeFileSync(path.join(tmp, "d.crt"), secret.certPem);
   writeFileSync(path.join(tmp, "d.key"), secret.keyPem);
-  // Under TLS 1.2 the server judges the client certificate inside the handshake, so the client always receives its
-  // alert (printed with -d); under TLS 1.3 it comes after the client has sent CONNECT, and the connection is lost.
+  // The broker judges the client certificate in the handshake and says so in its log; what the client prints depends
+  // on whether it read the alert or the closed socket first, so the broker's word is the one checked.
   const device = ["--cert", path.join(tmp, "d.crt"), "--key", path.join(tmp, "d.key")];
-  const tls12 = sub(localBroker("e2e-1").ports.admin, "$SYS/broker/version", [...device, "--tls-version", "tlsv1.2", "-d"]);
-  expect(tls12.status, tls12.output).not.toBe(0);
-  expect(tls12.output).toMatch(/alert unknown ca/);
-  const tls13 = sub(localBroker("e2e-1").ports.admin, "$SYS/broker/version", device);
-  expect(tls13.status, tls13.output).not.toBe(0);
-  expect(tls13.output).not.toMatch(/Timed out|\$SYS\/broker\/version /);
+  const log = path.join(FLEET_DIR, "e2e-1/mosquitto.log");
+  const refusals = () => (readFileSync(log, "utf8").match(/certificate verify failed/g) ?? []).length;
+  for (const version of [["--tls-version", "tlsv1.2"], []]) {
+    const before = refusals();
+    const tried = sub(localBroker("e2e-1").ports.admin, "$SYS/broker/version", [...device, ...version]);
+    expect(tried.status, tried.output).not.toBe(0);
+    expect(tried.output).not.toMatch(/Timed out|\$SYS\/broker\/version /);
+    await expect.poll(refusals).toBeGreaterThan(before);
+  }
 });
 
 test("a device holding a role of # both ways reads nothing under fleetward/ and cannot publish a heartbeat", async ({ request }) => {

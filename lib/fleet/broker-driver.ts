@@ -1,4 +1,4 @@
-import type { TAgentCommand, TAgentReply, TSignedCommand } from "@/lib/domain/agent-command";
+import type { TAgentCommand, TAgentReply, TPluginBatch, TSignedCommand } from "@/lib/domain/agent-command";
 import type { TBrokerFiles, TFileDigests, TLinePatch, TManagedFile, TPatchableFile } from "@/lib/domain/broker-files";
 
 /** How Fleetward reaches one broker's admin channel. */
@@ -28,6 +28,11 @@ export interface TBrokerDriver {
    * the broker then holds. A patch that does not fit the broker's file is skipped, which its digest then shows.
    */
   apply(revision: bigint, files: Partial<TBrokerFiles>, patches?: Partial<Record<TPatchableFile, TLinePatch>>): Promise<TAgentReply>;
+  /**
+   * Hands these batches, in order, to the broker's plugin (through its agent, their secrets sealed to it); resolves with
+   * the reply to the last one, throws on the first one refused.
+   */
+  plugin(batches: readonly TPluginBatch[]): Promise<TAgentReply>;
   /** Secret-free summaries of the files the broker holds now. */
   inspect(): Promise<Record<TManagedFile, string[]>>;
   /** Closes these clients' sessions at once. */

@@ -61,12 +61,17 @@ export function mosquittoUser(): { uid: number; gid: number } | null {
   return r.status === 0 ? { uid: Number(r.stdout), gid: Number(g.stdout) } : null;
 }
 
-export type TWriteBrokerOptions = { name: string; dir: string; ports: TBrokerPorts; pki: TBrokerPki; files: TBrokerFiles; fleetwardPublicKeyPem: string };
+export type TWriteBrokerOptions = { name: string; dir: string; ports: TBrokerPorts; pki: TBrokerPki; files: TBrokerFiles; fleetwardPublicKeyPem: string; enforcement?: "plugin" | "files" };
+
+/** Fleetward's broker plugin as `npm run build:plugin` builds it. */
+export const PLUGIN_SO = path.resolve(import.meta.dirname, "../../broker-plugin/build/fleetward.so");
 
 /** Writes one broker's folder: PKI, mosquitto.conf, admin ACL, the managed files and the agent's config. */
 export function writeBrokerDir(o: TWriteBrokerOptions): void {
   const d = (p: string) => path.join(o.dir, p);
-  for (const sub of ["pki", "managed", "agent-state"]) mkdirSync(d(sub), { recursive: true, mode: 0o750 });
+  const plugin = o.enforcement === "plugin";
+  if (plugin && !existsSync(PLUGIN_SO)) throw new Error(`${PLUGIN_SO} is not built: run npm run build:plugin`);
+  for (const sub of ["pki", "managed", "agent-state", ...(plugin ? ["plugin-state"] : [])]) mkdirSync(d(sub), { recursive: true, mode: 0o750 });
   const write = (p: string, content: string, mode = 0o640) => writeFileSync(d(p), content, { mode });
   write("pki/ca.crt", o.pki.caPem, 0o644);
   write("pki/service-ca.crt", o.pki.serviceCaPem, 0o644);
@@ -87,6 +92,7 @@ export function writeBrokerDir(o: TWriteBrokerOptions): void {
     keyFile: d("pki/server.key"),
     adminAclFile: d("admin.acl"),
     managedDir: d("managed"),
+    ...(plugin ? { plugin: { file: PLUGIN_SO, broker: o.name, stateDir: d("plugin-state") } } : {}),
   }));
   write("agent.json", JSON.stringify({
     broker: o.name,
@@ -100,12 +106,13 @@ export function writeBrokerDir(o: TWriteBrokerOptions): void {
     brokerPidFile: "broker.pid",
     fleetwardPublicKeyFile: "pki/fleetward-command.pub",
     brokerConfFile: "mosquitto.conf",
+    enforcement: plugin ? "plugin" : "files",
   }, null, 2), 0o600);
   const owner = mosquittoUser();
   // The broker drops to user mosquitto: it must read its keys and the managed files; the agent key stays root's.
   if (owner) {
     chownTree(d("managed"), owner.uid, owner.gid);
-    for (const f of ["pki", "pki/server.key", "admin.acl", "mosquitto.conf"]) chownSync(d(f), owner.uid, owner.gid);
+    for (const f of ["pki", "pki/server.key", "admin.acl", "mosquitto.conf", ...(plugin ? ["plugin-state"] : [])]) chownSync(d(f), owner.uid, owner.gid);
     chownSync(o.dir, owner.uid, owner.gid);
   }
 }

@@ -1,5 +1,5 @@
 import type { MqttClient } from "mqtt";
-import { AGENT_TOPICS, sealApply } from "@/lib/domain/agent-command";
+import { AGENT_TOPICS, sealApply, sealPluginBatch, type TAgentReply } from "@/lib/domain/agent-command";
 import { reportBroker } from "@/lib/domain/agent-topics";
 import { MANAGED_FILES, SECRET_FILES, type TBrokerFiles, type TLinePatch, type TManagedFile, type TPatchableFile } from "@/lib/domain/broker-files";
 import type { TAgentCertCheck, TBrokerDriver, TBrokerEndpoint, TCommandSigner, TProbeFacts } from "./broker-driver";
@@ -75,11 +75,16 @@ type TParts = { files: Partial<TBrokerFiles>; patches: Partial<Record<TPatchable
 async function sealedParts(ep: TBrokerEndpoint, heartbeat: THeartbeat, parts: TParts, checkCert: TAgentCertCheck | undefined) {
   const secret = Object.keys(parts.patches).length > 0 || SECRET_FILES.some((f) => parts.files[f] !== undefined);
   if (!secret) return { files: parts.files };
+  return sealApply(parts, await trustedAgentCert(ep, heartbeat, checkCert));
+}
+
+/** The certificate the agent announces, once `checkCert` has found it to be this broker's agent (see sealedParts). */
+async function trustedAgentCert(ep: TBrokerEndpoint, heartbeat: THeartbeat, checkCert: TAgentCertCheck | undefined): Promise<string> {
   const cert = typeof heartbeat.cert === "string" && heartbeat.cert ? heartbeat.cert : null;
   if (!cert) throw new ChannelError("agent_error", `The agent of ${ep.name} announces no certificate to encrypt the broker's secrets to: update \`fleetward agent\` beside it.`);
   const problem = checkCert ? await checkCert(cert) : "no check of agent certificates was given";
   if (problem) throw new ChannelError("agent_error", `Fleetward will not send the broker's secrets to the agent of ${ep.name}: its certificate ${problem}.`);
-  return sealApply(parts, cert);
+  return cert;
 }
 
 /** `checkAgentCert`: needed for applies that carry secrets (see sealedParts). */
@@ -102,6 +107,17 @@ export function mosquittoDriver(ep: TBrokerEndpoint, sign: TCommandSigner, check
       withChannel(ep, async (client, heartbeat) => {
         const parts = await sealedParts(ep, heartbeat, { files, patches: patches ?? {} }, checkAgentCert);
         return sendAgentCommand(client, ep, sign, { type: "apply", revision: revision.toString(), ...parts }, 20_000);
+      }),
+    plugin: (batches) =>
+      withChannel(ep, async (client, heartbeat) => {
+        const cert = await trustedAgentCert(ep, heartbeat, checkAgentCert);
+        let reply: TAgentReply | undefined;
+        // The parts of a full resync one after another on one connection: the plugin swaps them in with the last.
+        for (const batch of batches) {
+          reply = await sendAgentCommand(client, ep, sign, { type: "plugin", ...sealPluginBatch(batch, cert) }, 60_000);
+          if (!reply.ok) throw new ChannelError("agent_error", `${ep.name}: ${reply.error ?? "the broker plugin refused a batch"}`);
+        }
+        return reply!;
       }),
     inspect: () =>
       withChannel(ep, async (client) => {

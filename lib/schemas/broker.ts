@@ -19,6 +19,8 @@ export const ZBrokerPorts = z.strictObject({
   live: ZPort.optional(),
 });
 
+export const ZEnforcement = z.enum(["plugin", "files"], { error: "must be plugin or files" });
+
 export const ZBrokerName = ZPlainString("is required").regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "must be 1-63 characters of a-z, 0-9 and -, starting with a letter or digit");
 
 const ZAdminCertPem = pem(/^-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----$/, "certificate");
@@ -35,6 +37,8 @@ export const ZBrokerCreate = z.strictObject({
   adminCertPem: ZAdminCertPem,
   adminKeyPem: ZAdminKeyPem,
   tags: z.array(z.string().regex(/^[\w.:-]{1,40}$/, "tags are 1-40 of letters, digits, . _ : -")).max(20, "at most 20 tags").default([]),
+  /** How the broker enforces: Fleetward's broker plugin, sent deltas, or the files its agent writes. */
+  enforcement: ZEnforcement.default("files"),
 });
 export type TBrokerCreate = z.infer<typeof ZBrokerCreate>;
 
@@ -49,6 +53,7 @@ export const ZBroker = z.object({
   ports: ZBrokerPorts,
   tags: z.array(z.string()),
   syncState: z.enum(SYNC_STATES),
+  enforcement: ZEnforcement,
   reachable: z.boolean(),
   version: z.string().nullable(),
   uptimeSeconds: z.number().nullable(),

@@ -1,5 +1,6 @@
 import "server-only";
 import PgBoss from "pg-boss";
+import type { TFleetChange } from "@/lib/domain/plugin-ops";
 import type { TTx } from "./db";
 import { dbEnv } from "./env";
 
@@ -102,10 +103,12 @@ export async function retryBrokerSyncsNow(tx: Pick<TTx, "$executeRawUnsafe">, br
 
 /**
  * Bumps the desired-state revision and enqueues a sync for every broker, in the caller's transaction. `access: false`
- * for changes that cannot change what a device may do (live credentials, kicks, CRLs, device CAs).
+ * for changes that cannot change what a device may do (live credentials, kicks, CRLs, device CAs). `changes`: what
+ * changed, so that brokers with the plugin are sent only that (left out, they get the whole state).
  */
-export async function desiredStateChanged(tx: TTx, reason: string, { access = true }: { access?: boolean } = {}): Promise<bigint> {
+export async function desiredStateChanged(tx: TTx, reason: string, { access = true, changes = [{ kind: "all" }] }: { access?: boolean; changes?: readonly TFleetChange[] } = {}): Promise<bigint> {
   const state = await tx.fleetState.update({ where: { id: 1 }, data: { revision: { increment: 1 }, ...(access ? { accessRevision: { increment: 1 } } : {}) } });
+  await tx.fleetChange.create({ data: { revision: state.revision, changes: changes as object[] } });
   const brokers = await tx.broker.findMany({ select: { id: true } });
   await enqueueBrokerSyncs(tx, brokers.map((b) => b.id), reason);
   return state.revision;

@@ -11,11 +11,9 @@ import { agentIdentity, LISTENERS, renderAdminAcl, renderMosquittoConf, type TBr
 import { createCa, createCrl, issueCertificate, type TIssued } from "@/lib/server/pki/x509";
 import { noDelay } from "../admin-channel";
 import { syncCaDir } from "../agent/managed-files";
-import { alive, mosquittoUser, reservePorts, stopPids, waitForPort } from "../local-fleet";
+import { alive, mosquittoUser, PLUGIN_SO, reservePorts, stopPids, waitForPort } from "../local-fleet";
 
-const ROOT = path.resolve(import.meta.dirname, "../../..");
-export const PLUGIN_SO = path.join(ROOT, "broker-plugin/build/fleetward.so");
-export const PLUGIN_ASAN_SO = path.join(ROOT, "broker-plugin/build/fleetward-asan.so");
+const PLUGIN_ASAN_SO = path.join(path.dirname(PLUGIN_SO), "fleetward-asan.so");
 const EVENTS_TOPIC = "$CONTROL/fleetward/v1/events";
 
 /** The plugin's answer to a batch (broker-plugin/src/commands.c). */

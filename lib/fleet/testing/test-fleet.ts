@@ -33,11 +33,12 @@ export function downAllFleets(): string[] {
   return dirs;
 }
 
-export function startTestFleet(count: number): TTestFleet {
+/** `enforcement`: how its brokers enforce (`fleet up --enforcement`). */
+export function startTestFleet(count: number, { enforcement = "files" }: { enforcement?: "plugin" | "files" } = {}): TTestFleet {
   const prefix = `t${randomUUID().slice(0, 6)}`;
   const dir = mkdtempSync(path.join(os.tmpdir(), "fleetward-fleet-"));
   upFleets.add(dir);
-  cli("fleet", "up", "--brokers", String(count), "--prefix", prefix, "--dir", dir);
+  cli("fleet", "up", "--brokers", String(count), "--prefix", prefix, "--dir", dir, "--enforcement", enforcement);
   const { brokers } = readFleetFile(dir);
   const stop = async () => {
     cli("fleet", "down", "--dir", dir);

@@ -5,6 +5,7 @@ import { db } from "../db";
 import { dbEnv } from "../env";
 import { brokersWithSyncPending, ensureQueues, QUEUES, SYNC_OPTIONS, SYNC_WAKEUP_CHANNEL, type TBrokerSyncJob } from "../queue";
 import { purgeEndedRateLimits } from "../rate-limits";
+import { pruneFleetChanges } from "../services/fleet/prune-fleet-changes";
 import { refreshCrlIfDue } from "../services/fleet/current-crl";
 import { expireLiveCredentials } from "../services/live/expire-live-credentials";
 import { purgeSecurityEvents } from "../services/security/purge-security-events";
@@ -59,6 +60,7 @@ export async function runWorker(log: TWorkerLog): Promise<{ stop: () => Promise<
       const p = await runPostureChecks(POSTURE_ACTOR);
       log(`posture checks: ${p.open} open, ${p.raised} new, ${p.resolved} resolved`);
       await purgeEndedRateLimits();
+      await pruneFleetChanges();
       const purged = await purgeSecurityEvents();
       if (purged) log(`${purged} security event(s) past their retention removed`);
     }

@@ -11,6 +11,9 @@ const CATCH_UP_ROUNDS = 3;
 type TLog = (msg: string) => void;
 type TJob = PgBoss.JobWithMetadata<TBrokerSyncJob>;
 
+/** What a broker with the plugin was sent, for the log. */
+const sent = (r: TSyncResult) => (r.plugin ? `, plugin: ${r.plugin.full ? "whole state" : "delta"} of ${r.plugin.ops} op(s)` : "");
+
 /**
  * Runs one sync job: a sync of its broker, then catch-up rounds for changes committed meanwhile. Cancelled by the
  * worker's stop (between rounds, or mid-round: the broker connection is closed and the transaction rolled back),
@@ -40,7 +43,7 @@ export function syncJobHandler(boss: PgBoss, work: InFlight, log: TLog, wakeWork
         setTimeout(wakeWorkers, BUSY_RETRY_MS + 50).unref();
         return;
       }
-      if (!r.skipped) log(`job ${job.id}: synced ${brokerId} to revision ${r.revision} in ${Date.now() - started} ms (render ${r.phases?.renderMs} ms, apply ${r.phases?.applyMs} ms; ${job.data.reason})`);
+      if (!r.skipped) log(`job ${job.id}: synced ${brokerId} to revision ${r.revision} in ${Date.now() - started} ms (render ${r.phases?.renderMs} ms, apply ${r.phases?.applyMs} ms${sent(r)}; ${job.data.reason})`);
       // Changes committed while this sync ran found the broker busy: catch up now rather than after their retry. A
       // stop leaves that to those syncs' own jobs, which are queued: this job did its part.
       for (let i = 0; i < CATCH_UP_ROUNDS && !r.skipped && !signal.aborted; i++) {
@@ -48,7 +51,7 @@ export function syncJobHandler(boss: PgBoss, work: InFlight, log: TLog, wakeWork
           if (e instanceof SyncCancelled) return { revision: 0n, skipped: true };
           throw e;
         });
-        if (!r.skipped && !r.busy) log(`job ${job.id}: caught ${brokerId} up to revision ${r.revision}`);
+        if (!r.skipped && !r.busy) log(`job ${job.id}: caught ${brokerId} up to revision ${r.revision}${sent(r)}`);
       }
     });
   };

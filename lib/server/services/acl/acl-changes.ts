@@ -1,4 +1,5 @@
 import "server-only";
+import type { TFleetChange } from "@/lib/domain/plugin-ops";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import type { TTx } from "../../db";
 import { AppError } from "../../errors";
@@ -13,10 +14,10 @@ export const devicesHoldingRole = (roleId: string): Prisma.DeviceWhereInput => (
  * The desired state moves on when a change reaches any device: one new revision, a sync per broker, and each
  * affected device marked with it (its page shows when every broker holds it). Null when no device is affected.
  */
-export async function devicesAccessChanged(tx: TTx, where: Prisma.DeviceWhereInput, reason: string): Promise<{ revision: bigint; devices: number } | null> {
+export async function devicesAccessChanged(tx: TTx, where: Prisma.DeviceWhereInput, reason: string, changes: readonly TFleetChange[]): Promise<{ revision: bigint; devices: number } | null> {
   const devices = await tx.device.count({ where });
   if (devices === 0) return null;
-  const revision = await desiredStateChanged(tx, reason);
+  const revision = await desiredStateChanged(tx, reason, { changes });
   await tx.device.updateMany({ where, data: { revision } });
   return { revision, devices };
 }

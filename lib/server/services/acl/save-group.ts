@@ -25,7 +25,7 @@ export async function saveGroup({ actor, input, previousName }: TSaveGroupOption
     await tx.groupRole.deleteMany({ where: { groupId: group.id } });
     await tx.groupRole.createMany({ data: input.roles.map((r) => ({ groupId: group.id, roleId: roleId.get(r.rolename)!, priority: r.priority })) });
     const row = await tx.aclGroup.findUniqueOrThrow({ where: { id: group.id }, select: GROUP_SELECT });
-    const applied = before ? await devicesAccessChanged(tx, { aclGroups: { some: { groupId: group.id } } }, `group ${row.name} changed`) : null;
+    const applied = before ? await devicesAccessChanged(tx, { aclGroups: { some: { groupId: group.id } } }, `group ${row.name} changed`, before.name === row.name ? [{ kind: "group", name: row.name }] : [{ kind: "all" }]) : null;
     const audited = (g: typeof row) => ({ name: g.name, description: g.description, roles: toGroupDto(g).roles });
     await appendAudit(tx, actor, {
       action: before ? "group.update" : "group.create",

@@ -23,7 +23,7 @@ export async function saveRole({ actor, input, previousName }: TSaveRoleOptions)
     }
     const data = { name: input.name, description: input.description, acls: input.acls, forNewDevices: input.forNewDevices };
     const row = before ? await tx.aclRole.update({ where: { id: before.id }, data, select: ROLE_SELECT }) : await tx.aclRole.create({ data, select: ROLE_SELECT });
-    const applied = before ? await devicesAccessChanged(tx, devicesHoldingRole(row.id), `role ${row.name} changed`) : null;
+    const applied = before ? await devicesAccessChanged(tx, devicesHoldingRole(row.id), `role ${row.name} changed`, before.name === row.name ? [{ kind: "role", name: row.name }] : [{ kind: "all" }]) : null;
     await appendAudit(tx, actor, {
       action: before ? "role.update" : "role.create",
       targetType: "role",

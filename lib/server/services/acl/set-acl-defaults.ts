@@ -10,7 +10,7 @@ export async function setAclDefaults({ actor, input }: { actor: TActor; input: T
     const before = (await tx.fleetState.findUniqueOrThrow({ where: { id: 1 }, select: { aclDefaults: true } })).aclDefaults as TDefaultAccess;
     const same = (Object.keys(input) as (keyof TDefaultAccess)[]).every((k) => before[k] === input[k]);
     await tx.fleetState.update({ where: { id: 1 }, data: { aclDefaults: input } });
-    const applied = same ? null : await devicesAccessChanged(tx, {}, "default ACL access changed");
+    const applied = same ? null : await devicesAccessChanged(tx, {}, "default ACL access changed", [{ kind: "defaults" }]);
     await appendAudit(tx, actor, { action: "acl.defaults_update", targetType: "fleet", details: { before, after: input, devices: applied?.devices ?? 0 } });
     return { ...input, revision: applied?.revision.toString() ?? null };
   });

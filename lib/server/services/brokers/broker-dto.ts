@@ -14,6 +14,7 @@ export function toBrokerDto(b: Broker, desiredRevision: bigint, now = new Date()
     host: b.host,
     ports: b.ports as TBrokerPorts,
     tags: b.tags,
+    enforcement: b.enforcement === "PLUGIN" ? "plugin" : "files",
     syncState: syncState({ ...b, expectedDigests: expected, actualDigests: actual, desiredRevision }, now),
     reachable: Boolean(b.lastSeenAt && now.getTime() - b.lastSeenAt.getTime() <= OFFLINE_AFTER_MS),
     version: b.version,

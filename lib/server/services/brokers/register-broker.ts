@@ -64,6 +64,7 @@ export async function registerBroker({ actor, input, replace = false }: TRegiste
     adminCertPem: input.adminCertPem.trim() + "\n",
     adminKeySealed: seal(input.adminKeyPem, adminKeyContext(id)),
     tags: input.tags,
+    enforcement: input.enforcement === "plugin" ? ("PLUGIN" as const) : ("FILES" as const),
     version: facts.version,
     uptimeSeconds: facts.uptimeSeconds,
     connectedClients: facts.connectedClients,

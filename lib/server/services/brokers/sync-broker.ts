@@ -12,7 +12,10 @@ import {
 } from "@/lib/domain/broker-files";
 import { db } from "../../db";
 import { renderDesiredState, renderedContent } from "../fleet/render-desired-state";
+import type { TBrokerDriver } from "@/lib/fleet/broker-driver";
+import type { Broker } from "@/lib/generated/prisma/client";
 import { driverFor } from "./broker-driver-for";
+import { syncPluginBroker } from "./sync-plugin-broker";
 
 const pick = (files: TBrokerFiles, names: readonly TManagedFile[]) => Object.fromEntries(names.map((n) => [n, files[n]])) as Partial<TBrokerFiles>;
 
@@ -49,7 +52,8 @@ export class SyncCancelled extends Error {
 }
 
 /** `phases`: milliseconds spent rendering the state, and applying it (command out, agent writes and reloads, reply). */
-export type TSyncResult = { revision: bigint; skipped: boolean; busy?: boolean; phases?: { renderMs: number; applyMs: number } };
+/** `plugin`: for a broker with the plugin, whether it was sent its whole state, and how many ops. */
+export type TSyncResult = { revision: bigint; skipped: boolean; busy?: boolean; phases?: { renderMs: number; applyMs: number }; plugin?: { full: boolean; ops: number } };
 
 /**
  * Makes one broker hold the current desired state, idempotently: a broker that missed changes gets all of them at
@@ -76,6 +80,7 @@ async function syncLocked(brokerId: string, force: boolean, signal?: AbortSignal
   if (!broker) return { revision: 0n, skipped: true }; // removed since the job was queued
   const state = await db.fleetState.findUniqueOrThrow({ where: { id: 1 }, select: { revision: true } });
   const pendingKick = await db.kick.findFirst({ where: { id: { gt: broker.kickedUpTo } }, select: { id: true } });
+  if (broker.enforcement === "PLUGIN") return syncPluginLocked(broker, state.revision, Boolean(pendingKick), force, signal);
   const drifted = driftedFiles(broker.expectedDigests as Partial<TFileDigests> | null, broker.actualDigests as Partial<TFileDigests> | null).length > 0;
   // A burst of changes queues a job each; the first applies them all and the rest find nothing to do.
   if (!force && !drifted && !pendingKick && !broker.lastError && broker.appliedRevision >= state.revision) return { revision: broker.appliedRevision, skipped: true };
@@ -101,16 +106,44 @@ async function syncLocked(brokerId: string, force: boolean, signal?: AbortSignal
       where: { id: brokerId, appliedRevision: { lte: revision } },
       data: { appliedRevision: revision, appliedAt: now, expectedDigests: expected, actualDigests: reply.digests ?? {}, lastSeenAt: now, lastError: null, lastErrorAt: null },
     });
-    // Sessions the applied state now refuses but Mosquitto keeps open (PSK, certificates): close them.
-    const kicks = await db.kick.findMany({ where: { id: { gt: broker.kickedUpTo }, revision: { lte: revision } }, orderBy: { id: "asc" }, take: 10_000 });
-    if (kicks.length) {
-      await driver.kick([...new Set(kicks.map((k) => k.clientId))]);
-      await db.broker.update({ where: { id: brokerId }, data: { kickedUpTo: kicks.at(-1)!.id } });
-    }
+    await runKicks(broker, driver, revision);
     return { revision, skipped: false, phases };
   } catch (e) {
-    if (signal?.aborted) throw new SyncCancelled();
-    await db.broker.update({ where: { id: brokerId }, data: { lastError: e instanceof Error ? e.message : String(e), lastErrorAt: new Date() } });
-    throw e;
+    throw await failed(brokerId, e, signal);
+  }
+}
+
+/** A failed sync: cancelled (the worker is stopping), or the broker's last error, and thrown again for a retry. */
+async function failed(brokerId: string, e: unknown, signal?: AbortSignal): Promise<unknown> {
+  if (signal?.aborted) return new SyncCancelled();
+  await db.broker.update({ where: { id: brokerId }, data: { lastError: e instanceof Error ? e.message : String(e), lastErrorAt: new Date() } });
+  return e;
+}
+
+/** Sessions the applied state now refuses but Mosquitto keeps open (PSK, certificates): close them. */
+async function runKicks(broker: Broker, driver: TBrokerDriver, revision: bigint) {
+  const kicks = await db.kick.findMany({ where: { id: { gt: broker.kickedUpTo }, revision: { lte: revision } }, orderBy: { id: "asc" }, take: 10_000 });
+  if (!kicks.length) return;
+  await driver.kick([...new Set(kicks.map((k) => k.clientId))]);
+  await db.broker.update({ where: { id: broker.id }, data: { kickedUpTo: kicks.at(-1)!.id } });
+}
+
+/** A broker with the plugin: the deltas since its revision, or its whole state (sync-plugin-broker.ts). */
+async function syncPluginLocked(broker: Broker, revision: bigint, pendingKick: boolean, force: boolean, signal?: AbortSignal): Promise<TSyncResult> {
+  if (!force && !pendingKick && !broker.lastError && broker.appliedRevision >= revision && broker.pluginDigest) return { revision: broker.appliedRevision, skipped: true };
+  const t0 = performance.now();
+  try {
+    signal?.throwIfAborted();
+    const driver = driverFor(broker, signal);
+    const { reply, digests, expected, full, ops } = await syncPluginBroker(broker, revision, force, driver);
+    const now = new Date();
+    await db.broker.updateMany({
+      where: { id: broker.id, appliedRevision: { lte: revision } },
+      data: { appliedRevision: revision, appliedAt: now, pluginDigest: String(reply.plugin?.digest ?? ""), expectedDigests: expected, actualDigests: digests, lastSeenAt: now, lastError: null, lastErrorAt: null },
+    });
+    await runKicks(broker, driver, revision);
+    return { revision, skipped: false, phases: { renderMs: 0, applyMs: Math.round(performance.now() - t0) }, plugin: { full, ops } };
+  } catch (e) {
+    throw await failed(broker.id, e, signal);
   }
 }

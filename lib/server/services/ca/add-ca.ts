@@ -48,7 +48,7 @@ export async function addCa({ actor, keys, source, audit }: TAddCaOptions) {
       targetId: id,
       details: { after: { subject: info.subject, keyType: info.keyType, keyBits: info.keyBits, notAfter: info.notAfter.toISOString(), fingerprint256: info.fingerprint256, issuing: true, ...audit } },
     });
-    await desiredStateChanged(tx, `device CA ${info.commonName ?? info.subject} added`, { access: false });
+    await desiredStateChanged(tx, `device CA ${info.commonName ?? info.subject} added`, { access: false, changes: [{ kind: "files" }] });
   });
   return (await findCas()).items.find((c) => c.id === id)!;
 }

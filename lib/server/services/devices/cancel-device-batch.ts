@@ -23,7 +23,7 @@ export async function cancelDeviceBatch({ actor, id }: TCancelDeviceBatchOptions
       const revoked = await tx.certificate.updateMany({ where: { deviceId: { in: deviceIds }, revokedAt: null }, data: { revokedAt: new Date(), revocationReason: "import cancelled" } });
       if (revoked.count) await reissueCrl(tx);
       await tx.device.deleteMany({ where: { id: { in: deviceIds } } });
-      const revision = await desiredStateChanged(tx, `import of ${batch.count} devices cancelled`);
+      const revision = await desiredStateChanged(tx, `import of ${batch.count} devices cancelled`, { changes: devices.map((x) => ({ kind: "device" as const, clientId: x.clientId })) });
       await queueKick(tx, devices.map((d) => d.clientId), revision, "import cancelled");
       await tx.deviceBatch.update({ where: { id }, data: { cancelledAt: new Date(), cancelRevision: revision } });
       await appendAudit(tx, actor, {

@@ -38,7 +38,7 @@ export async function createDevice({ actor, input }: TCreateDeviceOptions) {
       details: { after: { clientId: d.clientId, name: d.name, tags: d.tags, auth: input.auth.type, ...(credential.certificate ? { certificateSerial: credential.certificate.serial, csr: "csrPem" in input.auth && input.auth.csrPem !== undefined } : {}) } },
     });
     if (signing) await storeSigningKey(tx, actor, d, signing);
-    const revision = await desiredStateChanged(tx, `device ${d.clientId} created`);
+    const revision = await desiredStateChanged(tx, `device ${d.clientId} created`, { changes: [{ kind: "device", clientId: d.clientId }] });
     return tx.device.update({ where: { id: d.id }, data: { revision }, include: { certificates: true } });
   });
   const signingKey = signing ? { signingKey: { kid: signing.id, algorithm: signing.row.algorithm, secret: signing.secret } } : {};

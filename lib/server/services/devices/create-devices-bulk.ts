@@ -43,7 +43,7 @@ export async function createDevicesBulk({ actor, input }: TCreateDevicesBulkOpti
         const row = new Map(clientIds.map((c, i) => [c, i]));
         throw new AppError("CONFLICT", `${taken.length} client id(s) were taken meanwhile; nothing was written.`, Object.fromEntries(taken.map((t) => [`devices.${row.get(t.clientId)}.clientId`, "is already in use"])));
       }
-      const revision = await desiredStateChanged(tx, `${prepared.length} devices imported`);
+      const revision = await desiredStateChanged(tx, `${prepared.length} devices imported`, { changes: clientIds.map((clientId) => ({ kind: "device" as const, clientId })) });
       const batch = await tx.deviceBatch.create({ data: { count: prepared.length, revision, createdBy: actor.label } });
       const rows = prepared.map(({ d, credential }) => ({ clientId: d.clientId, name: d.name ?? null, tags: d.tags, ...credential.row, revision, batchId: batch.id }));
       for (let i = 0; i < rows.length; i += CHUNK) await tx.device.createMany({ data: rows.slice(i, i + CHUNK) });

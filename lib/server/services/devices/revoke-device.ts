@@ -23,7 +23,7 @@ export async function revokeCredentials(tx: TTx, deviceId: string, reason: strin
     await tx.certificate.updateMany({ where: { id: { in: d.certificates.map((c) => c.id) } }, data: { revokedAt: new Date(), revocationReason: reason } });
     await reissueCrl(tx);
   }
-  const revision = await desiredStateChanged(tx, `device ${d.clientId}: ${reason}`);
+  const revision = await desiredStateChanged(tx, `device ${d.clientId}: ${reason}`, { changes: [{ kind: "device", clientId: d.clientId }] });
   await queueKick(tx, d.clientId, revision, reason);
   await tx.device.update({ where: { id: deviceId }, data: { revision } });
   return { device: d, revision, revokedCertificates: serials };

@@ -29,7 +29,7 @@ export async function rotateDeviceCredential({ actor, id, csrPem }: TRotateDevic
       revision = (await tx.fleetState.findUniqueOrThrow({ where: { id: 1 } })).revision; // nothing on brokers changes
     } else {
       await tx.device.update({ where: { id }, data: { passwordHash: fresh!.row.passwordHash ?? null, pskIdentity: fresh!.row.pskIdentity ?? null, pskKeySealed: fresh!.row.pskKeySealed ?? null, secretIssuedAt: new Date() } });
-      revision = await desiredStateChanged(tx, `device ${d.clientId}: credential rotated`);
+      revision = await desiredStateChanged(tx, `device ${d.clientId}: credential rotated`, { changes: [{ kind: "device", clientId: d.clientId }] });
       await queueKick(tx, d.clientId, revision, "credential rotated");
     }
     await appendAudit(tx, actor, {

@@ -25,7 +25,7 @@ export async function updateDevice({ actor, id, input }: TUpdateDeviceOptions) {
     const accessBefore = access ? await accessOfDevice(tx, id) : null;
     if (access) await assignDeviceAccess(tx, [{ deviceId: id, field: "", roles: input.roles, groups: input.groups }], false);
     const what = [toggled ? (input.disabled ? "disabled" : "enabled") : null, access ? "roles changed" : null].filter(Boolean).join(", ");
-    const revision = await desiredStateChanged(tx, `device ${before.clientId} ${what}`);
+    const revision = await desiredStateChanged(tx, `device ${before.clientId} ${what}`, { changes: [{ kind: "device", clientId: before.clientId }] });
     if (toggled && input.disabled) await queueKick(tx, before.clientId, revision, "disabled");
     const after = await tx.device.update({ where: { id }, data: { ...(toggled ? { disabled: input.disabled } : {}), revision } });
     if (toggled) {

@@ -34,7 +34,7 @@ export async function refreshCrlIfDue(): Promise<boolean> {
   if (state.crlIssuedAt && state.crlIssuedAt >= due && staleCa === 0) return false;
   await change(async (tx) => {
     await reissueCrl(tx);
-    await desiredStateChanged(tx, "CRLs reissued", { access: false });
+    await desiredStateChanged(tx, "CRLs reissued", { access: false, changes: [{ kind: "files" }] });
   });
   return true;
 }

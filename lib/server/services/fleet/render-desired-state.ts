@@ -1,5 +1,5 @@
 import "server-only";
-import { fileDigests, PATCHABLE_FILES, renderBrokerFiles, type TBrokerFiles, type TFileDigests } from "@/lib/domain/broker-files";
+import { fileDigests, PATCHABLE_FILES, renderBrokerFiles, renderCaBundle, sha256, type TBrokerFiles, type TFileDigests } from "@/lib/domain/broker-files";
 import { compileFleetAcl } from "@/lib/domain/acl/fleet-policy";
 import { BrokerFileValueError } from "@/lib/domain/broker-file-values";
 import { db } from "../../db";
@@ -22,7 +22,7 @@ const recent = new Map<string, string>();
 // PSK keys unsealed by earlier renderings, by device id and sealed value (a rotated key is sealed anew): the rendered
 // psk file, which this process keeps too, holds them all anyway; decrypting tens of thousands per change does not.
 const unsealed = new Map<string, { sealed: string; hex: string }>();
-function pskKeyHex(id: string, sealed: string): string {
+export function pskKeyHex(id: string, sealed: string): string {
   const hit = unsealed.get(id);
   if (hit?.sealed === sealed) return hit.hex;
   const hex = unseal(sealed, pskContext(id));
@@ -102,4 +102,14 @@ async function renderOnce(): Promise<TRendered> {
     while (recent.size > RECENT) recent.delete(recent.keys().next().value!);
   }
   return { revision, files, digests };
+}
+
+/**
+ * The files a broker that enforces with the plugin still reads from disk: the device CAs its mtls listener trusts
+ * and their CRLs, which its TLS handshakes check. Everything else it holds is the plugin's.
+ */
+export async function renderCaFiles(): Promise<{ files: Pick<TBrokerFiles, "cas.pem" | "crl.pem">; digests: Pick<TFileDigests, "cas.pem" | "crl.pem"> }> {
+  const cas = await db.certificateAuthority.findMany({ orderBy: [{ createdAt: "asc" }, { id: "asc" }], select: { subjectHash: true, certPem: true, crlPem: true } });
+  const files = { "cas.pem": renderCaBundle(cas), "crl.pem": await currentCrls(cas) };
+  return { files, digests: { "cas.pem": sha256(files["cas.pem"]), "crl.pem": sha256(files["crl.pem"]) } };
 }

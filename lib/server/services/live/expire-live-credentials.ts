@@ -15,7 +15,7 @@ export async function removeLiveCredentials(tx: TTx, actor: TActor, where: { ses
   const gone = await tx.liveCredential.findMany({ where: filter, select: { username: true } });
   if (!gone.length) return 0;
   await tx.liveCredential.deleteMany({ where: { username: { in: gone.map((g) => g.username) } } });
-  await desiredStateChanged(tx, `live credentials ${reason}`, { access: false });
+  await desiredStateChanged(tx, `live credentials ${reason}`, { access: false, changes: [{ kind: "live" }] });
   await appendAudit(tx, actor, { action: "live.credential_remove", targetType: "live_credential", details: { reason, usernames: gone.map((g) => g.username) } });
   return gone.length;
 }

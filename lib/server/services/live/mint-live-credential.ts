@@ -40,7 +40,7 @@ export async function mintLiveCredential(options: TMintLiveOptions) {
     const kept = await tx.liveCredential.findMany({ where: { ...owner, ...(replaces ? { username: { not: replaces } } : {}) }, orderBy: { createdAt: "desc" }, select: { username: true }, take: LIVE_CREDENTIALS_PER_OWNER - 1 });
     const replaced = await tx.liveCredential.deleteMany({ where: { ...owner, username: { notIn: kept.map((k) => k.username) } } });
     await tx.liveCredential.create({ data: { username, passwordHash, role, ...owner, expiresAt } });
-    const revision = await desiredStateChanged(tx, "live credential minted", { access: false });
+    const revision = await desiredStateChanged(tx, "live credential minted", { access: false, changes: [{ kind: "live" }] });
     await appendAudit(tx, actor, { action: "live.credential_mint", targetType: "live_credential", details: { username, ...owner, expiresAt: expiresAt.toISOString(), replaced: replaced.count } });
     return revision;
   });
