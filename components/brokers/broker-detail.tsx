@@ -51,6 +51,7 @@ export function BrokerDetail({ id, canManage }: { id: string; canManage: boolean
         <dl className="grid grid-cols-2 gap-x-6 gap-y-2 px-4 py-3 md:grid-cols-4">
           {[
             ["Reachable", b.reachable ? "yes" : "no"],
+            ["Enforcement", b.enforcement === "plugin" ? "Fleetward plugin (deltas)" : "files (passwd, acl, psk)"],
             ["Version", b.version ?? "—"],
             ["Uptime", formatUptime(b.uptimeSeconds)],
             ["Connected clients", b.connectedClients ?? "—"],

@@ -17,6 +17,7 @@ test("an operator sees the fleet in sync and a broker's drift, endpoints and TLS
   await page.goto("/brokers");
   await page.getByRole("link", { name: "e2e-1" }).click();
   await expect(page.getByTestId("drift")).toContainText("No drift");
+  await expect(page.locator("dd", { hasText: "files (passwd, acl, psk)" })).toBeVisible();
   const b = localBroker("e2e-1");
   await expect(page.getByText(`mqtts://127.0.0.1:${b.ports.tlsPassword}`)).toBeVisible();
   await page.getByRole("button", { name: "Probe TLS" }).click();
