@@ -9,6 +9,9 @@ export const AGENT_TOPICS = {
 };
 export type TAgentTopic = keyof typeof AGENT_TOPICS;
 
+/** The broker plugin's channel on the admin listener (broker-plugin/src/fw.h): the agent's batches, its replies, its events. */
+export const PLUGIN_TOPICS = { control: "$CONTROL/fleetward/v1", response: "$CONTROL/fleetward/v1/response", events: "$CONTROL/fleetward/v1/events" } as const;
+
 /**
  * Fleetward's control topics: its agents' channel and the verifier's verdicts (`fleetward/#`), and the broker's own
  * administration (`$CONTROL/#`). Only Fleetward's identities on the admin listener use them; every device listener

@@ -1,6 +1,7 @@
 // What Fleetward sends a broker that enforces with its plugin: the ops that make the plugin hold the desired state
 // (broker-plugin/src/commands.c), and what each revision changed, so that a broker is sent only those. Pure.
 import type { TDefaultAccess, TGroupRef, TRole, TRoleRef } from "./acl/dynsec";
+import { PROBE_PSK_IDENTITY } from "./broker-files";
 
 /**
  * What one revision changed, recorded beside it (FleetChange). A change no one described is "all": the broker gets
@@ -85,4 +86,4 @@ export const groupOp = (g: { groupname: string; roles: readonly TRoleRef[] }): T
 export const deletedGroupOp = (name: string): TPluginOp => ({ op: "deleteGroup", groupname: name });
 export const defaultsOp = (d: TDefaultAccess): TPluginOp => ({ op: "setDefaults", ...d });
 /** Fleetward's TLS probe: a PSK identity that may use no topic (the plugin refuses it every one). */
-export const probeOp = (keyHex: string): TPluginOp => ({ op: "upsertClient", username: "_fleetward-probe", clientid: "_fleetward-probe", credential: "probe", secret: keyHex });
+export const probeOp = (keyHex: string): TPluginOp => ({ op: "upsertClient", username: PROBE_PSK_IDENTITY, clientid: PROBE_PSK_IDENTITY, credential: "probe", secret: keyHex });

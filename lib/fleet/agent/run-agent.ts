@@ -7,6 +7,7 @@ import { summarizeFiles } from "@/lib/domain/broker-drift";
 import { AGENT_LOAD_EVERY_MS, emptyLoad, HOUR_MS, LOAD_TOPICS, readLoadTopic, type TLoadSample } from "@/lib/domain/broker-load";
 import { applyLogEvent, parseLogLine, pluginEvent, trackSockets, type TConnectedClient, type TPendingSocket } from "@/lib/domain/broker-log";
 import { confPosture, type TConfPosture } from "@/lib/domain/broker-conf-posture";
+import { PLUGIN_TOPICS } from "@/lib/domain/agent-topics";
 import { agentIdentity } from "@/lib/domain/mosquitto-conf";
 import { noDelay } from "../admin-channel";
 import type { TAgentConfig } from "./agent-config";
@@ -14,8 +15,6 @@ import { loadState, saveState } from "./agent-state";
 import { currentDigests, readManaged, syncCaDir, writeAtomic } from "./managed-files";
 
 const HEARTBEAT_MS = 5_000;
-/** The broker plugin's channel on the admin listener (broker-plugin/src/fw.h). */
-const PLUGIN = { control: "$CONTROL/fleetward/v1", response: "$CONTROL/fleetward/v1/response", events: "$CONTROL/fleetward/v1/events" };
 const PLUGIN_REPLY_MS = 30_000;
 /** The full snapshot of connected clients goes out when it changed, and at least this often. */
 const SNAPSHOT_AT_LEAST_MS = 60_000;
@@ -172,7 +171,7 @@ export function runAgent(cfg: TAgentConfig): { stop: () => Promise<void> } {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`the broker plugin did not answer within ${PLUGIN_REPLY_MS / 1000} s`)), PLUGIN_REPLY_MS);
       pluginWaiting.push((r) => (clearTimeout(timer), resolve(r)));
-      client.publishAsync(PLUGIN.control, JSON.stringify(batch), { qos: 1 }).catch((e: unknown) => (clearTimeout(timer), reject(e instanceof Error ? e : new Error(String(e)))));
+      client.publishAsync(PLUGIN_TOPICS.control, JSON.stringify(batch), { qos: 1 }).catch((e: unknown) => (clearTimeout(timer), reject(e instanceof Error ? e : new Error(String(e)))));
     });
   }
 
@@ -250,7 +249,7 @@ export function runAgent(cfg: TAgentConfig): { stop: () => Promise<void> } {
     log("info", "connected to broker", { broker: cfg.broker });
     // Connections are logged as notices, refused TLS handshakes as errors.
     client.subscribe([topics.cmd, "$SYS/broker/version", "$SYS/broker/uptime", "$SYS/broker/log/N", "$SYS/broker/log/E", ...Object.keys(LOAD_TOPICS)], { qos: 0 });
-    if (cfg.enforcement === "plugin") client.subscribe([PLUGIN.response, PLUGIN.events], { qos: 1 });
+    if (cfg.enforcement === "plugin") client.subscribe([PLUGIN_TOPICS.response, PLUGIN_TOPICS.events], { qos: 1 });
     clientsChanged = true;
     heartbeat();
     // The first sample once the broker's $SYS values (every 5 s) have come in.
@@ -263,8 +262,8 @@ export function runAgent(cfg: TAgentConfig): { stop: () => Promise<void> } {
     if (topic === "$SYS/broker/version") facts.version = text;
     else if (topic === "$SYS/broker/uptime") facts.uptime = Number.parseInt(text, 10);
     else if (readLoadTopic(load, topic, text)) facts.clients = load.clients;
-    else if (topic === PLUGIN.response) pluginWaiting.shift()?.(parseObject(text));
-    else if (topic === PLUGIN.events) {
+    else if (topic === PLUGIN_TOPICS.response) pluginWaiting.shift()?.(parseObject(text));
+    else if (topic === PLUGIN_TOPICS.events) {
       // From the plugin itself: exact client ids, usernames and addresses.
       const e = pluginEvent(parseObject(text));
       const changed = e ? applyLogEvent(clients, e, Date.now()) : false;

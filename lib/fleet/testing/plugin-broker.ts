@@ -7,6 +7,7 @@ import { chmodSync, chownSync, closeSync, existsSync, mkdirSync, mkdtempSync, op
 import os from "node:os";
 import path from "node:path";
 import mqtt, { type MqttClient } from "mqtt";
+import { PLUGIN_TOPICS } from "@/lib/domain/agent-topics";
 import { agentIdentity, LISTENERS, renderAdminAcl, renderMosquittoConf, type TBrokerPorts } from "@/lib/domain/mosquitto-conf";
 import { createCa, createCrl, issueCertificate, type TIssued } from "@/lib/server/pki/x509";
 import { noDelay } from "../admin-channel";
@@ -14,7 +15,7 @@ import { syncCaDir } from "../agent/managed-files";
 import { alive, mosquittoUser, PLUGIN_SO, reservePorts, stopPids, waitForPort } from "../local-fleet";
 
 const PLUGIN_ASAN_SO = path.join(path.dirname(PLUGIN_SO), "fleetward-asan.so");
-const EVENTS_TOPIC = "$CONTROL/fleetward/v1/events";
+const EVENTS_TOPIC = PLUGIN_TOPICS.events;
 
 /** The plugin's answer to a batch (broker-plugin/src/commands.c). */
 export type TPluginReply = { revision: number | null; ok: boolean; error?: string; applied?: number; stage?: string; state: number; digest: string; clients: number };
@@ -126,7 +127,7 @@ export async function startPluginBroker(o: { sanitized?: boolean; agentLink?: bo
       const e = new Error(`the admin connection closed:\n${logTail()}`);
       for (const w of waiting.splice(0)) w.reject(e);
     });
-    await c.subscribeAsync(["$CONTROL/fleetward/v1/response", EVENTS_TOPIC], { qos: 1 });
+    await c.subscribeAsync([PLUGIN_TOPICS.response, EVENTS_TOPIC], { qos: 1 });
     link = c;
   };
   const halt = async () => {
@@ -142,7 +143,7 @@ export async function startPluginBroker(o: { sanitized?: boolean; agentLink?: bo
         new Promise<TPluginReply>((resolve, reject) => {
           if (!alive(pid) || !link?.connected) return reject(new Error(`the plugin broker is gone:\n${logTail()}`));
           waiting.push({ resolve, reject });
-          link.publishAsync("$CONTROL/fleetward/v1", typeof batch === "string" || Buffer.isBuffer(batch) ? batch : JSON.stringify(batch), { qos: 1 }).catch(reject);
+          link.publishAsync(PLUGIN_TOPICS.control, typeof batch === "string" || Buffer.isBuffer(batch) ? batch : JSON.stringify(batch), { qos: 1 }).catch(reject);
         }),
     );
     chain = next.catch(() => undefined);
