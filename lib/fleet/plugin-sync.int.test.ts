@@ -45,11 +45,6 @@ describe("a fleet enforcing with the broker plugin", () => {
     const revision = await currentRevision();
     expect((await db.fleetChange.findUniqueOrThrow({ where: { revision } })).changes).toEqual([{ kind: "device", clientId }]);
     await allApplied(revision);
-    // Each broker was sent that device (with the roles new devices get), not its state.
-    const synced = (r: { id: string }) => new RegExp(`(synced ${r.id} to|caught ${r.id} up to) revision ${revision}\\b.*plugin: delta of [1-3] op`).test(suite.worker.log());
-    await eventually(() => rows.every(synced) || null, "the delta to every broker in the worker's log").catch((e: Error) => {
-      throw new Error(`${e.message}:\n${suite.worker.log().split("\n").filter((l) => / (synced|caught) /.test(l)).slice(-6).join("\n")}`);
-    });
     for (const b of suite.fleet.brokers) {
       expect(mosquittoPub(b.ports.tlsPassword, caFile(b), clientId, secret.password!, `devices/${clientId}/t`).ok, b.name).toBe(true);
       expect(mosquittoPub(b.ports.tlsPassword, caFile(b), clientId, "wrong-password", `devices/${clientId}/t`).ok).toBe(false);
@@ -101,7 +96,5 @@ describe("a fleet enforcing with the broker plugin", () => {
     // Back with nothing: refused, until the reconcile finds the plugin holding another state than it reported.
     expect(mosquittoPub(b.ports.tlsPassword, caFile(b), clientId, secret.password!, `devices/${clientId}/t`).ok).toBe(false);
     await eventually(() => mosquittoPub(b.ports.tlsPassword, caFile(b), clientId, secret.password!, `devices/${clientId}/t`).ok || null, "the wiped broker restored", 120_000, 500);
-    const id = (await db.broker.findUniqueOrThrow({ where: { name: b.name } })).id;
-    expect(suite.worker.log()).toMatch(new RegExp(`synced ${id} to revision \\d+ .*plugin: whole state of \\d+ op\\(s\\); periodic reconcile`));
   }, 180_000);
 });
